@@ -1,0 +1,29 @@
+import { z } from "zod";
+
+/**
+ * The compact summary the trainer writes with `--metrics-file` (at most 4 KiB, the size of a
+ * Kubernetes termination message) and the operator parses. Test-split figures.
+ */
+export const MetricsSummary = z.object({
+  schemaVersion: z.literal(1),
+  name: z.string().min(1),
+  version: z.string().min(1),
+  architecture: z.string().min(1),
+  metrics: z.object({
+    accuracy: z.number().min(0).max(1),
+    f1: z.number().min(0).max(1),
+    precision: z.number().min(0).max(1),
+    recall: z.number().min(0).max(1),
+    auc: z.number().min(0).max(1),
+    loss: z.number().min(0),
+    trainSeconds: z.number().min(0),
+  }),
+  artifact: z.object({
+    uri: z.string().min(1),
+    version: z.string().min(1),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  }),
+});
+export type MetricsSummary = z.infer<typeof MetricsSummary>;
+
+export const METRICS_SUMMARY_MAX_BYTES = 4096;

@@ -5,6 +5,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { globSync } from "node:fs";
+import { join } from "node:path";
 
 const args = process.argv.slice(2);
 const unitOnly = args.includes("--unit");
@@ -26,8 +27,15 @@ if (files.length === 0) {
   process.exit(1);
 }
 
+// Integration files share one control plane, started by the global setup only when one is selected
+// (scripts/testenv/global-setup.ts); SENTIMENT_TEST_KUBECONFIG points them at an existing cluster.
+const integration = files.some((f) => f.includes(".int."));
+const env = { ...process.env };
+if (integration) env["SENTIMENT_TESTENV_DIR"] ??= join(import.meta.dirname, "..", ".testenv", `test-${process.pid}`);
+
 const nodeArgs = [
   "--test",
+  ...(integration ? [`--test-global-setup=${join(import.meta.dirname, "testenv", "global-setup.ts")}`] : []),
   "--test-concurrency=2",
   "--experimental-test-coverage",
   "--test-coverage-exclude=**/*.test.ts",
@@ -35,5 +43,5 @@ const nodeArgs = [
   ...flags,
   ...files,
 ];
-const res = spawnSync(process.execPath, nodeArgs, { stdio: "inherit" });
+const res = spawnSync(process.execPath, nodeArgs, { stdio: "inherit", env });
 process.exit(res.status ?? 1);

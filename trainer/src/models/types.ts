@@ -35,6 +35,14 @@ export interface TrainedModel {
   readonly backend: string;
   /** Settings actually used, with architecture defaults filled in, for metadata.json. */
   readonly hyperparameters: Record<string, unknown>;
+  /**
+   * P(positive) of `input.validation` by the model chosen on validation, when the returned
+   * `predictor` was refitted on train + validation afterwards (its validation figures would be
+   * meaningless). When absent, the caller evaluates `predictor` on the validation split.
+   */
+  readonly validationProbabilities?: Float64Array;
+  /** Preprocessing actually applied (for example the n-gram order), merged into metadata.preprocessing. */
+  readonly preprocessing?: Record<string, unknown>;
   /** Writes the model's own files (weights, vocabulary, ...) into `dir`. metadata.json is written by the caller. */
   save(dir: string): Promise<void>;
 }

@@ -1,0 +1,74 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { CONFIG_DEFAULTS, parseConfig, type ServerConfig } from "./config.ts";
+
+const configOf = (argv: string[], env: Record<string, string> = {}): ServerConfig => {
+  const r = parseConfig(argv, env);
+  assert.ok(r.ok, r.ok ? "" : r.error.message);
+  assert.ok(!r.value.help);
+  return r.value.config;
+};
+const failureOf = (argv: string[], env: Record<string, string> = {}): string => {
+  const r = parseConfig(argv, env);
+  assert.ok(!r.ok, "expected a failure");
+  assert.equal(r.error.reason, "InvalidArguments");
+  return r.error.message;
+};
+
+describe("parseConfig", () => {
+  test("applies the defaults", () => {
+    const c = configOf(["--model", "/m"]);
+    assert.equal(c.modelDir, "/m");
+    assert.equal(c.port, 8080);
+    assert.equal(c.host, "0.0.0.0");
+    assert.equal(c.maxBatchSize, 256);
+    assert.equal(c.microBatchMs, undefined);
+    assert.equal(c.authToken, undefined);
+    assert.deepEqual({ ...c, modelDir: undefined, authToken: undefined, authTokenFile: undefined }, {
+      ...CONFIG_DEFAULTS,
+      modelDir: undefined,
+      authToken: undefined,
+      authTokenFile: undefined,
+    });
+  });
+
+  test("reads environment variables, and flags win over them", () => {
+    const env = { MODEL_DIR: "/env", PORT: "9000", HOST: "127.0.0.1", MAX_BATCH_SIZE: "8", MICRO_BATCH: "2", LOG_REQUESTS: "false" };
+    const fromEnv = configOf([], env);
+    assert.equal(fromEnv.modelDir, "/env");
+    assert.equal(fromEnv.port, 9000);
+    assert.equal(fromEnv.host, "127.0.0.1");
+    assert.equal(fromEnv.maxBatchSize, 8);
+    assert.equal(fromEnv.microBatchMs, 2);
+    assert.equal(fromEnv.logRequests, false);
+    const flags = configOf(["--model", "/flag", "--port", "0", "--micro-batch", "off"], env);
+    assert.equal(flags.modelDir, "/flag");
+    assert.equal(flags.port, 0);
+    assert.equal(flags.microBatchMs, undefined);
+  });
+
+  test("takes the token from AUTH_TOKEN but refuses it together with a token file", () => {
+    assert.equal(configOf(["--model", "/m"], { AUTH_TOKEN: "s3cret" }).authToken, "s3cret");
+    const msg = failureOf(["--model", "/m", "--auth-token-file", "/t"], { AUTH_TOKEN: "s3cret" });
+    assert.match(msg, /keep only one/);
+    assert.doesNotMatch(msg, /s3cret/);
+  });
+
+  const bad: [string, string[], Record<string, string>, RegExp][] = [
+    ["no model", [], {}, /--model <DIR> or set MODEL_DIR/],
+    ["port out of range", ["--model", "/m", "--port", "70000"], {}, /--port \(PORT\) "70000"/],
+    ["port not a number in env", ["--model", "/m"], { PORT: "http" }, /--port \(PORT\) "http"/],
+    ["zero batch", ["--model", "/m", "--max-batch-size", "0"], {}, /--max-batch-size/],
+    ["bad micro-batch", ["--model", "/m", "--micro-batch", "sometimes"], {}, /--micro-batch/],
+    ["bad log level", ["--model", "/m", "--log-level", "loud"], {}, /--log-level/],
+    ["unknown flag", ["--model", "/m", "--colour"], {}, /--help/],
+  ];
+  for (const [name, argv, env, pattern] of bad) {
+    test(`refuses ${name} with a message naming the option`, () => assert.match(failureOf(argv, env), pattern));
+  }
+
+  test("--help asks for the usage", () => {
+    const r = parseConfig(["--help"], {});
+    assert.ok(r.ok && r.value.help);
+  });
+});

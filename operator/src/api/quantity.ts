@@ -1,0 +1,40 @@
+import { z } from "zod";
+
+/** Kubernetes resource.Quantity syntax: a decimal with an optional binary, decimal or exponent suffix. */
+export const QUANTITY_PATTERN = /^[+-]?(\d+(\.\d*)?|\.\d+)([KMGTPE]i|[numkMGTPE]|[eE][+-]?\d+)?$/;
+
+/**
+ * A quantity such as `500m`, `2Gi` or `1`: a string or a number. In the CRD it becomes
+ * `x-kubernetes-int-or-string` (see crd/structural.ts), as Kubernetes' own types do.
+ */
+export const Quantity = z
+  .union([z.string().max(64).regex(QUANTITY_PATTERN, "must be a quantity such as 500m, 2Gi or 1"), z.number().min(0)])
+  .meta({ "x-kubernetes-int-or-string": true });
+export type Quantity = z.infer<typeof Quantity>;
+
+/** An int or a percentage string (`1`, `25%`), e.g. a PDB's maxUnavailable. */
+export const IntOrPercent = z
+  .union([z.int().min(0).max(1_000_000), z.string().regex(/^\d{1,3}%$/, "must be an integer or a percentage such as 25%")])
+  .meta({ "x-kubernetes-int-or-string": true });
+export type IntOrPercent = z.infer<typeof IntOrPercent>;
+
+const SUFFIX: Record<string, number> = {
+  n: 1e-9, u: 1e-6, m: 1e-3, "": 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
+  Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
+};
+
+/**
+ * The numeric value of a quantity (`"500m"` → 0.5, `"2Gi"` → 2147483648), or undefined when the
+ * string is not a quantity. The apiserver canonicalises quantities (`"0.5"` comes back as
+ * `"500m"`), so comparisons of desired and live objects compare values, not strings.
+ */
+export function quantityValue(q: string | number): number | undefined {
+  if (typeof q === "number") return q;
+  const m = QUANTITY_PATTERN.exec(q);
+  if (m === null) return undefined;
+  const suffix = m[3] ?? "";
+  const base = Number(q.slice(0, q.length - suffix.length));
+  if (/^[eE]/.test(suffix)) return base * 10 ** Number(suffix.slice(1));
+  const factor = SUFFIX[suffix];
+  return factor === undefined ? undefined : base * factor;
+}

@@ -1,0 +1,40 @@
+import type { Logger } from "../../../common/log.ts";
+import type { OperatorConfig } from "../config.ts";
+import type { EventRecord } from "../core/types.ts";
+import type { Caches } from "../k8s/caches.ts";
+import type { KubeClient } from "../k8s/client.ts";
+import type { EventRecorder } from "../k8s/events.ts";
+import type { KubeObject } from "../k8s/object.ts";
+import { patchStatus } from "../k8s/writes.ts";
+import type { Clock } from "../runtime/clock.ts";
+
+/** What a reconciler reads from and writes to: informer caches in, the API out. */
+export interface ReconcilerDeps {
+  readonly client: KubeClient;
+  readonly caches: Caches;
+  readonly events: EventRecorder;
+  readonly config: OperatorConfig;
+  readonly clock: Clock;
+  readonly logger?: Logger;
+}
+
+/**
+ * The last step of every reconcile: write status once, only if it changed, then record the
+ * decision's events (after the status write, so a retried reconcile does not repeat them first).
+ */
+export async function writeStatusAndEvents(
+  deps: ReconcilerDeps,
+  live: KubeObject,
+  status: unknown,
+  changed: boolean,
+  events: readonly EventRecord[],
+): Promise<void> {
+  if (changed && (await patchStatus(deps.client, live, status))) {
+    deps.logger?.debug("Updated status", { kind: live.kind, object: `${live.metadata?.namespace}/${live.metadata?.name}` });
+  }
+  for (const e of events) await deps.events.record(live, { type: e.type, reason: e.reason, note: e.message });
+}
+
+/** Seconds from the core to the loop's milliseconds. */
+export const requeue = (seconds: number | undefined): { requeueAfterMs: number } | undefined =>
+  seconds === undefined || seconds <= 0 ? undefined : { requeueAfterMs: seconds * 1000 };

@@ -1,0 +1,74 @@
+import { modelPvcName, serverName } from "../api/names.ts";
+import { SentimentModel } from "../api/sentiment-model.ts";
+import { TrainingRun } from "../api/training-run.ts";
+import { decideSentimentModel } from "../core/sentiment-model/decide.ts";
+import { statusChanged } from "../core/status-changed.ts";
+import type { SentimentModelChildren } from "../core/types.ts";
+import type { Informer } from "../k8s/informer.ts";
+import { controllerOf, splitKey, type KubeObject } from "../k8s/object.ts";
+import type { Reconcile } from "../runtime/controller.ts";
+import { applyActions } from "./actions.ts";
+import { requeue, writeStatusAndEvents, type ReconcilerDeps } from "./deps.ts";
+
+export interface SentimentModelReconcilerDeps extends ReconcilerDeps {
+  /** True once the ServiceMonitor CRD is served AND its informer has synced. */
+  readonly serviceMonitorsReady: () => boolean;
+}
+
+/**
+ * Reconciles one SentimentModel:
+ * 1. load it from the cache (gone: its children are garbage-collected);
+ * 2. gather the TrainingRuns of its namespace and its live children (only those it controls);
+ * 3. let the pure core decide (version to serve, desired children vs live, status, events);
+ * 4. act: server-side apply what differs, delete what the spec turned off;
+ * 5. write status once if it changed, record events, requeue if asked.
+ */
+export function sentimentModelReconciler(deps: SentimentModelReconcilerDeps): Reconcile {
+  const { caches, logger } = deps;
+  return async (key) => {
+    const { namespace, name } = splitKey(key);
+    const raw = caches.sentimentModels.get(namespace, name);
+    if (!raw || raw.metadata?.deletionTimestamp) return undefined;
+    const parsed = SentimentModel.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const note = `The SentimentModel cannot be read: ${issue?.path.join(".") ?? ""}: ${issue?.message ?? "invalid"}. Fix the spec.`;
+      logger?.warn("Skipped invalid SentimentModel", { sentimentmodel: key, error: note });
+      await deps.events.record(raw, { type: "Warning", reason: "InvalidSpec", note });
+      return undefined;
+    }
+    const model = parsed.data;
+    const uid = model.metadata.uid;
+    const owned = <T>(inf: Informer | undefined, childName: string): T | undefined => {
+      const live = inf?.get(namespace, childName);
+      return live !== undefined && controllerOf(live)?.uid === uid ? (live as T) : undefined;
+    };
+    const server = serverName(name);
+    const children: SentimentModelChildren = {
+      deployment: owned(caches.deployments, server),
+      service: owned(caches.services, server),
+      hpa: owned(caches.hpas, server),
+      pdb: owned(caches.pdbs, server),
+      networkPolicy: owned(caches.networkPolicies, server),
+      serviceMonitor: owned(caches.serviceMonitors, server),
+      pvc: owned(caches.pvcs, modelPvcName(name)),
+    };
+    const trainingRuns = caches.trainingRuns
+      .list(namespace)
+      .map((r: KubeObject) => TrainingRun.safeParse(r))
+      .flatMap((r) => (r.success ? [r.data] : []));
+
+    const world = { trainingRuns, children, serviceMonitorCrdInstalled: deps.serviceMonitorsReady() };
+    const decision = decideSentimentModel(model, world, new Date(deps.clock.now()), deps.config);
+    await applyActions(deps.client, decision.actions, { logger, owner: key });
+    const changed = statusChanged(model.status, decision.status);
+    if (changed && decision.status.phase !== model.status?.phase) {
+      logger?.info("Moved SentimentModel to a new phase", { sentimentmodel: key, from: model.status?.phase ?? "", to: decision.status.phase });
+    }
+    if (changed && decision.status.currentVersion !== model.status?.currentVersion) {
+      logger?.info("Switched served model version", { sentimentmodel: key, from: model.status?.currentVersion ?? "", to: decision.status.currentVersion });
+    }
+    await writeStatusAndEvents(deps, raw, decision.status, changed, decision.events);
+    return requeue(decision.requeueAfterSeconds);
+  };
+}

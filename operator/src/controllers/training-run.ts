@@ -1,0 +1,53 @@
+import type { V1Job, V1Pod } from "@kubernetes/client-node";
+import { LABELS, jobName } from "../api/names.ts";
+import { SentimentModel } from "../api/sentiment-model.ts";
+import { TrainingRun } from "../api/training-run.ts";
+import { decideTrainingRun } from "../core/training-run/decide.ts";
+import { statusChanged } from "../core/status-changed.ts";
+import { splitKey } from "../k8s/object.ts";
+import type { Reconcile } from "../runtime/controller.ts";
+import { applyActions } from "./actions.ts";
+import { requeue, writeStatusAndEvents, type ReconcilerDeps } from "./deps.ts";
+
+/**
+ * Reconciles one TrainingRun, in the kubebuilder order:
+ * 1. load the run from the cache (gone: nothing to do, its Job is garbage-collected);
+ * 2. gather its Job (by its deterministic name), the Job's pods and the target SentimentModel;
+ * 3. let the pure core decide (outcome, gate, Job plan, status, events);
+ * 4. act (create the Job if absent, patch suspend);
+ * 5. write status once if it changed, record events, requeue if asked.
+ */
+export function trainingRunReconciler(deps: ReconcilerDeps): Reconcile {
+  const { caches, logger } = deps;
+  return async (key) => {
+    const { namespace, name } = splitKey(key);
+    const raw = caches.trainingRuns.get(namespace, name);
+    if (!raw || raw.metadata?.deletionTimestamp) return undefined;
+    const parsed = TrainingRun.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const note = `The TrainingRun cannot be read: ${issue?.path.join(".") ?? ""}: ${issue?.message ?? "invalid"}. Fix the spec.`;
+      logger?.warn("Skipped invalid TrainingRun", { trainingrun: key, error: note });
+      await deps.events.record(raw, { type: "Warning", reason: "InvalidSpec", note });
+      return undefined;
+    }
+    const run = parsed.data;
+    const job = caches.jobs.get(namespace, jobName(name)) as V1Job | undefined;
+    const jobUid = job?.metadata?.uid;
+    const pods = caches.pods
+      .list(namespace)
+      .filter((p) => p.metadata?.labels?.[LABELS.trainingRun] === name)
+      .filter((p) => jobUid === undefined || p.metadata?.ownerReferences?.some((r) => r.uid === jobUid)) as unknown as V1Pod[];
+    const liveModel = run.spec.model === undefined ? undefined : caches.sentimentModels.get(namespace, run.spec.model);
+    const model = liveModel === undefined ? undefined : SentimentModel.safeParse(liveModel).data;
+
+    const decision = decideTrainingRun(run, { job, pods, model }, new Date(deps.clock.now()), deps.config);
+    await applyActions(deps.client, decision.actions, { logger, owner: key });
+    const changed = statusChanged(run.status, decision.status);
+    if (changed && decision.status.phase !== run.status?.phase) {
+      logger?.info("Moved TrainingRun to a new phase", { trainingrun: key, from: run.status?.phase ?? "", to: decision.status.phase });
+    }
+    await writeStatusAndEvents(deps, raw, decision.status, changed, decision.events);
+    return requeue(decision.requeueAfterSeconds);
+  };
+}

@@ -1,0 +1,81 @@
+import type { V1Deployment } from "@kubernetes/client-node";
+import type { ConditionInput } from "../../api/conditions.ts";
+import { MODEL_VERSION_ANNOTATION } from "../../api/names.ts";
+import { MODEL_CONDITIONS } from "./conditions.ts";
+
+export const REVISION_ANNOTATION = "deployment.kubernetes.io/revision";
+
+/** What the live Deployment says about the rollout (pulumi-kubernetes' deployment await rules). */
+export interface Rollout {
+  readonly available: ConditionInput;
+  /** Our Progressing: True while rolling out, False when complete (RolloutComplete) or stuck (ProgressDeadlineExceeded). */
+  readonly progressing: ConditionInput;
+  readonly complete: boolean;
+  readonly stuck: boolean;
+  readonly replicas: number;
+  readonly readyReplicas: number;
+  /** Replicas wanted: the live spec (the HPA's choice when it owns them), else the model's spec. */
+  readonly desiredReplicas: number;
+  readonly revision: string | undefined;
+}
+
+const cond = (d: V1Deployment, type: string) => d.status?.conditions?.find((c) => c.type === type);
+
+/**
+ * A rollout is complete when the Deployment controller saw the latest generation, `Progressing`
+ * is True with reason `NewReplicaSetAvailable`, every replica is updated and none is old, and
+ * `Available` is True. `Progressing=False` (ProgressDeadlineExceeded) is stuck. The live pod
+ * template must also carry the version being served (else an apply is still pending).
+ */
+export function observeRollout(deploy: V1Deployment | undefined, version: string | undefined, specReplicas: number): Rollout {
+  const available = (status: ConditionInput["status"], reason: string, message: string): ConditionInput => ({ type: MODEL_CONDITIONS.available, status, reason, message });
+  const progressing = (status: ConditionInput["status"], reason: string, message: string): ConditionInput => ({ type: MODEL_CONDITIONS.progressing, status, reason, message });
+  if (deploy === undefined) {
+    return {
+      available: available("False", "DeploymentNotFound", "the server Deployment does not exist yet"),
+      progressing: version === undefined ? progressing("False", "NothingToServe", "no version to roll out") : progressing("True", "Creating", `creating the server Deployment for version ${version}`),
+      complete: false,
+      stuck: false,
+      replicas: 0,
+      readyReplicas: 0,
+      desiredReplicas: specReplicas,
+      revision: undefined,
+    };
+  }
+  const s = deploy.status ?? {};
+  const desired = deploy.spec?.replicas ?? specReplicas;
+  const updated = s.updatedReplicas ?? 0;
+  const total = s.replicas ?? 0;
+  const availableCond = cond(deploy, "Available");
+  const progressingCond = cond(deploy, "Progressing");
+  const seen = (s.observedGeneration ?? 0) >= (deploy.metadata?.generation ?? 0);
+  const liveVersion = deploy.spec?.template?.metadata?.annotations?.[MODEL_VERSION_ANNOTATION];
+  const stuck = progressingCond?.status === "False";
+  const complete =
+    seen &&
+    version !== undefined &&
+    liveVersion === version &&
+    progressingCond?.status === "True" &&
+    progressingCond.reason === "NewReplicaSetAvailable" &&
+    availableCond?.status === "True" &&
+    updated >= desired &&
+    total === updated;
+  const progress = stuck
+    ? progressing("False", progressingCond.reason ?? "ProgressDeadlineExceeded", progressingCond.message ?? "the rollout is stuck")
+    : complete
+      ? progressing("False", "RolloutComplete", `version ${version ?? "?"} is rolled out: ${s.availableReplicas ?? 0}/${desired} available`)
+      : progressing("True", "RollingOut", `rolling out version ${version ?? "?"}: ${updated} of ${desired} replicas updated, ${s.availableReplicas ?? 0} available`);
+  return {
+    available:
+      availableCond?.status === "True"
+        ? available("True", availableCond.reason ?? "MinimumReplicasAvailable", availableCond.message ?? "minimum replicas available")
+        : available("False", availableCond?.reason ?? "MinimumReplicasUnavailable", availableCond?.message ?? "the Deployment has not reported availability yet"),
+    progressing: progress,
+    complete,
+    stuck,
+    replicas: total,
+    readyReplicas: s.readyReplicas ?? 0,
+    desiredReplicas: desired,
+    revision: deploy.metadata?.annotations?.[REVISION_ANNOTATION],
+  };
+}

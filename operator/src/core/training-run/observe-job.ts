@@ -1,0 +1,57 @@
+import type { V1Job, V1Pod } from "@kubernetes/client-node";
+import { TRAINER_CONTAINER } from "../../api/names.ts";
+
+/** What the Job and its pods say, reduced to what the decision needs (pulumi-kubernetes' job check). */
+export type JobState =
+  | { readonly state: "Absent" }
+  | { readonly state: "Suspended" }
+  | { readonly state: "Pending" }
+  | { readonly state: "Running" }
+  | { readonly state: "Succeeded"; readonly completionTime: Date | undefined; readonly message: string | undefined }
+  | { readonly state: "Failed"; readonly reason: string; readonly message: string; readonly time: Date | undefined };
+
+export interface JobObservation {
+  readonly job: JobState;
+  readonly startTime: Date | undefined;
+  /** Training pods started: failed + succeeded + active. */
+  readonly attempts: number;
+}
+
+export const toDate = (t: Date | string | undefined): Date | undefined =>
+  t === undefined ? undefined : t instanceof Date ? t : new Date(t);
+
+const condition = (job: V1Job, type: string) => job.status?.conditions?.find((c) => c.type === type && c.status === "True");
+
+/** The trainer's termination message from the newest pod whose trainer container exited 0. */
+export function successMessage(pods: readonly V1Pod[]): string | undefined {
+  const finished = pods
+    .flatMap((p) => p.status?.containerStatuses ?? [])
+    .filter((s) => s.name === TRAINER_CONTAINER && s.state?.terminated?.exitCode === 0)
+    .map((s) => s.state?.terminated)
+    .sort((a, b) => (toDate(b?.finishedAt)?.getTime() ?? 0) - (toDate(a?.finishedAt)?.getTime() ?? 0));
+  return finished[0]?.message;
+}
+
+/**
+ * Reads a Job:
+ * - `Complete=True` → Succeeded (with the trainer's termination message);
+ * - `Failed=True` → Failed, terminal, with the Job's reason (BackoffLimitExceeded, DeadlineExceeded, ...);
+ *   `FailureTarget` / `SuccessCriteriaMet` alone are not final yet;
+ * - suspended → Suspended; a Running pod (or `status.ready`) → Running; otherwise Pending.
+ */
+export function observeJob(job: V1Job | undefined, pods: readonly V1Pod[]): JobObservation {
+  if (job === undefined) return { job: { state: "Absent" }, startTime: undefined, attempts: 0 };
+  const s = job.status ?? {};
+  const base = { startTime: toDate(s.startTime), attempts: (s.failed ?? 0) + (s.succeeded ?? 0) + (s.active ?? 0) };
+  const failed = condition(job, "Failed");
+  if (failed !== undefined) {
+    const reason = failed.reason ?? "JobFailed";
+    return { ...base, job: { state: "Failed", reason, message: failed.message ?? `the Job failed (${reason})`, time: toDate(failed.lastTransitionTime) } };
+  }
+  if (condition(job, "Complete") !== undefined) {
+    return { ...base, job: { state: "Succeeded", completionTime: toDate(s.completionTime), message: successMessage(pods) } };
+  }
+  if (job.spec?.suspend === true && (s.active ?? 0) === 0) return { ...base, job: { state: "Suspended" } };
+  const running = (s.ready ?? 0) > 0 || pods.some((p) => p.status?.phase === "Running");
+  return { ...base, job: { state: running ? "Running" : "Pending" } };
+}

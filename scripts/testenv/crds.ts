@@ -1,0 +1,62 @@
+/**
+ * Installs CustomResourceDefinitions from YAML files with server-side apply and waits until the
+ * apiserver serves them (condition Established=True). Idempotent, so test files running in
+ * parallel can all call it.
+ */
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import {
+  ApiextensionsV1Api,
+  KubernetesObjectApi,
+  PatchStrategy,
+  type KubeConfig,
+  type KubernetesObject,
+} from "@kubernetes/client-node";
+import { parseAllDocuments } from "yaml";
+import { FailureError } from "../../common/result.ts";
+import { REPO_ROOT } from "./paths.ts";
+import { waitUntil } from "./wait.ts";
+
+export const FIELD_MANAGER = "sentiment-testenv";
+
+/** The CRD documents of every `*.yaml`/`*.yml` file in `dir`, in file order. */
+export async function readCrds(dir: string): Promise<KubernetesObject[]> {
+  let files: string[];
+  try {
+    files = (await readdir(dir)).filter((f) => /\.ya?ml$/.test(f)).sort();
+  } catch {
+    files = [];
+  }
+  const crds: KubernetesObject[] = [];
+  for (const file of files) {
+    for (const doc of parseAllDocuments(await readFile(join(dir, file), "utf8"))) {
+      const obj = doc.toJS() as KubernetesObject | null;
+      if (obj?.kind === "CustomResourceDefinition") crds.push(obj);
+    }
+  }
+  return crds;
+}
+
+/** Applies the CRDs in `dir` (default: the repo's crds/) and returns their names once Established. */
+export async function applyCrds(kc: KubeConfig, dir: string = join(REPO_ROOT, "crds")): Promise<string[]> {
+  const crds = await readCrds(dir);
+  if (crds.length === 0) {
+    throw new FailureError("CrdsMissing", `Found no CustomResourceDefinition in ${dir}/*.yaml: generate the CRDs first.`);
+  }
+  const objects = KubernetesObjectApi.makeApiClient(kc);
+  const ext = kc.makeApiClient(ApiextensionsV1Api);
+  const names: string[] = [];
+  for (const crd of crds) {
+    await objects.patch(crd, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
+    names.push(crd.metadata?.name ?? "");
+  }
+  await Promise.all(
+    names.map((name) =>
+      waitUntil(`CRD ${name} to be Established`, async () => {
+        const live = await ext.readCustomResourceDefinition({ name });
+        return live.status?.conditions?.some((c) => c.type === "Established" && c.status === "True");
+      }),
+    ),
+  );
+  return names;
+}

@@ -1,0 +1,40 @@
+/**
+ * `npm run testenv:up`: starts a control plane in `.testenv/up/` (building the binaries first if
+ * needed) and prints `export KUBECONFIG=...` on stdout; progress goes to stderr. The cluster keeps
+ * running after the command returns, until `npm run testenv:down`. Running it again while the
+ * cluster is healthy only prints the export line.
+ */
+import { ensureBinaries, requireBinaries } from "./binaries.ts";
+import { startControlPlane, stopControlPlane } from "./control-plane.ts";
+import { formatSeconds } from "./go-build.ts";
+import { UP_DIR } from "./paths.ts";
+import { isOurs, rssBytes } from "./processes.ts";
+import { readState } from "./state.ts";
+
+const progress = (m: string) => console.error(`[testenv] ${m}`);
+
+const existing = readState(UP_DIR);
+if (existing.ok && existing.value.processes.every(isOurs)) {
+  progress(`Found the test cluster already running (${existing.value.server}).`);
+  console.log(`export KUBECONFIG=${existing.value.kubeconfig}`);
+  process.exit(0);
+}
+await stopControlPlane(UP_DIR); // leftovers of a crashed or half-stopped cluster
+
+const built = await ensureBinaries(progress);
+const binaries = built.ok ? requireBinaries() : built;
+if (!binaries.ok) {
+  progress(binaries.error.message);
+  process.exit(1);
+}
+try {
+  const state = await startControlPlane({ dir: UP_DIR, binaries: binaries.value, progress, ownedByThisProcess: false });
+  progress(`Started the test cluster in ${formatSeconds(state.startupMs)} (${(state.startupMs / 1000).toFixed(1)}s).`);
+  const mib = (pid: number) => `${Math.round((rssBytes(pid) ?? 0) / 2 ** 20)} MiB`;
+  progress(`Memory (RSS): ${state.processes.map((p) => `${p.name} ${mib(p.pid)}`).join(", ")}.`);
+  progress(`Logs are in ${UP_DIR}/logs. Stop with: npm run testenv:down`);
+  console.log(`export KUBECONFIG=${state.kubeconfig}`);
+} catch (e) {
+  progress(e instanceof Error ? e.message : String(e));
+  process.exit(1);
+}

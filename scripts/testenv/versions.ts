@@ -1,0 +1,33 @@
+/**
+ * The one pinned list of versions for the test control plane. Change a version here and
+ * everything else (cache key, build, `/version` assertions) follows.
+ */
+export const VERSIONS = {
+  /** kube-apiserver, kube-controller-manager, kube-scheduler. Within one minor of the local kubectl. */
+  kubernetes: "1.33.13",
+  /** The etcd that kubeadm 1.33 ships (`DefaultEtcdVersion` in cmd/kubeadm constants). */
+  etcd: "3.5.24",
+  /** Fake kubelets: nodes and pods without containers. */
+  kwok: "0.7.0",
+  /** Helm 3.19 is built against Kubernetes 1.34 client libraries: supported for 1.31–1.34 clusters. */
+  helm: "3.19.5",
+} as const;
+
+export type Versions = { readonly [K in keyof typeof VERSIONS]: string };
+
+/** Every binary the harness resolves, in start order (helm is only resolved, never started). */
+export const BINARIES = [
+  "etcd",
+  "kube-apiserver",
+  "kube-controller-manager",
+  "kube-scheduler",
+  "kwok",
+  "helm",
+] as const;
+
+export type BinaryName = (typeof BINARIES)[number];
+
+/** Directory name under the cache: one per combination of versions. */
+export function versionsKey(v: Versions = VERSIONS): string {
+  return `k8s-${v.kubernetes}_etcd-${v.etcd}_kwok-${v.kwok}_helm-${v.helm}`;
+}

@@ -1,0 +1,4 @@
+import { registerTrainer } from "./registry.ts";
+
+/** The architectures `sentiment-train` can train. Each line imports its code only when chosen. */
+registerTrainer("nblr", async () => (await import("./nblr/index.ts")).nblrTrainer);

@@ -1,0 +1,41 @@
+/** Binary sparse rows (compressed sparse row layout): row i's features are cols[rowPtr[i]..rowPtr[i+1]). */
+export interface SparseRows {
+  readonly rowPtr: Int32Array;
+  readonly cols: Int32Array;
+}
+
+export const rowCount = (x: SparseRows): number => x.rowPtr.length - 1;
+
+/** Grows an Int32Array buffer as values are appended. */
+export class IntBuffer {
+  #data: Int32Array;
+  length = 0;
+  constructor(initial = 1024) {
+    this.#data = new Int32Array(initial);
+  }
+  push(v: number): void {
+    if (this.length === this.#data.length) {
+      const grown = new Int32Array(this.#data.length * 2);
+      grown.set(this.#data);
+      this.#data = grown;
+    }
+    this.#data[this.length++] = v;
+  }
+  toArray(): Int32Array {
+    return this.#data.slice(0, this.length);
+  }
+}
+
+/** Rows of `a` followed by rows of `b`. */
+export function concatRows(a: SparseRows, b: SparseRows): SparseRows {
+  const na = rowCount(a);
+  const nb = rowCount(b);
+  const rowPtr = new Int32Array(na + nb + 1);
+  rowPtr.set(a.rowPtr);
+  const offset = a.rowPtr[na]!;
+  for (let i = 1; i <= nb; i++) rowPtr[na + i] = b.rowPtr[i]! + offset;
+  const cols = new Int32Array(a.cols.length + b.cols.length);
+  cols.set(a.cols);
+  cols.set(b.cols, a.cols.length);
+  return { rowPtr, cols };
+}

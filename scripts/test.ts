@@ -31,7 +31,8 @@ if (files.length === 0) {
 // (scripts/testenv/global-setup.ts); SENTIMENT_TEST_KUBECONFIG points them at an existing cluster.
 const integration = files.some((f) => f.includes(".int."));
 const env = { ...process.env };
-if (integration) env["SENTIMENT_TESTENV_DIR"] ??= join(import.meta.dirname, "..", ".testenv", `test-${process.pid}`);
+if (integration)
+  env["SENTIMENT_TESTENV_DIR"] ??= join(import.meta.dirname, "..", ".testenv", `test-${process.pid}`);
 
 const nodeArgs = [
   "--test",

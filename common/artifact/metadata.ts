@@ -40,6 +40,12 @@ export const ModelMetadata = z.object({
     trainSize: z.int().min(0),
     validationSize: z.int().min(0),
     testSize: z.int().min(0),
+    /** Fraction of the data held out as the test split, when the data came without one (CSV, JSONL). */
+    testSplit: z.number().gt(0).lt(1).optional(),
+    /** Training examples sampled (seeded) from the data, when training was limited. */
+    limit: z.int().min(1).optional(),
+    /** Test examples sampled (seeded), when evaluation was limited. */
+    testLimit: z.int().min(1).optional(),
   }),
   metrics: z.object({
     validation: EvaluationMetrics.optional(),

@@ -53,6 +53,15 @@ describe("Vocabulary", () => {
     assert.deepEqual([...v.encodePadded(["the", "movie", "was"], 2)], [2, 4]);
   });
 
+  test("buildAndEncode gives the same vocabulary and encodings as build + encode", () => {
+    for (const minFreq of [1, 2]) {
+      const { vocabulary, encoded } = Vocabulary.buildAndEncode(docs, { minFreq });
+      const v = Vocabulary.build(docs, { minFreq });
+      assert.deepEqual(vocabulary.tokens, v.tokens);
+      assert.deepEqual(encoded.map((e) => [...e]), docs.map((d) => [...v.encode(d)]));
+    }
+  });
+
   test("round-trips through JSON", () => {
     const v = Vocabulary.build(docs, { minFreq: 1 });
     const back = Vocabulary.fromJSON(JSON.parse(JSON.stringify(v.toJSON())));

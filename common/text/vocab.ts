@@ -48,6 +48,45 @@ export class Vocabulary {
     return Vocabulary.fromCounts(counts, minFreq, options.maxSize);
   }
 
+  /**
+   * Builds the vocabulary and encodes the same documents in one pass over the strings (each token
+   * is hashed once, not once to count and once to encode): the fast path for large corpora.
+   * Same vocabulary as `build`; `encoded[i]` equals `vocabulary.encode(documents[i])`.
+   */
+  static buildAndEncode(
+    documents: readonly (readonly string[])[],
+    options: VocabularyOptions = {},
+  ): { vocabulary: Vocabulary; encoded: Int32Array[] } {
+    const provisional = new Map<string, number>();
+    let counts = new Int32Array(1 << 16);
+    const docs = documents.map((doc) => {
+      const ids = new Int32Array(doc.length);
+      for (let i = 0; i < doc.length; i++) {
+        const t = doc[i]!;
+        let id = provisional.get(t);
+        if (id === undefined) {
+          id = provisional.size;
+          provisional.set(t, id);
+          if (id === counts.length) {
+            const grown = new Int32Array(counts.length * 2);
+            grown.set(counts);
+            counts = grown;
+          }
+        }
+        counts[id]!++;
+        ids[i] = id;
+      }
+      return ids;
+    });
+    const countMap = new Map<string, number>();
+    for (const [t, id] of provisional) countMap.set(t, counts[id]!);
+    const vocabulary = Vocabulary.fromCounts(countMap, options.minFreq ?? 5, options.maxSize);
+    const remap = new Int32Array(provisional.size);
+    for (const [t, id] of provisional) remap[id] = vocabulary.indexOf(t);
+    for (const ids of docs) for (let i = 0; i < ids.length; i++) ids[i] = remap[ids[i]!]!;
+    return { vocabulary, encoded: docs };
+  }
+
   /** Builds from precomputed counts (for callers that count in one pass with other statistics). */
   static fromCounts(counts: ReadonlyMap<string, number>, minFreq = 5, maxSize?: number): Vocabulary {
     const kept: [string, number][] = [];

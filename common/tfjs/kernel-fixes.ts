@@ -6,6 +6,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { fastBatchMatMul } from "./batch-matmul.ts";
 import { segmentSumKernels } from "./segment-sum.ts";
+import { wasmSliceKernels } from "./slice.ts";
 
 export type FixableBackend = "cpu" | "wasm";
 
@@ -41,6 +42,10 @@ export function installKernelFixes(backend: FixableBackend): string[] {
       }),
     );
     changed.push("BatchMatMul");
+    for (const config of wasmSliceKernels({ slice: kernel("Slice"), unpack: kernel("Unpack"), splitV: kernel("SplitV") })) {
+      replaceKernel(config);
+      changed.push(config.kernelName);
+    }
   }
   return changed;
 }

@@ -9,10 +9,11 @@ const LIMITS = { maxBatchSize: 16, maxTextLength: 8192, maxBodyBytes: 64 * 1024 
 function assertErrorBody(r: Reply, status: number, code: string): void {
   assert.equal(r.status, status, `expected ${status} ${code}, got ${r.status} ${r.text}`);
   assert.match(r.headers.get("content-type") ?? "", /application\/json/);
-  assert.deepEqual(Object.keys(r.json), ["error"]);
-  assert.deepEqual(Object.keys(r.json.error).sort(), ["code", "message"]);
-  assert.equal(r.json.error.code, code);
-  assert.ok(r.json.error.message.length > 10 && !r.json.error.message.includes("\n"));
+  const body = r.json as { error: { code: string; message: string } };
+  assert.deepEqual(Object.keys(body), ["error"]);
+  assert.deepEqual(Object.keys(body.error).sort(), ["code", "message"]);
+  assert.equal(body.error.code, code);
+  assert.ok(body.error.message.length > 10 && !body.error.message.includes("\n"));
   assert.doesNotMatch(r.text, /\bat \S+ \(|node:internal|\.ts:\d+/);
 }
 
@@ -26,7 +27,13 @@ function streamed(bytes: number): RequestInit {
       controller.enqueue(chunk);
     },
   });
-  return { method: "POST", body, headers: { "content-type": "application/json" }, duplex: "half" } as RequestInit;
+  const init: RequestInit & { duplex: "half" } = {
+    method: "POST",
+    body,
+    headers: { "content-type": "application/json" },
+    duplex: "half",
+  };
+  return init;
 }
 
 describe("bad input gets a 4xx JSON error and the server keeps serving", () => {
@@ -55,26 +62,81 @@ describe("bad input gets a 4xx JSON error and the server keeps serving", () => {
     ["an object text", () => post(`${s.url}/predict`, { text: { a: 1 } }), 400, "InvalidRequest"],
     ["texts not an array", () => post(`${s.url}/predict`, { texts: "one" }), 400, "InvalidRequest"],
     ["an empty texts array", () => post(`${s.url}/predict`, { texts: [] }), 400, "InvalidRequest"],
-    ["texts with an empty string", () => post(`${s.url}/predict`, { texts: ["ok", ""] }), 400, "InvalidRequest"],
+    [
+      "texts with an empty string",
+      () => post(`${s.url}/predict`, { texts: ["ok", ""] }),
+      400,
+      "InvalidRequest",
+    ],
     ["texts with a number", () => post(`${s.url}/predict`, { texts: ["ok", 3] }), 400, "InvalidRequest"],
-    ["both text and texts", () => post(`${s.url}/predict`, { text: "a", texts: ["b"] }), 400, "InvalidRequest"],
-    ["a text over the maximum length", () => post(`${s.url}/predict`, { text: "a".repeat(8193) }), 413, "TextTooLong"],
-    ["a long text in a batch", () => post(`${s.url}/predict`, { texts: ["ok", "b".repeat(8193)] }), 413, "TextTooLong"],
-    ["a batch over the maximum", () => post(`${s.url}/predict`, { texts: Array(17).fill("fine") }), 413, "BatchTooLarge"],
-    ["a body over the limit", () => post(`${s.url}/predict`, { text: "c".repeat(70_000) }), 413, "BodyTooLarge"],
-    ["a chunked body over the limit", async () => {
-      const res = await fetch(`${s.url}/predict`, streamed(200_000));
-      const text = await res.text();
-      return { status: res.status, headers: res.headers, text, json: JSON.parse(text) };
-    }, 413, "BodyTooLarge"],
-    ["text/plain", () => post(`${s.url}/predict`, '{"text":"hi"}', { "content-type": "text/plain" }), 415, "UnsupportedMediaType"],
-    ["form data", () => post(`${s.url}/predict`, "text=hi", { "content-type": "application/x-www-form-urlencoded" }), 415, "UnsupportedMediaType"],
-    ["gzip encoding", () => post(`${s.url}/predict`, '{"text":"hi"}', { "content-encoding": "gzip" }), 415, "UnsupportedMediaType"],
+    [
+      "both text and texts",
+      () => post(`${s.url}/predict`, { text: "a", texts: ["b"] }),
+      400,
+      "InvalidRequest",
+    ],
+    [
+      "a text over the maximum length",
+      () => post(`${s.url}/predict`, { text: "a".repeat(8193) }),
+      413,
+      "TextTooLong",
+    ],
+    [
+      "a long text in a batch",
+      () => post(`${s.url}/predict`, { texts: ["ok", "b".repeat(8193)] }),
+      413,
+      "TextTooLong",
+    ],
+    [
+      "a batch over the maximum",
+      () => post(`${s.url}/predict`, { texts: Array(17).fill("fine") }),
+      413,
+      "BatchTooLarge",
+    ],
+    [
+      "a body over the limit",
+      () => post(`${s.url}/predict`, { text: "c".repeat(70_000) }),
+      413,
+      "BodyTooLarge",
+    ],
+    [
+      "a chunked body over the limit",
+      async () => {
+        const res = await fetch(`${s.url}/predict`, streamed(200_000));
+        const text = await res.text();
+        return { status: res.status, headers: res.headers, text, json: JSON.parse(text) };
+      },
+      413,
+      "BodyTooLarge",
+    ],
+    [
+      "text/plain",
+      () => post(`${s.url}/predict`, '{"text":"hi"}', { "content-type": "text/plain" }),
+      415,
+      "UnsupportedMediaType",
+    ],
+    [
+      "form data",
+      () => post(`${s.url}/predict`, "text=hi", { "content-type": "application/x-www-form-urlencoded" }),
+      415,
+      "UnsupportedMediaType",
+    ],
+    [
+      "gzip encoding",
+      () => post(`${s.url}/predict`, '{"text":"hi"}', { "content-encoding": "gzip" }),
+      415,
+      "UnsupportedMediaType",
+    ],
     ["an unknown route", () => post(`${s.url}/predictions`, { text: "hi" }), 404, "NotFound"],
     ["an unknown GET route", () => get(`${s.url}/v3/models`), 404, "NotFound"],
     ["GET /predict", () => get(`${s.url}/predict`), 405, "MethodNotAllowed"],
     ["POST /health", () => post(`${s.url}/health`, {}), 405, "MethodNotAllowed"],
-    ["DELETE on a V2 model", () => get(`${s.url}/v2/models/x`, { method: "DELETE" }), 405, "MethodNotAllowed"],
+    [
+      "DELETE on a V2 model",
+      () => get(`${s.url}/v2/models/x`, { method: "DELETE" }),
+      405,
+      "MethodNotAllowed",
+    ],
     ["a bad percent-encoding", () => get(`${s.url}/v1/models/%E0%A4%A`), 400, "InvalidRequest"],
   ];
   for (const [what, send, status, code] of cases) {
@@ -85,9 +147,16 @@ describe("bad input gets a 4xx JSON error and the server keeps serving", () => {
   }
 
   test("missing Content-Type is 415", async () => {
-    const res = await fetch(`${s.url}/predict`, { method: "POST", body: new Uint8Array(Buffer.from('{"text":"hi"}')) });
+    const res = await fetch(`${s.url}/predict`, {
+      method: "POST",
+      body: new Uint8Array(Buffer.from('{"text":"hi"}')),
+    });
     const text = await res.text();
-    assertErrorBody({ status: res.status, headers: res.headers, text, json: JSON.parse(text) }, 415, "UnsupportedMediaType");
+    assertErrorBody(
+      { status: res.status, headers: res.headers, text, json: JSON.parse(text) },
+      415,
+      "UnsupportedMediaType",
+    );
     await assertStillServes();
   });
 
@@ -98,11 +167,14 @@ describe("bad input gets a 4xx JSON error and the server keeps serving", () => {
 
   test("messages say what to send and quote limits", async () => {
     const missing = await post(`${s.url}/predict`, { review: "hi" });
-    assert.match(missing.json.error.message, /text: must be a non-empty string; send \{"text": "\.\.\."\}/);
+    assert.match(
+      String(missing.json.error.message),
+      /text: must be a non-empty string; send \{"text": "\.\.\."\}/,
+    );
     const batch = await post(`${s.url}/predict`, { texts: Array(17).fill("x") });
-    assert.match(batch.json.error.message, /17 items, over the maximum of 16/);
+    assert.match(String(batch.json.error.message), /17 items, over the maximum of 16/);
     const long = await post(`${s.url}/predict`, { texts: ["ok", "b".repeat(8193)] });
-    assert.match(long.json.error.message, /texts\[1\] has 8193 characters, over the maximum of 8192/);
+    assert.match(String(long.json.error.message), /texts\[1\] has 8193 characters, over the maximum of 8192/);
   });
 
   test("many bad requests in parallel with good ones: every good one succeeds", async () => {
@@ -122,9 +194,12 @@ describe("bad input gets a 4xx JSON error and the server keeps serving", () => {
     assert.equal(lines.length, 2);
     assert.deepEqual(
       lines.map((l) => [l["route"], l["status"], l["method"]]),
-      [["/predict", 200, "POST"], ["/predict", 413, "POST"]],
+      [
+        ["/predict", 200, "POST"],
+        ["/predict", 413, "POST"],
+      ],
     );
-    assert.ok(lines.every((l) => typeof l["ms"] === "number" && (l["ms"] as number) >= 0));
+    assert.ok(lines.every((l) => typeof l["ms"] === "number" && l["ms"] >= 0));
     assert.doesNotMatch(s.log.text(), /SECRETIVE/);
   });
 });
@@ -143,11 +218,20 @@ describe("bearer-token auth on the predict endpoints", () => {
     () => post(`${s.url}/predict`, { text: "good" }, headers),
     () => post(`${s.url}/v1/models/${name}:predict`, { instances: ["good"] }, headers),
     () =>
-      post(`${s.url}/v2/models/${name}/infer`, { inputs: [{ name: "text", shape: [1], datatype: "BYTES", data: ["good"] }] }, headers),
+      post(
+        `${s.url}/v2/models/${name}/infer`,
+        { inputs: [{ name: "text", shape: [1], datatype: "BYTES", data: ["good"] }] },
+        headers,
+      ),
   ];
 
   test("no token or a wrong token is 401 with WWW-Authenticate, on every predict endpoint", async () => {
-    for (const headers of [{}, { authorization: `Bearer ${TOKEN}x` }, { authorization: `Basic ${TOKEN}` }, { authorization: "Bearer" }]) {
+    for (const headers of [
+      {},
+      { authorization: `Bearer ${TOKEN}x` },
+      { authorization: `Basic ${TOKEN}` },
+      { authorization: "Bearer" },
+    ]) {
       for (const call of predictCalls(headers)) {
         const r = await call();
         assertErrorBody(r, 401, "Unauthorized");
@@ -163,7 +247,14 @@ describe("bearer-token auth on the predict endpoints", () => {
   });
 
   test("probes, metadata and metrics need no token, and the token is never logged", async () => {
-    for (const path of ["/health", "/ready", "/metrics", "/openapi.json", `/v1/models/${name}`, `/v2/models/${name}`]) {
+    for (const path of [
+      "/health",
+      "/ready",
+      "/metrics",
+      "/openapi.json",
+      `/v1/models/${name}`,
+      `/v2/models/${name}`,
+    ]) {
       assert.equal((await get(`${s.url}${path}`)).status, 200, path);
     }
     assert.ok(!s.log.text().includes(TOKEN));

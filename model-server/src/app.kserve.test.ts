@@ -33,7 +33,7 @@ describe("KServe V1 and Open Inference Protocol (V2) over HTTP", () => {
       const rest = await post(`${s.url}/predict`, { texts: [POSITIVE_REVIEW, NEGATIVE_REVIEW] });
       assert.deepEqual(r.json.predictions, rest.json.predictions);
       assert.deepEqual(
-        r.json.predictions.map((p: { sentiment: string }) => p.sentiment),
+        (r.json.predictions as { sentiment: string }[]).map((p) => p.sentiment),
         ["positive", "negative"],
       );
     });
@@ -50,7 +50,13 @@ describe("KServe V1 and Open Inference Protocol (V2) over HTTP", () => {
     });
 
     test("bad instances are 400 and too many are 413", async () => {
-      for (const body of [{}, { instances: [] }, { instances: [""] }, { instances: [3] }, { instances: "x" }]) {
+      for (const body of [
+        {},
+        { instances: [] },
+        { instances: [""] },
+        { instances: [3] },
+        { instances: "x" },
+      ]) {
         const r = await post(`${s.url}/v1/models/${name}:predict`, body);
         assert.equal(r.status, 400, JSON.stringify(body));
         assert.equal(r.json.error.code, "InvalidRequest");
@@ -109,7 +115,9 @@ describe("KServe V1 and Open Inference Protocol (V2) over HTTP", () => {
 
     test("infer accepts a [n, 1] shape with nested data, a version path, and a chosen output", async () => {
       const r = await post(`${s.url}/v2/models/${name}/versions/${version}/infer`, {
-        inputs: [{ name: "text", shape: [2, 1], datatype: "BYTES", data: [[POSITIVE_REVIEW], [NEGATIVE_REVIEW]] }],
+        inputs: [
+          { name: "text", shape: [2, 1], datatype: "BYTES", data: [[POSITIVE_REVIEW], [NEGATIVE_REVIEW]] },
+        ],
         outputs: [{ name: "probability" }],
       });
       assert.equal(r.status, 200, r.text);
@@ -135,9 +143,12 @@ describe("KServe V1 and Open Inference Protocol (V2) over HTTP", () => {
         const r = await post(`${s.url}/v2/models/${name}/infer`, body);
         assert.equal(r.status, 400, `${what}: ${r.text}`);
         assert.equal(r.json.error.code, "InvalidRequest");
-        assert.match(r.json.error.message, message, what);
+        assert.match(String(r.json.error.message), message, what);
       }
-      const big = await post(`${s.url}/v2/models/${name}/infer`, input({ shape: [300], data: Array(300).fill("x") }));
+      const big = await post(
+        `${s.url}/v2/models/${name}/infer`,
+        input({ shape: [300], data: Array(300).fill("x") }),
+      );
       assert.equal(big.status, 413);
       assert.equal(big.json.error.code, "BatchTooLarge");
       const ok = await post(`${s.url}/v2/models/${name}/infer`, input({}));

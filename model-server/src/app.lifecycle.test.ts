@@ -7,7 +7,12 @@ import { loadModel } from "../../common/artifact/loader.ts";
 import { drainAndClose } from "./lifecycle.ts";
 import type { LoadModel } from "./model-holder.ts";
 import { get, heldRequest, metricValue, post, startServer, type TestServer } from "./testing/http.ts";
-import { POSITIVE_REVIEW, NEGATIVE_REVIEW, trainedModel, type TrainedFixture } from "./testing/trained-model.ts";
+import {
+  POSITIVE_REVIEW,
+  NEGATIVE_REVIEW,
+  trainedModel,
+  type TrainedFixture,
+} from "./testing/trained-model.ts";
 
 /** Replaces `target` with a copy of `source` the way the trainer does: a complete sibling, then renames. */
 async function swapModelDir(source: string, target: string): Promise<void> {
@@ -39,7 +44,7 @@ describe("readiness while the model loads", () => {
     const ready = await get(`${s.url}/ready`);
     assert.equal(ready.status, 503);
     assert.equal(ready.json.error.code, "ModelNotReady");
-    assert.match(ready.json.error.message, /still loading/);
+    assert.match(String(ready.json.error.message), /still loading/);
     assert.equal((await get(`${s.url}/v2/health/ready`)).status, 503);
     assert.equal((await get(`${s.url}/v2/health/live`)).status, 200);
     const predict = await post(`${s.url}/predict`, { text: POSITIVE_REVIEW });
@@ -80,7 +85,12 @@ describe("draining", () => {
       const held = heldRequest(`${s.url}/predict`, { text: POSITIVE_REVIEW });
       await held.sent;
       while (s.lifecycle.inFlight() === 0) await new Promise((r) => setTimeout(r, 5));
-      const drain = drainAndClose({ server: s.server, lifecycle: s.lifecycle, delayMs: 0, timeoutMs: 10_000 });
+      const drain = drainAndClose({
+        server: s.server,
+        lifecycle: s.lifecycle,
+        delayMs: 0,
+        timeoutMs: 10_000,
+      });
       await assert.rejects(fetch(`${s.url}/health`), "the listener must be closed while draining");
       held.finish();
       const res = await held.response;
@@ -100,7 +110,12 @@ describe("draining", () => {
       await held.sent;
       while (s.lifecycle.inFlight() === 0) await new Promise((r) => setTimeout(r, 5));
       const started = performance.now();
-      const outcome = await drainAndClose({ server: s.server, lifecycle: s.lifecycle, delayMs: 0, timeoutMs: 300 });
+      const outcome = await drainAndClose({
+        server: s.server,
+        lifecycle: s.lifecycle,
+        delayMs: 0,
+        timeoutMs: 300,
+      });
       const took = performance.now() - started;
       assert.deepEqual(outcome, { drained: false, abandoned: 1 });
       assert.ok(took >= 290 && took < 3000, `drain took ${took} ms`);
@@ -135,8 +150,13 @@ describe("hot reload", () => {
           const r =
             i % 2 === 0
               ? await post(`${s.url}/predict`, { text: POSITIVE_REVIEW })
-              : await post(`${s.url}/predict`, { texts: [POSITIVE_REVIEW, NEGATIVE_REVIEW, ...a.samples.slice(0, 30)] });
-          seen.push({ status: r.status, version: (r.json?.model ?? r.json?.predictions?.[0]?.model)?.version });
+              : await post(`${s.url}/predict`, {
+                  texts: [POSITIVE_REVIEW, NEGATIVE_REVIEW, ...a.samples.slice(0, 30)],
+                });
+          seen.push({
+            status: r.status,
+            version: (r.json?.model ?? r.json?.predictions?.[0]?.model)?.version,
+          });
         }
       };
       const workers = [0, 1, 2, 3].map(worker);
@@ -160,8 +180,16 @@ describe("hot reload", () => {
       const metrics = (await get(`${s.url}/metrics`)).text;
       assert.equal(metricValue(metrics, "model_reloads_total", { result: "success" }), 2);
       assert.equal(metricValue(metrics, "model_info", { version: vb }), 1);
-      assert.equal(metricValue(metrics, "model_info", { version: va }), undefined, "the old model_info series must go");
-      assert.ok(s.log.lines.some((l) => l["message"] === "Loaded model" && l["version"] === vb && l["replacedVersion"] === va));
+      assert.equal(
+        metricValue(metrics, "model_info", { version: va }),
+        undefined,
+        "the old model_info series must go",
+      );
+      assert.ok(
+        s.log.lines.some(
+          (l) => l["message"] === "Loaded model" && l["version"] === vb && l["replacedVersion"] === va,
+        ),
+      );
     } finally {
       await s.close();
     }
@@ -175,7 +203,10 @@ describe("hot reload", () => {
       const va = s.holder.current()!.metadata.version;
       // A new version whose files do not match their digests (a half-copied artifact).
       const metaPath = join(dir, "metadata.json");
-      const meta = JSON.parse(await readFile(metaPath, "utf8")) as { version: string; files: Record<string, string> };
+      const meta = JSON.parse(await readFile(metaPath, "utf8")) as {
+        version: string;
+        files: Record<string, string>;
+      };
       meta.version = `${va}-broken`;
       for (const k of Object.keys(meta.files)) meta.files[k] = "0".repeat(64);
       await writeFile(metaPath, JSON.stringify(meta));

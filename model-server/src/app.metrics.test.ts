@@ -26,7 +26,10 @@ describe("GET /metrics counts what was served", () => {
     const text = await scrape();
     const m = s.holder.current()!.metadata;
     const acc = (m.metrics.test?.accuracy ?? m.metrics.validation?.accuracy)!.toFixed(4);
-    assert.equal(metricValue(text, "model_info", { ...labels, architecture: m.architecture, accuracy: acc }), 1);
+    assert.equal(
+      metricValue(text, "model_info", { ...labels, architecture: m.architecture, accuracy: acc }),
+      1,
+    );
     assert.match(text, /^# TYPE model_prediction_duration_seconds histogram$/m);
     assert.match(text, /^model_prediction_duration_seconds_bucket\{le="0\.0001",model=/m);
     assert.match(text, /^model_prediction_duration_seconds_bucket\{le="1",model=/m);
@@ -63,7 +66,8 @@ describe("GET /metrics counts what was served", () => {
     await get(`${s.url}/nowhere`);
     const after = await scrape();
     const delta = (reason: string) =>
-      value(after, "model_prediction_errors_total", { reason }) - value(before, "model_prediction_errors_total", { reason });
+      value(after, "model_prediction_errors_total", { reason }) -
+      value(before, "model_prediction_errors_total", { reason });
     assert.equal(delta("MalformedJson"), 2);
     assert.equal(delta("InvalidRequest"), 1);
     assert.equal(delta("BatchTooLarge"), 1);
@@ -83,12 +87,19 @@ describe("GET /metrics counts what was served", () => {
     const delta = (name: string, l: Record<string, string>) => value(after, name, l) - value(before, name, l);
     assert.equal(delta("http_requests_total", { method: "GET", route: "/health", status: "200" }), 2);
     assert.equal(
-      delta("http_requests_total", { method: "GET", route: "/v2/models/{name}[/versions/{version}]/ready", status: "200" }),
+      delta("http_requests_total", {
+        method: "GET",
+        route: "/v2/models/{name}[/versions/{version}]/ready",
+        status: "200",
+      }),
       1,
     );
     assert.equal(delta("http_requests_total", { method: "POST", route: "/predict", status: "400" }), 1);
     assert.equal(delta("http_requests_total", { method: "GET", route: "unmatched", status: "404" }), 1);
-    assert.equal(delta("http_request_duration_seconds_count", { method: "GET", route: "/health", status: "200" }), 2);
+    assert.equal(
+      delta("http_request_duration_seconds_count", { method: "GET", route: "/health", status: "200" }),
+      2,
+    );
     assert.doesNotMatch(after, /route="\/no\/such\/route"/, "raw paths must not become label values");
   });
 
@@ -96,8 +107,8 @@ describe("GET /metrics counts what was served", () => {
     const r = await get(`${s.url}/openapi.json`);
     assert.equal(r.status, 200);
     const doc = r.json;
-    assert.match(doc.openapi, /^3\./);
-    for (const [path, method] of [
+    assert.match(String(doc.openapi), /^3\./);
+    const expected: [string, string][] = [
       ["/predict", "post"],
       ["/health", "get"],
       ["/ready", "get"],
@@ -111,10 +122,13 @@ describe("GET /metrics counts what was served", () => {
       ["/v2/models/{name}/ready", "get"],
       ["/v2/models/{name}/infer", "post"],
       ["/v2/models/{name}/versions/{version}/infer", "post"],
-    ]) {
+    ];
+    for (const [path, method] of expected) {
       assert.ok(doc.paths[path]?.[method], `${method.toUpperCase()} ${path} is missing`);
     }
-    const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1]!);
+    const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map(
+      (m) => m[1]!,
+    );
     assert.ok(refs.length > 10);
     for (const id of refs) assert.ok(doc.components.schemas[id], `unresolved $ref ${id}`);
     const prediction = doc.components.schemas.Prediction;

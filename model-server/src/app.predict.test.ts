@@ -27,7 +27,12 @@ describe("POST /predict over HTTP with a real trained model", () => {
     assert.equal(r.status, 200);
     assert.match(r.headers.get("content-type") ?? "", /application\/json/);
     const [expected] = await reference.predictor.predictProba([samples[0]!]);
-    assert.deepEqual(Object.keys(r.json).sort(), ["confidence", "model", "probability", "sentiment"]);
+    assert.deepEqual(Object.keys(r.json as object).sort(), [
+      "confidence",
+      "model",
+      "probability",
+      "sentiment",
+    ]);
     assert.equal(r.json.probability, expected);
     assert.equal(r.json.sentiment, expected! >= 0.5 ? "positive" : "negative");
     assert.equal(r.json.confidence, Math.max(expected!, 1 - expected!));
@@ -40,14 +45,16 @@ describe("POST /predict over HTTP with a real trained model", () => {
     assert.equal(pos.json.sentiment, "positive");
     assert.equal(neg.json.sentiment, "negative");
     assert.ok(pos.json.probability > 0.5 && neg.json.probability < 0.5);
-    assert.ok(pos.json.confidence === pos.json.probability && neg.json.confidence === 1 - neg.json.probability);
+    assert.ok(
+      pos.json.confidence === pos.json.probability && neg.json.confidence === 1 - neg.json.probability,
+    );
   });
 
   test("a batch returns one prediction per text, in order, equal to single predictions", async () => {
     const texts = [...samples.slice(0, 7), POSITIVE_REVIEW, NEGATIVE_REVIEW];
     const r = await post(`${s.url}/predict`, { texts });
     assert.equal(r.status, 200);
-    assert.deepEqual(Object.keys(r.json), ["predictions"]);
+    assert.deepEqual(Object.keys(r.json as object), ["predictions"]);
     assert.equal(r.json.predictions.length, texts.length);
     const expected = await reference.predictor.predictProba(texts);
     for (let i = 0; i < texts.length; i++) {
@@ -65,7 +72,11 @@ describe("POST /predict over HTTP with a real trained model", () => {
   });
 
   test("JSON with a charset and extra fields is accepted", async () => {
-    const r = await post(`${s.url}/predict`, { text: "Great film.", requestId: "x" }, { "content-type": "application/json; charset=utf-8" });
+    const r = await post(
+      `${s.url}/predict`,
+      { text: "Great film.", requestId: "x" },
+      { "content-type": "application/json; charset=utf-8" },
+    );
     assert.equal(r.status, 200);
     assert.ok(r.json.sentiment === "positive" || r.json.sentiment === "negative");
   });

@@ -78,13 +78,28 @@ export function createApp(deps: AppDeps): Koa {
         });
         return;
       case "DisposeFailed":
-        logger.warn("Failed to dispose replaced model", { version: event.model.metadata.version, error: event.message });
+        logger.warn("Failed to dispose replaced model", {
+          version: event.model.metadata.version,
+          error: event.message,
+        });
         return;
     }
   });
 
-  const d: RouteDeps = { holder, lifecycle, predictions, registry, limits, maxBodyBytes: config.maxBodyBytes };
-  const routes: Route[] = [...predictRoutes(d), ...kserveV1Routes(d), ...kserveV2Routes(d, pkg.version), ...probeRoutes(d)];
+  const d: RouteDeps = {
+    holder,
+    lifecycle,
+    predictions,
+    registry,
+    limits,
+    maxBodyBytes: config.maxBodyBytes,
+  };
+  const routes: Route[] = [
+    ...predictRoutes(d),
+    ...kserveV1Routes(d),
+    ...kserveV2Routes(d, pkg.version),
+    ...probeRoutes(d),
+  ];
   let openapi: string | undefined;
   routes.push({
     method: "GET",
@@ -110,7 +125,12 @@ export function createApp(deps: AppDeps): Koa {
       const route = (ctx.state as RouteState).route?.template ?? UNMATCHED_ROUTE;
       metrics.recordHttp(ctx.method, route, ctx.status, seconds);
       if (config.logRequests) {
-        logger.info("Served request", { method: ctx.method, route, status: ctx.status, ms: round(seconds * 1000) });
+        logger.info("Served request", {
+          method: ctx.method,
+          route,
+          status: ctx.status,
+          ms: round(seconds * 1000),
+        });
       }
     }
   });
@@ -144,10 +164,21 @@ function toHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error;
   const e = error as { status?: unknown; expose?: unknown; message?: unknown };
   if (typeof e.status === "number" && e.status >= 400 && e.status < 500 && e.expose === true) {
-    const code = e.status === 413 ? ErrorCode.BodyTooLarge : e.status === 415 ? ErrorCode.UnsupportedMediaType : ErrorCode.InvalidRequest;
+    const code =
+      e.status === 413
+        ? ErrorCode.BodyTooLarge
+        : e.status === 415
+          ? ErrorCode.UnsupportedMediaType
+          : ErrorCode.InvalidRequest;
     return new HttpError(e.status, code, typeof e.message === "string" ? e.message : "Invalid request.");
   }
-  return new HttpError(500, ErrorCode.InternalError, "The server failed to handle the request; see the server log.", {}, error);
+  return new HttpError(
+    500,
+    ErrorCode.InternalError,
+    "The server failed to handle the request; see the server log.",
+    {},
+    error,
+  );
 }
 
 const round = (n: number): number => Math.round(n * 1000) / 1000;

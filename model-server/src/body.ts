@@ -32,7 +32,11 @@ export async function readJsonBody(ctx: Context, limit: number): Promise<unknown
 
   const text = await readText(ctx, limit);
   if (text.trim() === "") {
-    throw httpError(400, ErrorCode.MalformedJson, 'The request body is empty; send a JSON object such as {"text": "..."}.');
+    throw httpError(
+      400,
+      ErrorCode.MalformedJson,
+      'The request body is empty; send a JSON object such as {"text": "..."}.',
+    );
   }
   try {
     return JSON.parse(text) as unknown;
@@ -69,9 +73,21 @@ function readText(ctx: Context, limit: number): Promise<string> {
       if (size > limit) finish(tooLarge(limit));
       else chunks.push(chunk);
     };
-    const onEnd = (): void => finish(undefined, chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks).toString("utf8"));
-    const onError = (e: Error): void => finish(httpError(400, ErrorCode.MalformedJson, `Reading the request body failed: ${e.message}.`));
-    const onAborted = (): void => finish(httpError(400, ErrorCode.MalformedJson, "The client closed the request before sending the whole body."));
+    const onEnd = (): void =>
+      finish(
+        undefined,
+        chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks).toString("utf8"),
+      );
+    const onError = (e: Error): void =>
+      finish(httpError(400, ErrorCode.MalformedJson, `Reading the request body failed: ${e.message}.`));
+    const onAborted = (): void =>
+      finish(
+        httpError(
+          400,
+          ErrorCode.MalformedJson,
+          "The client closed the request before sending the whole body.",
+        ),
+      );
     req.on("data", onData);
     req.on("end", onEnd);
     req.on("error", onError);

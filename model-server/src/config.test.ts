@@ -24,16 +24,26 @@ describe("parseConfig", () => {
     assert.equal(c.maxBatchSize, 256);
     assert.equal(c.microBatchMs, undefined);
     assert.equal(c.authToken, undefined);
-    assert.deepEqual({ ...c, modelDir: undefined, authToken: undefined, authTokenFile: undefined }, {
-      ...CONFIG_DEFAULTS,
-      modelDir: undefined,
-      authToken: undefined,
-      authTokenFile: undefined,
-    });
+    assert.deepEqual(
+      { ...c, modelDir: undefined, authToken: undefined, authTokenFile: undefined },
+      {
+        ...CONFIG_DEFAULTS,
+        modelDir: undefined,
+        authToken: undefined,
+        authTokenFile: undefined,
+      },
+    );
   });
 
   test("reads environment variables, and flags win over them", () => {
-    const env = { MODEL_DIR: "/env", PORT: "9000", HOST: "127.0.0.1", MAX_BATCH_SIZE: "8", MICRO_BATCH: "2", LOG_REQUESTS: "false" };
+    const env = {
+      MODEL_DIR: "/env",
+      PORT: "9000",
+      HOST: "127.0.0.1",
+      MAX_BATCH_SIZE: "8",
+      MICRO_BATCH: "2",
+      LOG_REQUESTS: "false",
+    };
     const fromEnv = configOf([], env);
     assert.equal(fromEnv.modelDir, "/env");
     assert.equal(fromEnv.port, 9000);
@@ -64,7 +74,8 @@ describe("parseConfig", () => {
     ["unknown flag", ["--model", "/m", "--colour"], {}, /--help/],
   ];
   for (const [name, argv, env, pattern] of bad) {
-    test(`refuses ${name} with a message naming the option`, () => assert.match(failureOf(argv, env), pattern));
+    test(`refuses ${name} with a message naming the option`, () =>
+      assert.match(failureOf(argv, env), pattern));
   }
 
   test("--help asks for the usage", () => {

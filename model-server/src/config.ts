@@ -132,7 +132,9 @@ export function parseConfig(
       allowPositionals: false,
     }).values;
   } catch (e) {
-    return err(failure("InvalidArguments", `${(e as Error).message}. Run sentiment-serve --help for the options.`));
+    return err(
+      failure("InvalidArguments", `${(e as Error).message}. Run sentiment-serve --help for the options.`),
+    );
   }
   if (values["help"] === true) return ok({ help: true });
 
@@ -155,14 +157,20 @@ export function parseConfig(
   const modelDir = resolved["modelDir"] as string | undefined;
   if (modelDir === undefined) {
     return err(
-      failure("InvalidArguments", "No model directory: pass --model <DIR> or set MODEL_DIR to a trainer output."),
+      failure(
+        "InvalidArguments",
+        "No model directory: pass --model <DIR> or set MODEL_DIR to a trainer output.",
+      ),
     );
   }
   const authToken = nonEmpty(env["AUTH_TOKEN"]);
   const authTokenFile = resolved["authTokenFile"] as string | undefined;
   if (authToken !== undefined && authTokenFile !== undefined) {
     return err(
-      failure("InvalidArguments", "Both AUTH_TOKEN and --auth-token-file (AUTH_TOKEN_FILE) are set; keep only one."),
+      failure(
+        "InvalidArguments",
+        "Both AUTH_TOKEN and --auth-token-file (AUTH_TOKEN_FILE) are set; keep only one.",
+      ),
     );
   }
   const microBatch = resolved["microBatch"] as "off" | number | undefined;
@@ -182,7 +190,8 @@ export function parseConfig(
       reloadIntervalMs: pick("reloadIntervalMs"),
       shutdownDelayMs: pick("shutdownDelayMs"),
       shutdownTimeoutMs: pick("shutdownTimeoutMs"),
-      microBatchMs: microBatch === undefined || microBatch === "off" ? CONFIG_DEFAULTS.microBatchMs : microBatch,
+      microBatchMs:
+        microBatch === undefined || microBatch === "off" ? CONFIG_DEFAULTS.microBatchMs : microBatch,
       logRequests: pick("logRequests"),
       logLevel: pick("logLevel"),
     },

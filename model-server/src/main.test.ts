@@ -25,7 +25,7 @@ function startProcess(args: string[], env: Record<string, string> = {}): Proc {
   let err = "";
   const lines: Record<string, unknown>[] = [];
   let partial = "";
-  child.stderr!.setEncoding("utf8").on("data", (c: string) => {
+  child.stderr.setEncoding("utf8").on("data", (c: string) => {
     err += c;
     partial += c;
     const parts = partial.split("\n");
@@ -38,14 +38,18 @@ function startProcess(args: string[], env: Record<string, string> = {}): Proc {
       }
     }
   });
-  child.stdout!.resume();
+  child.stdout.resume();
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.on("exit", (code, signal) => resolve({ code, signal })),
   );
   return { child, lines, stderr: () => err, exit };
 }
 
-async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, ms = 30_000): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  probe: () => T | undefined | Promise<T | undefined>,
+  ms = 30_000,
+): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = await probe();
@@ -84,23 +88,39 @@ describe("sentiment-serve as a real process", () => {
     const dir = join(work, "model");
     await cp(a.dir, dir, { recursive: true });
     const p = startProcess(
-      ["--model", dir, "--port", "0", "--host", "127.0.0.1", "--reload-interval-ms", "100", "--shutdown-delay-ms", "1500"],
+      [
+        "--model",
+        dir,
+        "--port",
+        "0",
+        "--host",
+        "127.0.0.1",
+        "--reload-interval-ms",
+        "100",
+        "--shutdown-delay-ms",
+        "1500",
+      ],
       { MAX_BATCH_SIZE: "32" },
     );
     try {
-      const port = await waitFor("the Started server log line", () =>
-        p.lines.find((l) => l["message"] === "Started server")?.["port"] as number | undefined,
+      const port = await waitFor(
+        "the Started server log line",
+        () => p.lines.find((l) => l["message"] === "Started server")?.["port"] as number | undefined,
       );
       const url = `http://127.0.0.1:${port}`;
       const ready = await waitFor("readiness", async () => {
         const r = await get(`${url}/ready`);
-        return r.status === 200 ? r.json : undefined;
+        return r.status === 200 ? (r.json as { model: { version: string } }) : undefined;
       });
-      const va = ready.model.version as string;
+      const va = ready.model.version;
       const first = await post(`${url}/predict`, { text: POSITIVE_REVIEW });
       assert.equal(first.status, 200);
       assert.equal(first.json.sentiment, "positive");
-      assert.equal((await post(`${url}/predict`, { texts: Array(33).fill("x") })).status, 413, "MAX_BATCH_SIZE applies");
+      assert.equal(
+        (await post(`${url}/predict`, { texts: Array(33).fill("x") })).status,
+        413,
+        "MAX_BATCH_SIZE applies",
+      );
 
       // A new version in the model directory is picked up by the watcher.
       const staging = `${dir}.staging`;
@@ -139,7 +159,10 @@ describe("sentiment-serve as a real process", () => {
       assert.deepEqual(exit, { code: 0, signal: null });
       const stopped = p.lines.find((l) => l["message"] === "Stopped server");
       assert.equal(stopped?.["drained"], true);
-      assert.ok(p.lines.every((l) => !JSON.stringify(l).includes("unforgettable")), "review text is never logged");
+      assert.ok(
+        p.lines.every((l) => !JSON.stringify(l).includes("unforgettable")),
+        "review text is never logged",
+      );
     } finally {
       p.child.kill("SIGKILL");
     }

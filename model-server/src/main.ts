@@ -39,14 +39,24 @@ let token: string | undefined;
 try {
   token = await readToken();
 } catch (e) {
-  console.error(`sentiment-serve: Cannot read the auth token: ${(e as Error).message}. Fix --auth-token-file (AUTH_TOKEN_FILE).`);
+  console.error(
+    `sentiment-serve: Cannot read the auth token: ${(e as Error).message}. Fix --auth-token-file (AUTH_TOKEN_FILE).`,
+  );
   process.exit(2);
 }
 
 const holder = createModelHolder(loadModel);
 const lifecycle = createLifecycle();
-const app = createApp({ holder, registry: new Registry(), logger, config, lifecycle, authToken: () => token });
-const server = createServer(app.callback());
+const app = createApp({
+  holder,
+  registry: new Registry(),
+  logger,
+  config,
+  lifecycle,
+  authToken: () => token,
+});
+const handle = app.callback();
+const server = createServer((req, res) => void handle(req, res));
 server.keepAliveTimeout = 65_000; // above common load-balancer idle timeouts
 server.headersTimeout = 66_000;
 
@@ -78,7 +88,8 @@ process.on("SIGHUP", () => {
         token = t;
         logger.info("Reloaded auth token", { file: config.authTokenFile });
       },
-      (e: unknown) => logger.error("Failed to reload auth token, keeping the old one", { error: (e as Error).message }),
+      (e: unknown) =>
+        logger.error("Failed to reload auth token, keeping the old one", { error: (e as Error).message }),
     );
   }
 });
@@ -87,7 +98,11 @@ const stop = async (signal: string): Promise<void> => {
   if (stopping) return;
   stopping = true;
   stopWatching();
-  logger.info("Received signal, draining", { signal, inFlight: lifecycle.inFlight(), delayMs: config.shutdownDelayMs });
+  logger.info("Received signal, draining", {
+    signal,
+    inFlight: lifecycle.inFlight(),
+    delayMs: config.shutdownDelayMs,
+  });
   const outcome = await drainAndClose({
     server,
     lifecycle,
@@ -118,4 +133,3 @@ if (config.reloadIntervalMs > 0 && !stopping) {
     },
   });
 }
-

@@ -5,7 +5,9 @@ import type { ModelMetadata } from "../../common/artifact/metadata.ts";
 export const PREDICTION_BUCKETS = [
   0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
 ] as const;
-const HTTP_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
+const HTTP_BUCKETS = [
+  0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+] as const;
 
 export const ReloadResult = { Success: "success", Failure: "failure" } as const;
 export type ReloadResult = (typeof ReloadResult)[keyof typeof ReloadResult];
@@ -144,6 +146,7 @@ export function createMetrics(registry: Registry): ServerMetrics {
       c.predictions.inc(0);
       c.positive.inc(0);
       c.negative.inc(0);
+      duration.zero({ model: metadata.name, version: metadata.version });
     },
     recordReload(result) {
       reloads.inc({ result });

@@ -31,7 +31,10 @@ describe("micro-batcher", () => {
     const started = performance.now();
     const results = await Promise.all(["a", "bb", "ccc", "dddd"].map((s) => b.submit(s)));
     assert.deepEqual(results, [1, 2, 3, 4]);
-    assert.deepEqual(r.batches, [["a", "bb"], ["ccc", "dddd"]]);
+    assert.deepEqual(r.batches, [
+      ["a", "bb"],
+      ["ccc", "dddd"],
+    ]);
     assert.ok(performance.now() - started < 900, "full batches must not wait for the window");
   });
 
@@ -57,13 +60,19 @@ describe("micro-batcher", () => {
   });
 
   test("a call returning the wrong number of results fails its items", async () => {
-    const b = createMicroBatcher({ waitMs: 0, maxBatch: 10, run: async () => [1] });
+    const b = createMicroBatcher({ waitMs: 0, maxBatch: 10, run: () => Promise.resolve([1]) });
     const settled = await Promise.allSettled([b.submit("a"), b.submit("b")]);
     assert.ok(settled.every((s) => s.status === "rejected" && /returned 1 results/.test(String(s.reason))));
   });
 
   test("invalid options are refused", () => {
-    assert.throws(() => createMicroBatcher({ waitMs: 0, maxBatch: 0, run: async () => [] }), /maxBatch/);
-    assert.throws(() => createMicroBatcher({ waitMs: -1, maxBatch: 1, run: async () => [] }), /waitMs/);
+    assert.throws(
+      () => createMicroBatcher({ waitMs: 0, maxBatch: 0, run: () => Promise.resolve([]) }),
+      /maxBatch/,
+    );
+    assert.throws(
+      () => createMicroBatcher({ waitMs: -1, maxBatch: 1, run: () => Promise.resolve([]) }),
+      /waitMs/,
+    );
   });
 });

@@ -41,7 +41,7 @@ export function createMicroBatcher<In, Out>(opts: MicroBatcherOptions<In, Out>):
     try {
       call = opts.run(batch.map((p) => p.item));
     } catch (error) {
-      call = Promise.reject(error);
+      call = Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
     call.then(
       (results) => {
@@ -63,7 +63,8 @@ export function createMicroBatcher<In, Out>(opts: MicroBatcherOptions<In, Out>):
       return new Promise<Out>((resolve, reject) => {
         queue.push({ item, resolve, reject });
         if (queue.length >= opts.maxBatch) flush();
-        else if (timer === undefined) timer = opts.waitMs === 0 ? setImmediate(flush) : setTimeout(flush, opts.waitMs);
+        else if (timer === undefined)
+          timer = opts.waitMs === 0 ? setImmediate(flush) : setTimeout(flush, opts.waitMs);
       });
     },
   };

@@ -13,18 +13,18 @@ function stubModel(version: string, disposed: string[]): LoadedModel {
     metadata: { name: "m", version } as ModelMetadata,
     predictor: {
       architecture: "stub",
-      predictProba: async (texts) => new Float64Array(texts.length).fill(0.5),
+      predictProba: (texts) => Promise.resolve(new Float64Array(texts.length).fill(0.5)),
       dispose: () => disposed.push(version),
     },
   };
 }
 
 function loaderFrom(script: Record<string, "ok" | "fail" | "throw">, disposed: string[]): LoadModel {
-  return async (dir) => {
+  return (dir) => {
     const v = dir.split("/").at(-1)!;
-    if (script[v] === "fail") return err(failure("ArtifactCorrupt", `bad ${v}`));
-    if (script[v] === "throw") throw new Error(`exploded ${v}`);
-    return ok(stubModel(v, disposed));
+    if (script[v] === "fail") return Promise.resolve(err(failure("ArtifactCorrupt", `bad ${v}`)));
+    if (script[v] === "throw") return Promise.reject(new Error(`exploded ${v}`));
+    return Promise.resolve(ok(stubModel(v, disposed)));
   };
 }
 
@@ -74,7 +74,11 @@ describe("model holder", () => {
     assert.deepEqual(disposed, []);
     assert.deepEqual(
       events.map((e) => [e.type, e.type === "LoadFailed" ? e.kept?.metadata.version : undefined]),
-      [["Loaded", undefined], ["LoadFailed", "v1"], ["LoadFailed", "v1"]],
+      [
+        ["Loaded", undefined],
+        ["LoadFailed", "v1"],
+        ["LoadFailed", "v1"],
+      ],
     );
   });
 

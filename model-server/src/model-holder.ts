@@ -57,7 +57,10 @@ interface Entry {
   disposed: boolean;
 }
 
-export function createModelHolder(loadModel: LoadModel, now: () => number = performance.now.bind(performance)): ModelHolder {
+export function createModelHolder(
+  loadModel: LoadModel,
+  now: () => number = performance.now.bind(performance),
+): ModelHolder {
   let active: Entry | undefined;
   let pending = 0;
   let chain: Promise<unknown> = Promise.resolve();

@@ -24,7 +24,9 @@ const OPERATIONS: Record<string, Json> = {
     responses: {
       "200": {
         description: "A Prediction for `text`, or {predictions} for `texts`.",
-        content: { "application/json": { schema: { oneOf: [ref("Prediction"), ref("BatchPredictResponse")] } } },
+        content: {
+          "application/json": { schema: { oneOf: [ref("Prediction"), ref("BatchPredictResponse")] } },
+        },
       },
     },
   },
@@ -35,24 +37,44 @@ const OPERATIONS: Record<string, Json> = {
   },
   "GET /metrics": {
     summary: "Prometheus metrics.",
-    responses: { "200": { description: "Prometheus text format.", content: { "text/plain": { schema: { type: "string" } } } } },
+    responses: {
+      "200": {
+        description: "Prometheus text format.",
+        content: { "text/plain": { schema: { type: "string" } } },
+      },
+    },
   },
   "GET /openapi.json": {
     summary: "This document.",
-    responses: { "200": { description: "OpenAPI 3.1.", content: { "application/json": { schema: { type: "object" } } } } },
+    responses: {
+      "200": { description: "OpenAPI 3.1.", content: { "application/json": { schema: { type: "object" } } } },
+    },
   },
-  "GET /v1/models": { summary: "KServe V1: served models.", responses: { "200": json("V1ModelList", "Model names.") } },
+  "GET /v1/models": {
+    summary: "KServe V1: served models.",
+    responses: { "200": json("V1ModelList", "Model names.") },
+  },
   "GET /v1/models/{name}": {
     summary: "KServe V1: model readiness.",
-    responses: { "200": json("V1ModelStatus", "Ready."), "404": error("Not served here."), "503": error("Not ready.") },
+    responses: {
+      "200": json("V1ModelStatus", "Ready."),
+      "404": error("Not served here."),
+      "503": error("Not ready."),
+    },
   },
   "POST /v1/models/{name}:predict": {
     summary: "KServe V1 predict.",
     requestBody: { required: true, content: { "application/json": { schema: ref("V1PredictRequest") } } },
     responses: { "200": json("V1PredictResponse", "One Prediction per instance.") },
   },
-  "GET /v2": { summary: "Open Inference Protocol: server metadata.", responses: { "200": json("V2ServerMetadata", "Server.") } },
-  "GET /v2/health/live": { summary: "Open Inference Protocol: liveness.", responses: { "200": json("V2Live", "Live.") } },
+  "GET /v2": {
+    summary: "Open Inference Protocol: server metadata.",
+    responses: { "200": json("V2ServerMetadata", "Server.") },
+  },
+  "GET /v2/health/live": {
+    summary: "Open Inference Protocol: liveness.",
+    responses: { "200": json("V2Live", "Live.") },
+  },
   "GET /v2/health/ready": {
     summary: "Open Inference Protocol: readiness.",
     responses: { "200": json("V2Ready", "Ready."), "503": error("Not ready.") },
@@ -63,12 +85,18 @@ const OPERATIONS: Record<string, Json> = {
   },
   "GET /v2/models/{name}[/versions/{version}]/ready": {
     summary: "Open Inference Protocol: model readiness.",
-    responses: { "200": json("V2ModelReady", "Ready."), "404": error("Not served here."), "503": error("Not ready.") },
+    responses: {
+      "200": json("V2ModelReady", "Ready."),
+      "404": error("Not served here."),
+      "503": error("Not ready."),
+    },
   },
   "POST /v2/models/{name}[/versions/{version}]/infer": {
     summary: "Open Inference Protocol: infer with one BYTES tensor of texts.",
     requestBody: { required: true, content: { "application/json": { schema: ref("V2InferRequest") } } },
-    responses: { "200": json("V2InferResponse", "Outputs sentiment (BYTES), probability and confidence (FP64).") },
+    responses: {
+      "200": json("V2InferResponse", "Outputs sentiment (BYTES), probability and confidence (FP64)."),
+    },
   },
 };
 
@@ -111,7 +139,8 @@ export function buildOpenApi(routes: readonly Route[], version: string): Json {
       }));
       const responses = { ...(doc["responses"] as Json) };
       if (r.method === "POST") {
-        for (const [status, e] of Object.entries(COMMON_ERRORS)) if (!(status in responses)) responses[status] = e;
+        for (const [status, e] of Object.entries(COMMON_ERRORS))
+          if (!(status in responses)) responses[status] = e;
       }
       (paths[path] ??= {})[r.method.toLowerCase()] = {
         ...doc,
@@ -127,12 +156,15 @@ export function buildOpenApi(routes: readonly Route[], version: string): Json {
     info: {
       title: "sentiment-serve",
       version,
-      description: "Sentiment model server: REST, KServe V1 and Open Inference Protocol (V2). Errors are {error: {code, message}}.",
+      description:
+        "Sentiment model server: REST, KServe V1 and Open Inference Protocol (V2). Errors are {error: {code, message}}.",
     },
     paths,
     components: {
       schemas,
-      securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "Only when the server has a token." } },
+      securitySchemes: {
+        bearer: { type: "http", scheme: "bearer", description: "Only when the server has a token." },
+      },
     },
   };
 }

@@ -18,7 +18,9 @@ export interface ModelRef {
 export interface PredictionService {
   /** One text; micro-batched with other single texts when enabled. */
   predictOne(text: string): Promise<{ readonly model: LoadedModel; readonly probability: number }>;
-  predictMany(texts: readonly string[]): Promise<{ readonly model: LoadedModel; readonly probabilities: Float64Array }>;
+  predictMany(
+    texts: readonly string[],
+  ): Promise<{ readonly model: LoadedModel; readonly probabilities: Float64Array }>;
 }
 
 export interface PredictionServiceOptions {
@@ -79,9 +81,14 @@ export function createPredictionService(opts: PredictionServiceOptions): Predict
   const run = async (texts: readonly string[]) => {
     const lease = holder.acquire();
     if (!lease) {
-      throw httpError(503, ErrorCode.ModelNotReady, "No model is loaded yet; retry when GET /ready answers 200.", {
-        "Retry-After": "1",
-      });
+      throw httpError(
+        503,
+        ErrorCode.ModelNotReady,
+        "No model is loaded yet; retry when GET /ready answers 200.",
+        {
+          "Retry-After": "1",
+        },
+      );
     }
     try {
       const start = performance.now();
@@ -89,11 +96,21 @@ export function createPredictionService(opts: PredictionServiceOptions): Predict
       try {
         probabilities = await lease.model.predictor.predictProba(texts);
       } catch (error) {
-        throw httpError(500, ErrorCode.PredictionFailed, "The model failed to score the texts; see the server log.", {}, error);
+        throw httpError(
+          500,
+          ErrorCode.PredictionFailed,
+          "The model failed to score the texts; see the server log.",
+          {},
+          error,
+        );
       }
       const seconds = (performance.now() - start) / 1000;
       if (probabilities.length !== texts.length || !probabilities.every((p) => p >= 0 && p <= 1)) {
-        throw httpError(500, ErrorCode.PredictionFailed, "The model returned invalid probabilities; see the server log.");
+        throw httpError(
+          500,
+          ErrorCode.PredictionFailed,
+          "The model returned invalid probabilities; see the server log.",
+        );
       }
       metrics.recordPredictions(lease.model.metadata, probabilities, seconds);
       return { model: lease.model, probabilities };

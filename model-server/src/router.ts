@@ -11,7 +11,8 @@ export interface Route {
   readonly path: string | RegExp;
   /** Predict endpoints: bearer auth applies, and failures count in model_prediction_errors_total. */
   readonly predict?: boolean;
-  handle(ctx: Context, params: readonly string[]): Promise<void> | void;
+  /** `params` are the decoded groups of a RegExp path; an optional group that did not match is undefined. */
+  handle(ctx: Context, params: readonly (string | undefined)[]): Promise<void> | void;
 }
 
 /** What the router records for the outer middlewares (metrics, logs, error counting). */
@@ -25,7 +26,10 @@ export const UNMATCHED_ROUTE = "unmatched";
  * Matches method and path. An unknown path answers 404; a known path with another method answers
  * 405 with an `Allow` header. HEAD is served by GET routes (Koa sends no body).
  */
-export function createRouter(routes: readonly Route[], onMatch?: (ctx: Context, route: Route) => Promise<void> | void): Middleware {
+export function createRouter(
+  routes: readonly Route[],
+  onMatch?: (ctx: Context, route: Route) => Promise<void> | void,
+): Middleware {
   const exact = new Map<string, Route[]>();
   const patterns: Route[] = [];
   for (const r of routes) {
@@ -35,20 +39,32 @@ export function createRouter(routes: readonly Route[], onMatch?: (ctx: Context, 
 
   return async (ctx) => {
     const method = ctx.method === "HEAD" ? "GET" : ctx.method;
-    const candidates: { route: Route; params: string[] }[] = [];
+    const candidates: { route: Route; params: (string | undefined)[] }[] = [];
     for (const r of exact.get(ctx.path) ?? []) candidates.push({ route: r, params: [] });
     if (candidates.length === 0) {
       for (const r of patterns) {
         const m = (r.path as RegExp).exec(ctx.path);
-        if (m) candidates.push({ route: r, params: m.slice(1).map((p) => decode(p ?? "")) });
+        if (m)
+          candidates.push({
+            route: r,
+            params: m.slice(1).map((p) => (p === undefined ? undefined : decode(p))),
+          });
       }
     }
     if (candidates.length === 0) {
-      throw httpError(404, ErrorCode.NotFound, `No route ${truncate(ctx.path)}; see GET /openapi.json for the API.`);
+      throw httpError(
+        404,
+        ErrorCode.NotFound,
+        `No route ${truncate(ctx.path)}; see GET /openapi.json for the API.`,
+      );
     }
     const hit = candidates.find((c) => c.route.method === method);
     if (!hit) {
-      const allow = [...new Set(candidates.flatMap((c) => (c.route.method === "GET" ? ["GET", "HEAD"] : [c.route.method])))];
+      const allow = [
+        ...new Set(
+          candidates.flatMap((c) => (c.route.method === "GET" ? ["GET", "HEAD"] : [c.route.method])),
+        ),
+      ];
       (ctx.state as RouteState).route = candidates[0]!.route;
       throw httpError(
         405,
@@ -67,7 +83,11 @@ function decode(s: string): string {
   try {
     return decodeURIComponent(s);
   } catch {
-    throw httpError(400, ErrorCode.InvalidRequest, `The path segment ${truncate(s)} is not valid percent-encoding.`);
+    throw httpError(
+      400,
+      ErrorCode.InvalidRequest,
+      `The path segment ${truncate(s)} is not valid percent-encoding.`,
+    );
   }
 }
 

@@ -26,7 +26,9 @@ export const BatchPredictRequest = z
 export const PredictRequest = z.union([SinglePredictRequest, BatchPredictRequest]);
 export type PredictRequest = z.infer<typeof PredictRequest>;
 
-export const ModelRef = z.object({ name: z.string(), version: z.string() }).register(apiSchemas, { id: "ModelRef" });
+export const ModelRef = z
+  .object({ name: z.string(), version: z.string() })
+  .register(apiSchemas, { id: "ModelRef" });
 
 export const Prediction = z
   .object({
@@ -68,9 +70,13 @@ export const V1PredictResponse = z
   .object({ predictions: z.array(Prediction) })
   .register(apiSchemas, { id: "V1PredictResponse" });
 
-export const V1ModelStatus = z.object({ name: z.string(), ready: z.boolean() }).register(apiSchemas, { id: "V1ModelStatus" });
+export const V1ModelStatus = z
+  .object({ name: z.string(), ready: z.boolean() })
+  .register(apiSchemas, { id: "V1ModelStatus" });
 
-export const V1ModelList = z.object({ models: z.array(z.string()) }).register(apiSchemas, { id: "V1ModelList" });
+export const V1ModelList = z
+  .object({ models: z.array(z.string()) })
+  .register(apiSchemas, { id: "V1ModelList" });
 
 // Open Inference Protocol (KServe V2) -------------------------------------------------------------
 
@@ -132,7 +138,9 @@ export const V2ServerMetadata = z
 
 export const V2Live = z.object({ live: z.boolean() }).register(apiSchemas, { id: "V2Live" });
 export const V2Ready = z.object({ ready: z.boolean() }).register(apiSchemas, { id: "V2Ready" });
-export const V2ModelReady = z.object({ name: z.string(), ready: z.boolean() }).register(apiSchemas, { id: "V2ModelReady" });
+export const V2ModelReady = z
+  .object({ name: z.string(), ready: z.boolean() })
+  .register(apiSchemas, { id: "V2ModelReady" });
 
 // Probes ------------------------------------------------------------------------------------------
 

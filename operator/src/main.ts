@@ -87,8 +87,9 @@ async function run(o: RunOptions): Promise<number> {
   process.on("SIGINT", () => shutdown("SIGINT"));
 
   const end = await operator.done;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeAllConnections();
+  await closed;
   if (end === "lost") {
     logger.error("Exited after losing the leader lease", { identity: o.identity });
     return 1;

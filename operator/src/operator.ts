@@ -3,7 +3,7 @@ import type { Logger } from "../../common/log.ts";
 import type { OperatorConfig } from "./config.ts";
 import { ControllerSet } from "./controllers/index.ts";
 import { Caches } from "./k8s/caches.ts";
-import { KubeClient, type AfterResponse } from "./k8s/client.ts";
+import { KubeClient, type RequestHooks } from "./k8s/client.ts";
 import { ApiAvailability } from "./k8s/discovery.ts";
 import { EventRecorder } from "./k8s/events.ts";
 import { LeaderElector, type ElectionEnd } from "./k8s/leader-election.ts";
@@ -41,7 +41,7 @@ export interface OperatorOptions {
   readonly serviceMonitorRecheckMs?: number;
   readonly metrics?: OperatorMetrics;
   /** Test seam, see KubeClient. */
-  readonly afterResponse?: AfterResponse;
+  readonly requestHooks?: RequestHooks;
   readonly clock?: Clock;
 }
 
@@ -94,7 +94,7 @@ export class Operator {
     metrics.countRequests(stats);
     const client = await KubeClient.create(opts.kubeConfig, {
       stats,
-      ...(opts.afterResponse ? { afterResponse: opts.afterResponse } : {}),
+      ...(opts.requestHooks ? { hooks: opts.requestHooks } : {}),
     });
     return new Operator(client, metrics, opts);
   }

@@ -86,7 +86,8 @@ export async function ensureBinaries(
   }
   const { found, missing: stillMissing } = resolveBinaries(env);
   const wanted = stillMissing.filter((m) => only.includes(m));
-  if (wanted.length > 0) return err(failure("BinariesMissing", `Still missing after the build: ${wanted.join(", ")}.`));
+  if (wanted.length > 0)
+    return err(failure("BinariesMissing", `Still missing after the build: ${wanted.join(", ")}.`));
   return ok(Object.fromEntries(only.map((n) => [n, found[n]])) as Partial<Binaries>);
 }
 

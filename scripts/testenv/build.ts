@@ -24,6 +24,7 @@ if (!result.ok) {
   progress(result.error.message);
   process.exit(1);
 }
-for (const [name, bin] of Object.entries(result.value)) progress(`Resolved ${name} from ${bin.source}: ${bin.path}`);
+for (const [name, bin] of Object.entries(result.value))
+  progress(`Resolved ${name} from ${bin.source}: ${bin.path}`);
 progress(`Finished in ${formatSeconds(Date.now() - started)}.`);
 console.log(`export KUBEBUILDER_ASSETS=${binDir()}`);

@@ -25,7 +25,11 @@ import { FailureError } from "../../common/result.ts";
 import { applyCrds } from "./crds.ts";
 import { componentLogTails } from "./logs.ts";
 import { createTestNamespace, namespaceEvents } from "./namespaces.ts";
-import { serviceAccountKubeConfig, type ServiceAccountAccess, type ServiceAccountOptions } from "./service-accounts.ts";
+import {
+  serviceAccountKubeConfig,
+  type ServiceAccountAccess,
+  type ServiceAccountOptions,
+} from "./service-accounts.ts";
 import { readState, SETUP_ERROR_FILE, type ControlPlaneState } from "./state.ts";
 
 export { waitUntil } from "./wait.ts";
@@ -59,7 +63,10 @@ export function connectTestCluster(env: NodeJS.ProcessEnv = process.env): TestCl
   if (setupError) throw new FailureError(setupError.reason, setupError.message);
   const state = readState(dir);
   if (!state.ok) {
-    throw new FailureError(state.error.reason, `${state.error.message} The global setup did not start a cluster.`);
+    throw new FailureError(
+      state.error.reason,
+      `${state.error.message} The global setup did not start a cluster.`,
+    );
   }
   return fromKubeconfig(state.value.kubeconfig, state.value);
 }
@@ -78,7 +85,10 @@ function fromKubeconfig(path: string, managed: ControlPlaneState | undefined): T
 
 function readSetupError(dir: string): { reason: string; message: string } | undefined {
   try {
-    return JSON.parse(readFileSync(join(dir, SETUP_ERROR_FILE), "utf8")) as { reason: string; message: string };
+    return JSON.parse(readFileSync(join(dir, SETUP_ERROR_FILE), "utf8")) as {
+      reason: string;
+      message: string;
+    };
   } catch {
     return undefined;
   }
@@ -103,7 +113,8 @@ export function useTestCluster(): TestClusterFixture {
   let cluster: TestCluster | undefined;
   const namespacesOf = new Map<string, string[]>();
   const get = (): TestCluster => {
-    if (!cluster) throw new FailureError("NoCluster", "useTestCluster(): the cluster is available only inside tests.");
+    if (!cluster)
+      throw new FailureError("NoCluster", "useTestCluster(): the cluster is available only inside tests.");
     return cluster;
   };
   before(() => {
@@ -114,7 +125,8 @@ export function useTestCluster(): TestClusterFixture {
     const t = context as TestContext & { readonly passed?: boolean };
     if (t.passed !== false || !cluster) return;
     const parts: string[] = [];
-    for (const ns of namespacesOf.get(t.fullName) ?? []) parts.push(await namespaceEvents(cluster.kubeConfig, ns));
+    for (const ns of namespacesOf.get(t.fullName) ?? [])
+      parts.push(await namespaceEvents(cluster.kubeConfig, ns));
     if (cluster.managed) parts.push(await componentLogTails(cluster.managed.processes, 25));
     t.diagnostic(`Test failed; cluster diagnostics:\n${parts.join("\n")}`);
   });

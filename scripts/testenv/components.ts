@@ -14,7 +14,14 @@ export interface Ports {
   readonly kwok: number;
 }
 
-export const PORT_NAMES = ["etcdClient", "etcdPeer", "apiserver", "controllerManager", "scheduler", "kwok"] as const;
+export const PORT_NAMES = [
+  "etcdClient",
+  "etcdPeer",
+  "apiserver",
+  "controllerManager",
+  "scheduler",
+  "kwok",
+] as const;
 
 export interface Layout {
   readonly pki: Pki;

@@ -41,7 +41,13 @@ import {
 import { readState, writeState, type ControlPlaneState } from "./state.ts";
 import { VERSIONS } from "./versions.ts";
 
-export const COMPONENTS = ["etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kwok"] as const;
+export const COMPONENTS = [
+  "etcd",
+  "kube-apiserver",
+  "kube-controller-manager",
+  "kube-scheduler",
+  "kwok",
+] as const;
 export const NODE_NAME = "kwok-node-0";
 
 export interface StartOptions {
@@ -88,10 +94,14 @@ export async function startControlPlane(opts: StartOptions): Promise<ControlPlan
   const start = (name: (typeof COMPONENTS)[number], args: string[]) => {
     procs.push(startProcess(name, binaries[name].path, args, dirs));
   };
-  const onSignal = () => stopProcessesSync(
-    procs.map((p) => p.record),
-    dirs.pids,
-  );
+  // Interrupted while starting: stop what runs, then exit as the signal would have.
+  const onSignal = (signal: NodeJS.Signals) => {
+    stopProcessesSync(
+      procs.map((p) => p.record),
+      dirs.pids,
+    );
+    process.exit(signal === "SIGINT" ? 130 : 143);
+  };
   process.once("SIGINT", onSignal).once("SIGTERM", onSignal);
   try {
     start("etcd", etcdArgs(ports, layout));
@@ -149,7 +159,10 @@ export async function startControlPlane(opts: StartOptions): Promise<ControlPlan
  * Stops every component of the cluster in `dir` by PID (from state.json, or the pid files if
  * startup never finished) and removes the directory. Safe to call twice.
  */
-export async function stopControlPlane(dir: string, opts: { readonly keepDir?: boolean } = {}): Promise<void> {
+export async function stopControlPlane(
+  dir: string,
+  opts: { readonly keepDir?: boolean } = {},
+): Promise<void> {
   const state = readState(dir);
   const records: ProcessRecord[] = state.ok
     ? state.value.processes
@@ -159,7 +172,10 @@ export async function stopControlPlane(dir: string, opts: { readonly keepDir?: b
 }
 
 /** Synchronous `stopControlPlane` for signal and `exit` handlers. */
-export function stopControlPlaneSync(state: ControlPlaneState, opts: { readonly keepDir?: boolean } = {}): void {
+export function stopControlPlaneSync(
+  state: ControlPlaneState,
+  opts: { readonly keepDir?: boolean } = {},
+): void {
   stopProcessesSync(state.processes, join(state.dir, "pids"));
   if (!opts.keepDir) rmSync(state.dir, { recursive: true, force: true });
 }
@@ -203,7 +219,12 @@ async function createNode(server: string, tls: ProbeTls): Promise<void> {
         res.on("end", () =>
           res.statusCode === 201 || res.statusCode === 409
             ? resolve()
-            : reject(new FailureError("StartFailed", `Creating node ${NODE_NAME} returned HTTP ${res.statusCode}.`)),
+            : reject(
+                new FailureError(
+                  "StartFailed",
+                  `Creating node ${NODE_NAME} returned HTTP ${res.statusCode}.`,
+                ),
+              ),
         );
       },
     );
@@ -244,7 +265,9 @@ async function waitFor(
       lastError = e instanceof Error ? e.message : String(e);
     }
     if (Date.now() > deadline) {
-      const logs = await Promise.all(procs.map(async (p) => `--- ${p.record.name}\n${await tailLines(p.record.log, 15)}`));
+      const logs = await Promise.all(
+        procs.map(async (p) => `--- ${p.record.name}\n${await tailLines(p.record.log, 15)}`),
+      );
       throw new FailureError(
         "StartFailed",
         `Timed out after ${timeoutMs / 1000}s waiting for ${what}${lastError ? ` (last error: ${lastError})` : ""}.\n` +

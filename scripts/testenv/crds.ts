@@ -41,7 +41,10 @@ export async function readCrds(dir: string): Promise<KubernetesObject[]> {
 export async function applyCrds(kc: KubeConfig, dir: string = join(REPO_ROOT, "crds")): Promise<string[]> {
   const crds = await readCrds(dir);
   if (crds.length === 0) {
-    throw new FailureError("CrdsMissing", `Found no CustomResourceDefinition in ${dir}/*.yaml: generate the CRDs first.`);
+    throw new FailureError(
+      "CrdsMissing",
+      `Found no CustomResourceDefinition in ${dir}/*.yaml: generate the CRDs first.`,
+    );
   }
   const objects = KubernetesObjectApi.makeApiClient(kc);
   const ext = kc.makeApiClient(ApiextensionsV1Api);
@@ -51,12 +54,27 @@ export async function applyCrds(kc: KubeConfig, dir: string = join(REPO_ROOT, "c
     names.push(crd.metadata?.name ?? "");
   }
   await Promise.all(
-    names.map((name) =>
-      waitUntil(`CRD ${name} to be Established`, async () => {
-        const live = await ext.readCustomResourceDefinition({ name });
-        return live.status?.conditions?.some((c) => c.type === "Established" && c.status === "True");
-      }),
-    ),
+    names.map(async (name) => {
+      const live = await waitUntil(`CRD ${name} to be Established`, async () => {
+        const c = await ext.readCustomResourceDefinition({ name });
+        return c.status?.conditions?.some((x) => x.type === "Established" && x.status === "True")
+          ? c
+          : undefined;
+      });
+      // Established is not the end: the apiserver then builds the resource's storage and watch
+      // cache, answering 429 "storage is (re)initializing" for about a second. Wait that out here,
+      // once, rather than in whichever test touches the first custom resource.
+      const version = live.spec.versions.find((v) => v.served)?.name;
+      if (version) {
+        await waitUntil(
+          `the ${live.spec.names.plural}.${live.spec.group} storage to serve lists`,
+          async () => {
+            await objects.list(`${live.spec.group}/${version}`, live.spec.names.kind);
+            return true;
+          },
+        );
+      }
+    }),
   );
   return names;
 }

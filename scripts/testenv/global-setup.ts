@@ -11,7 +11,12 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { FailureError } from "../../common/result.ts";
 import { requireBinaries } from "./binaries.ts";
-import { removeStaleClusters, startControlPlane, stopControlPlane, stopControlPlaneSync } from "./control-plane.ts";
+import {
+  removeStaleClusters,
+  startControlPlane,
+  stopControlPlane,
+  stopControlPlaneSync,
+} from "./control-plane.ts";
 import { formatSeconds } from "./go-build.ts";
 import { readState, SETUP_ERROR_FILE } from "./state.ts";
 
@@ -24,7 +29,9 @@ const keep = () => process.env["SENTIMENT_TESTENV_KEEP"] === "1";
 
 export async function globalSetup(): Promise<void> {
   if (process.env["SENTIMENT_TEST_KUBECONFIG"]) {
-    progress(`Using the existing cluster from SENTIMENT_TEST_KUBECONFIG=${process.env["SENTIMENT_TEST_KUBECONFIG"]}.`);
+    progress(
+      `Using the existing cluster from SENTIMENT_TEST_KUBECONFIG=${process.env["SENTIMENT_TEST_KUBECONFIG"]}.`,
+    );
     return;
   }
   const dir = process.env["SENTIMENT_TESTENV_DIR"];
@@ -33,7 +40,12 @@ export async function globalSetup(): Promise<void> {
   const binaries = requireBinaries();
   if (!binaries.ok) return recordFailure(dir, binaries.error.reason, binaries.error.message);
   try {
-    const state = await startControlPlane({ dir, binaries: binaries.value, progress, ownedByThisProcess: true });
+    const state = await startControlPlane({
+      dir,
+      binaries: binaries.value,
+      progress,
+      ownedByThisProcess: true,
+    });
     progress(`Started the test cluster in ${formatSeconds(state.startupMs)} at ${state.server}.`);
     // Ctrl-C / SIGTERM / crash of the runner: stop the components before going away. (SIGKILL
     // is covered by the watchdog from startControlPlane and by removeStaleClusters next run.)
@@ -45,8 +57,12 @@ export async function globalSetup(): Promise<void> {
     process.once("SIGINT", stopNow(130)).once("SIGTERM", stopNow(143));
     process.once("exit", () => stopControlPlaneSync(state, { keepDir: keep() }));
   } catch (e) {
-    const reason = e instanceof FailureError ? e.reason : "StartFailed";
-    recordFailure(dir, reason, `The test cluster failed to start: ${e instanceof Error ? e.message : String(e)}`);
+    const reason = e instanceof FailureError ? String(e.reason) : "StartFailed";
+    recordFailure(
+      dir,
+      reason,
+      `The test cluster failed to start: ${e instanceof Error ? e.message : String(e)}`,
+    );
   }
 }
 

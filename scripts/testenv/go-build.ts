@@ -130,13 +130,22 @@ const BUILDERS: Record<Group, Builder> = {
     ];
     const prepared = await prepareModule(srcDir, goMod, pinned, progress);
     if (!prepared.ok) return prepared;
-    return goBuild(srcDir, ["-ldflags", "-s -w", "-o", join(outDir, "etcd"), "go.etcd.io/etcd/server/v3"], progress);
+    return goBuild(
+      srcDir,
+      ["-ldflags", "-s -w", "-o", join(outDir, "etcd"), "go.etcd.io/etcd/server/v3"],
+      progress,
+    );
   },
 
   /** KWOK has no replace directives: plain `go install`. */
   async kwok(srcDir, outDir, progress) {
     await mkdir(srcDir, { recursive: true });
-    return goInstall(srcDir, outDir, ["-ldflags", "-s -w", `sigs.k8s.io/kwok/cmd/kwok@v${VERSIONS.kwok}`], progress);
+    return goInstall(
+      srcDir,
+      outDir,
+      ["-ldflags", "-s -w", `sigs.k8s.io/kwok/cmd/kwok@v${VERSIONS.kwok}`],
+      progress,
+    );
   },
 
   async helm(srcDir, outDir, progress) {
@@ -144,7 +153,12 @@ const BUILDERS: Record<Group, Builder> = {
     const mod = await downloadModule("helm.sh/helm/v3", `v${VERSIONS.helm}`);
     if (!mod.ok) return mod;
     const ldflags = helmLdflags(VERSIONS.helm, await readFile(mod.value.goMod, "utf8"));
-    return goInstall(srcDir, outDir, ["-ldflags", ldflags, `helm.sh/helm/v3/cmd/helm@v${VERSIONS.helm}`], progress);
+    return goInstall(
+      srcDir,
+      outDir,
+      ["-ldflags", ldflags, `helm.sh/helm/v3/cmd/helm@v${VERSIONS.helm}`],
+      progress,
+    );
   },
 };
 
@@ -158,7 +172,8 @@ async function downloadModule(path: string, version: string): Promise<Result<Dow
   const r = await runCommand("go", ["mod", "download", "-json", `${path}@${version}`], { env: goEnv() });
   if (r.code !== 0) return err(goFailure(`go mod download ${path}@${version}`, r));
   const info = JSON.parse(r.stdout) as { GoMod?: string; Info?: string };
-  if (!info.GoMod || !info.Info) return err(failure("BuildFailed", `go mod download gave no go.mod for ${path}.`));
+  if (!info.GoMod || !info.Info)
+    return err(failure("BuildFailed", `go mod download gave no go.mod for ${path}.`));
   const meta = JSON.parse(await readFile(info.Info, "utf8")) as { Time?: string };
   return ok({ goMod: info.GoMod, time: meta.Time ?? "1970-01-01T00:00:00Z" });
 }
@@ -174,7 +189,11 @@ async function prepareModule(
   await mkdir(srcDir, { recursive: true });
   await writeFile(join(srcDir, "go.mod"), goMod);
   const downloads = countingReporter("Downloaded", /^go: downloading /, progress, "modules");
-  const r = await runCommand("go", ["get", ...getArgs], { cwd: srcDir, env: goEnv(), onStderrLine: downloads.line });
+  const r = await runCommand("go", ["get", ...getArgs], {
+    cwd: srcDir,
+    env: goEnv(),
+    onStderrLine: downloads.line,
+  });
   downloads.done();
   return r.code === 0 ? ok(undefined) : err(goFailure(`go get ${getArgs.join(" ")}`, r));
 }
@@ -212,7 +231,7 @@ function countingReporter(verb: string, pattern: RegExp, progress: Progress, uni
   let lastReport = Date.now();
   const started = Date.now();
   return {
-    line(line: string) {
+    line: (line: string) => {
       if (!pattern.test(line)) return;
       count++;
       if (Date.now() - lastReport >= 15_000) {
@@ -220,7 +239,7 @@ function countingReporter(verb: string, pattern: RegExp, progress: Progress, uni
         progress(`${verb} ${count} ${unit} so far (${formatSeconds(Date.now() - started)}).`);
       }
     },
-    done() {
+    done: () => {
       if (count > 0) progress(`${verb} ${count} ${unit} in ${formatSeconds(Date.now() - started)}.`);
     },
   };

@@ -35,7 +35,11 @@ export function renderKubeconfig(input: KubeconfigInput): string {
     contexts: [
       {
         name,
-        context: { cluster: name, user: input.userName, ...(input.namespace ? { namespace: input.namespace } : {}) },
+        context: {
+          cluster: name,
+          user: input.userName,
+          ...(input.namespace ? { namespace: input.namespace } : {}),
+        },
       },
     ],
     "current-context": name,
@@ -54,7 +58,12 @@ export async function writeAdminKubeconfig(
   );
   await writeFile(
     path,
-    renderKubeconfig({ server, caPem: caPem!, userName, user: { kind: "cert", certPem: certPem!, keyPem: keyPem! } }),
+    renderKubeconfig({
+      server,
+      caPem: caPem!,
+      userName,
+      user: { kind: "cert", certPem: certPem!, keyPem: keyPem! },
+    }),
     { mode: 0o600 },
   );
 }

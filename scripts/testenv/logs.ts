@@ -27,7 +27,9 @@ export async function componentLogTails(
   lines: number,
 ): Promise<string> {
   const parts = await Promise.all(
-    processes.map(async (p) => `----- ${p.name} (last ${lines} lines of ${p.log})\n${await tailLines(p.log, lines)}`),
+    processes.map(
+      async (p) => `----- ${p.name} (last ${lines} lines of ${p.log})\n${await tailLines(p.log, lines)}`,
+    ),
   );
   return parts.join("\n");
 }

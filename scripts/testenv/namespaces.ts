@@ -25,8 +25,13 @@ export async function namespaceEvents(kc: KubeConfig, namespace: string): Promis
   try {
     const list = await kc.makeApiClient(CoreV1Api).listNamespacedEvent({ namespace });
     const lines = list.items
-      .sort((a, b) => String(a.lastTimestamp ?? a.eventTime).localeCompare(String(b.lastTimestamp ?? b.eventTime)))
-      .map((e) => `${e.type ?? ""} ${e.reason ?? ""} ${e.involvedObject.kind ?? ""}/${e.involvedObject.name ?? ""}: ${e.message ?? ""}`);
+      .sort((a, b) =>
+        String(a.lastTimestamp ?? a.eventTime).localeCompare(String(b.lastTimestamp ?? b.eventTime)),
+      )
+      .map(
+        (e) =>
+          `${e.type ?? ""} ${e.reason ?? ""} ${e.involvedObject.kind ?? ""}/${e.involvedObject.name ?? ""}: ${e.message ?? ""}`,
+      );
     return `----- events in namespace ${namespace}\n${lines.join("\n") || "(none)"}`;
   } catch (e) {
     return `----- events in namespace ${namespace}: could not list (${(e as Error).message})`;

@@ -49,13 +49,58 @@ export async function generatePki(dir: string): Promise<Pki> {
   await writeFile(cnf, OPENSSL_CNF);
   const key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
 
-  await openssl("req", "-x509", ...key, "-sha256", "-days", "30", "-keyout", f("ca.key"), "-out", f("ca.crt"),
-    "-subj", "/CN=sentiment-test-ca", "-config", cnf, "-extensions", "v3_ca");
+  await openssl(
+    "req",
+    "-x509",
+    ...key,
+    "-sha256",
+    "-days",
+    "30",
+    "-keyout",
+    f("ca.key"),
+    "-out",
+    f("ca.crt"),
+    "-subj",
+    "/CN=sentiment-test-ca",
+    "-config",
+    cnf,
+    "-extensions",
+    "v3_ca",
+  );
   const issue = async (name: string, subject: string, extensions: string) => {
-    await openssl("req", "-new", ...key, "-keyout", f(`${name}.key`), "-out", f(`${name}.csr`), "-subj", subject,
-      "-config", cnf);
-    await openssl("x509", "-req", "-sha256", "-days", "30", "-in", f(`${name}.csr`), "-CA", f("ca.crt"),
-      "-CAkey", f("ca.key"), "-CAcreateserial", "-out", f(`${name}.crt`), "-extfile", cnf, "-extensions", extensions);
+    await openssl(
+      "req",
+      "-new",
+      ...key,
+      "-keyout",
+      f(`${name}.key`),
+      "-out",
+      f(`${name}.csr`),
+      "-subj",
+      subject,
+      "-config",
+      cnf,
+    );
+    await openssl(
+      "x509",
+      "-req",
+      "-sha256",
+      "-days",
+      "30",
+      "-in",
+      f(`${name}.csr`),
+      "-CA",
+      f("ca.crt"),
+      "-CAkey",
+      f("ca.key"),
+      "-CAcreateserial",
+      "-out",
+      f(`${name}.crt`),
+      "-extfile",
+      cnf,
+      "-extensions",
+      extensions,
+    );
   };
   await issue("apiserver", "/CN=kube-apiserver", "v3_server");
   await issue("admin", `/O=system:masters/CN=${ADMIN_USER}`, "v3_client");
@@ -81,7 +126,9 @@ async function openssl(...args: string[]): Promise<void> {
   try {
     r = await runCommand("openssl", args);
   } catch {
-    throw new Error("openssl is not installed: install it (Debian: apt-get install openssl) to start the test cluster.");
+    throw new Error(
+      "openssl is not installed: install it (Debian: apt-get install openssl) to start the test cluster.",
+    );
   }
   if (r.code !== 0) throw new Error(`openssl ${args[0] ?? ""} failed (exit ${r.code}): ${r.stderrTail}`);
 }

@@ -16,7 +16,8 @@ export async function freePorts(count: number): Promise<number[]> {
         server.listen(0, "127.0.0.1", resolve);
       });
       const address = server.address();
-      if (address === null || typeof address === "string") throw new Error("Could not read a listening port.");
+      if (address === null || typeof address === "string")
+        throw new Error("Could not read a listening port.");
       ports.push(address.port);
     }
     return ports;

@@ -27,7 +27,9 @@ export function probe(url: string, tls: ProbeTls = {}, timeoutMs = 3000): Promis
     const req = (url.startsWith("https:") ? httpsRequest : httpRequest)(url, options, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
+      res.on("end", () =>
+        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }),
+      );
       res.on("error", reject);
     });
     req.on("timeout", () => req.destroy(new Error(`Timed out after ${timeoutMs} ms: ${url}`)));

@@ -73,12 +73,17 @@ export function isOurs(record: ProcessRecord): boolean {
   }
 }
 
+/** Signals the process and its process group (it leads one: started detached). */
 function signal(record: ProcessRecord, sig: NodeJS.Signals): void {
   if (!isOurs(record)) return;
   try {
-    process.kill(record.pid, sig);
+    process.kill(-record.pid, sig);
   } catch {
-    // Exited in between: nothing to do.
+    try {
+      process.kill(record.pid, sig);
+    } catch {
+      // Exited in between: nothing to do.
+    }
   }
 }
 

@@ -16,7 +16,11 @@ export interface RunOptions {
 }
 
 /** Runs a command to completion, capturing stdout and streaming stderr lines. Never throws on exit code. */
-export function runCommand(cmd: string, args: readonly string[], opts: RunOptions = {}): Promise<CommandResult> {
+export function runCommand(
+  cmd: string,
+  args: readonly string[],
+  opts: RunOptions = {},
+): Promise<CommandResult> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(cmd, args, {
       cwd: opts.cwd,

@@ -109,7 +109,9 @@ async function waitForBinding(
   namespace: string,
   rules: readonly V1PolicyRule[],
 ): Promise<void> {
-  const rule = rules.find((r) => r.verbs[0] && r.verbs[0] !== "*" && r.resources?.[0] && r.resources[0] !== "*");
+  const rule = rules.find(
+    (r) => r.verbs[0] && r.verbs[0] !== "*" && r.resources?.[0] && r.resources[0] !== "*",
+  );
   if (!rule) return;
   const authz = admin.makeApiClient(AuthorizationV1Api);
   const attributes = {
@@ -118,12 +120,22 @@ async function waitForBinding(
     group: rule.apiGroups?.[0] === "*" ? "" : (rule.apiGroups?.[0] ?? ""),
     resource: rule.resources![0]!,
   };
-  await waitUntil(`RBAC to allow ${user} to ${attributes.verb} ${attributes.resource}`, async () => {
-    const review = await authz.createSubjectAccessReview({
-      body: { spec: { user, groups: ["system:serviceaccounts", `system:serviceaccounts:${namespace}`], resourceAttributes: attributes } },
-    });
-    return review.status?.allowed === true;
-  }, { timeoutMs: 10_000, intervalMs: 50 });
+  await waitUntil(
+    `RBAC to allow ${user} to ${attributes.verb} ${attributes.resource}`,
+    async () => {
+      const review = await authz.createSubjectAccessReview({
+        body: {
+          spec: {
+            user,
+            groups: ["system:serviceaccounts", `system:serviceaccounts:${namespace}`],
+            resourceAttributes: attributes,
+          },
+        },
+      });
+      return review.status?.allowed === true;
+    },
+    { timeoutMs: 10_000, intervalMs: 50 },
+  );
 }
 
 async function ignoreConflict(p: Promise<unknown>): Promise<void> {

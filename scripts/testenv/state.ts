@@ -48,6 +48,7 @@ export function readState(dir: string): Result<ControlPlaneState> {
     return err(failure("NoCluster", `No test cluster state in ${dir}.`));
   }
   const parsed = ControlPlaneStateSchema.safeParse(JSON.parse(raw));
-  if (!parsed.success) return err(failure("BadState", `Unreadable ${statePath(dir)}: ${parsed.error.message}`));
+  if (!parsed.success)
+    return err(failure("BadState", `Unreadable ${statePath(dir)}: ${parsed.error.message}`));
   return ok(parsed.data);
 }

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { request } from "node:https";
+import { request, type RequestOptions } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -30,7 +30,7 @@ const cluster = useTestCluster();
 
 /** GET a raw path with the kubeconfig's credentials; returns status and body. */
 async function rawGet(kc: KubeConfig, path: string): Promise<{ status: number; body: string }> {
-  const opts: import("node:https").RequestOptions = {};
+  const opts: RequestOptions = {};
   await kc.applyToHTTPSOptions(opts);
   return new Promise((resolve, reject) => {
     const req = request(new URL(path, kc.getCurrentCluster()!.server), opts, (res) => {
@@ -59,19 +59,36 @@ test("/readyz is ok and /version reports the pinned Kubernetes version", async (
   const version = await cluster.kubeConfig.makeApiClient(VersionApi).getCode();
   if (cluster.managed) {
     assert.equal(version.gitVersion, cluster.managed.kubernetesVersion);
-    assert.equal(cluster.managed.kubernetesVersion, `v${VERSIONS.kubernetes}`, "binaries not from the pinned build");
+    assert.equal(
+      cluster.managed.kubernetesVersion,
+      `v${VERSIONS.kubernetes}`,
+      "binaries not from the pinned build",
+    );
   }
   assert.match(version.gitVersion, /^v1\.\d+\.\d+/);
 });
 
 test("kubectl works with the kubeconfig and sees a Ready node", async () => {
-  const { stdout } = await run("kubectl", ["--kubeconfig", cluster.kubeconfigPath, "get", "nodes", "-o", "json"]);
+  const { stdout } = await run("kubectl", [
+    "--kubeconfig",
+    cluster.kubeconfigPath,
+    "get",
+    "nodes",
+    "-o",
+    "json",
+  ]);
   const nodes = JSON.parse(stdout) as {
     items: { metadata: { name: string }; status: { conditions: { type: string; status: string }[] } }[];
   };
-  const ready = nodes.items.filter((n) => n.status.conditions.some((c) => c.type === "Ready" && c.status === "True"));
+  const ready = nodes.items.filter((n) =>
+    n.status.conditions.some((c) => c.type === "Ready" && c.status === "True"),
+  );
   assert.ok(ready.length > 0, `no Ready node in ${stdout.slice(0, 500)}`);
-  if (cluster.managed) assert.deepEqual(ready.map((n) => n.metadata.name), [cluster.managed.nodeName]);
+  if (cluster.managed)
+    assert.deepEqual(
+      ready.map((n) => n.metadata.name),
+      [cluster.managed.nodeName],
+    );
 });
 
 test("a Deployment becomes Available with a ReplicaSet and Ready pods", async (t) => {
@@ -123,7 +140,10 @@ test("a Job's pod succeeds and the Job reports Complete", async (t) => {
       spec: {
         backoffLimit: 0,
         template: {
-          spec: { restartPolicy: "Never", containers: [{ name: "run", image: "busybox:1.36", command: ["true"] }] },
+          spec: {
+            restartPolicy: "Never",
+            containers: [{ name: "run", image: "busybox:1.36", command: ["true"] }],
+          },
         },
       },
     },
@@ -160,7 +180,16 @@ test("an RBAC-limited ServiceAccount is refused what it lacks", async (t) => {
   );
   // The written kubeconfig works for child processes too.
   const canI = (verb: string, resource: string) =>
-    run("kubectl", ["--kubeconfig", sa.kubeconfigPath, "auth", "can-i", verb, resource, "-n", namespace]).then(
+    run("kubectl", [
+      "--kubeconfig",
+      sa.kubeconfigPath,
+      "auth",
+      "can-i",
+      verb,
+      resource,
+      "-n",
+      namespace,
+    ]).then(
       (r) => r.stdout.trim(),
       (e: { stdout?: string }) => e.stdout?.trim(),
     );
@@ -184,12 +213,16 @@ test("server-side apply with a field manager owns fields and reports conflicts",
     data?: Record<string, string>;
   };
   assert.deepEqual(first.data, { model: "v1" });
-  assert.ok(first.metadata?.managedFields?.some((f) => f.manager === "smoke-operator" && f.operation === "Apply"));
+  assert.ok(
+    first.metadata?.managedFields?.some((f) => f.manager === "smoke-operator" && f.operation === "Apply"),
+  );
 
   const conflict = await statusOf(apply("someone-else", configMap({ model: "v2" }), false));
   assert.equal(conflict, 409);
 
-  const forced = (await apply("someone-else", configMap({ model: "v2" }), true)) as { data?: Record<string, string> };
+  const forced = (await apply("someone-else", configMap({ model: "v2" }), true)) as {
+    data?: Record<string, string>;
+  };
   assert.deepEqual(forced.data, { model: "v2" });
 });
 
@@ -224,11 +257,20 @@ spec:
   );
   const objects = KubernetesObjectApi.makeApiClient(cluster.kubeConfig);
   t.after(async () => {
-    await objects.delete({ apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition", metadata: { name: `widgets.${group}` } });
+    await objects.delete({
+      apiVersion: "apiextensions.k8s.io/v1",
+      kind: "CustomResourceDefinition",
+      metadata: { name: `widgets.${group}` },
+    });
   });
 
   assert.deepEqual(await cluster.applyCrds(dir), [`widgets.${group}`]);
-  const widget = (size: number) => ({ apiVersion: `${group}/v1alpha1`, kind: "Widget", metadata: { name: "w", namespace }, spec: { size } });
+  const widget = (size: number) => ({
+    apiVersion: `${group}/v1alpha1`,
+    kind: "Widget",
+    metadata: { name: "w", namespace },
+    spec: { size },
+  });
   await objects.create(widget(3));
   assert.equal(await statusOf(objects.create({ ...widget(0), metadata: { name: "bad", namespace } })), 422);
 });

@@ -28,8 +28,15 @@ if (!binaries.ok) {
   process.exit(1);
 }
 try {
-  const state = await startControlPlane({ dir: UP_DIR, binaries: binaries.value, progress, ownedByThisProcess: false });
-  progress(`Started the test cluster in ${formatSeconds(state.startupMs)} (${(state.startupMs / 1000).toFixed(1)}s).`);
+  const state = await startControlPlane({
+    dir: UP_DIR,
+    binaries: binaries.value,
+    progress,
+    ownedByThisProcess: false,
+  });
+  progress(
+    `Started the test cluster in ${formatSeconds(state.startupMs)} (${(state.startupMs / 1000).toFixed(1)}s).`,
+  );
   const mib = (pid: number) => `${Math.round((rssBytes(pid) ?? 0) / 2 ** 20)} MiB`;
   progress(`Memory (RSS): ${state.processes.map((p) => `${p.name} ${mib(p.pid)}`).join(", ")}.`);
   progress(`Logs are in ${UP_DIR}/logs. Stop with: npm run testenv:down`);

@@ -27,7 +27,8 @@ export async function waitUntil<T>(
     } catch (e) {
       last = e instanceof Error ? e.message : String(e);
     }
-    if (Date.now() >= deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what} (last: ${last}).`);
+    if (Date.now() >= deadline)
+      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what} (last: ${last}).`);
     await sleep(opts.intervalMs ?? 100);
   }
 }

@@ -21,14 +21,20 @@ export type Readiness =
 /** Ready only while a model is loaded and the server is not draining. */
 export function readiness(d: Pick<RouteDeps, "holder" | "lifecycle">): Readiness {
   if (d.lifecycle.draining()) {
-    return { ready: false, code: ErrorCode.NotReady, message: "The server is shutting down; send requests to another replica." };
+    return {
+      ready: false,
+      code: ErrorCode.NotReady,
+      message: "The server is shutting down; send requests to another replica.",
+    };
   }
   const model = d.holder.current();
   if (!model) {
     return {
       ready: false,
       code: ErrorCode.ModelNotReady,
-      message: d.holder.loading() ? "The model is still loading; retry shortly." : "No model is loaded; see the server log.",
+      message: d.holder.loading()
+        ? "The model is still loading; retry shortly."
+        : "No model is loaded; see the server log.",
     };
   }
   return { ready: true, model };
@@ -38,12 +44,21 @@ export function readiness(d: Pick<RouteDeps, "holder" | "lifecycle">): Readiness
 export function requireModel(d: Pick<RouteDeps, "holder">, name: string, version?: string): LoadedModel {
   const model = d.holder.current();
   if (!model) {
-    throw httpError(503, ErrorCode.ModelNotReady, "No model is loaded yet; retry when GET /ready answers 200.", {
-      "Retry-After": "1",
-    });
+    throw httpError(
+      503,
+      ErrorCode.ModelNotReady,
+      "No model is loaded yet; retry when GET /ready answers 200.",
+      {
+        "Retry-After": "1",
+      },
+    );
   }
   if (model.metadata.name !== name) {
-    throw httpError(404, ErrorCode.ModelNotFound, `Model ${quote(name)} is not served here; this server serves ${quote(model.metadata.name)}.`);
+    throw httpError(
+      404,
+      ErrorCode.ModelNotFound,
+      `Model ${quote(name)} is not served here; this server serves ${quote(model.metadata.name)}.`,
+    );
   }
   if (version !== undefined && model.metadata.version !== version) {
     throw httpError(

@@ -26,7 +26,11 @@ export function kserveV1Routes(d: RouteDeps): Route[] {
       handle(ctx, [name]) {
         const model = requireModel(d, name!);
         if (d.lifecycle.draining()) {
-          throw httpError(503, ErrorCode.NotReady, "The server is shutting down; send requests to another replica.");
+          throw httpError(
+            503,
+            ErrorCode.NotReady,
+            "The server is shutting down; send requests to another replica.",
+          );
         }
         ctx.body = { name: model.metadata.name, ready: true };
       },
@@ -39,14 +43,19 @@ export function kserveV1Routes(d: RouteDeps): Route[] {
       async handle(ctx, [name]) {
         requireModel(d, name!);
         const body = await readJsonBody(ctx, d.maxBodyBytes);
-        if (!isObject(body)) throw httpError(400, ErrorCode.InvalidRequest, `The body must be a JSON object; ${USAGE}.`);
+        if (!isObject(body))
+          throw httpError(400, ErrorCode.InvalidRequest, `The body must be a JSON object; ${USAGE}.`);
         const instances = body["instances"];
         if (Array.isArray(instances) && instances.length > d.limits.maxBatchSize) {
           throw batchTooLarge(instances.length, d.limits, "instances");
         }
         const parsed = V1PredictRequest.safeParse(body);
         if (!parsed.success) {
-          throw httpError(400, ErrorCode.InvalidRequest, `Invalid ${describeIssues(parsed.error)}; ${USAGE}.`);
+          throw httpError(
+            400,
+            ErrorCode.InvalidRequest,
+            `Invalid ${describeIssues(parsed.error)}; ${USAGE}.`,
+          );
         }
         const texts = parsed.data.instances.map((i) => (typeof i === "string" ? i : i.text));
         checkLimits(texts, d.limits, "instances");

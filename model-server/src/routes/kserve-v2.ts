@@ -73,7 +73,8 @@ export function kserveV2Routes(d: RouteDeps, serverVersion: string): Route[] {
       async handle(ctx, [name, version]) {
         requireModel(d, name!, version);
         const body = await readJsonBody(ctx, d.maxBodyBytes);
-        if (!isObject(body)) throw httpError(400, ErrorCode.InvalidRequest, `The body must be a JSON object; ${USAGE}.`);
+        if (!isObject(body))
+          throw httpError(400, ErrorCode.InvalidRequest, `The body must be a JSON object; ${USAGE}.`);
         const request = parseInfer(body, d.limits);
         const { model, probabilities } = await d.predictions.predictMany(request.texts);
         ctx.body = {
@@ -110,12 +111,17 @@ interface InferCall {
 /** Validates a V2 infer body: one BYTES tensor of non-empty strings whose shape matches its data. */
 export function parseInfer(body: Record<string, unknown>, limits: Limits): InferCall {
   const parsed = V2InferRequest.safeParse(body);
-  if (!parsed.success) throw httpError(400, ErrorCode.InvalidRequest, `Invalid ${describeIssues(parsed.error)}; ${USAGE}.`);
+  if (!parsed.success)
+    throw httpError(400, ErrorCode.InvalidRequest, `Invalid ${describeIssues(parsed.error)}; ${USAGE}.`);
   const input = parsed.data.inputs[0]!;
   if (input.datatype !== "BYTES") {
-    throw httpError(400, ErrorCode.InvalidRequest, `inputs[0].datatype is ${JSON.stringify(input.datatype)}; texts need BYTES. ${USAGE}.`);
+    throw httpError(
+      400,
+      ErrorCode.InvalidRequest,
+      `inputs[0].datatype is ${JSON.stringify(input.datatype)}; texts need BYTES. ${USAGE}.`,
+    );
   }
-  const data = input.data.flat(Infinity) as unknown[];
+  const data: unknown[] = input.data.flat(Infinity);
   if (data.length > limits.maxBatchSize) throw batchTooLarge(data.length, limits, "inputs[0].data");
   const elements = input.shape.reduce((a, b) => a * b, 1);
   if (elements !== data.length) {
@@ -130,7 +136,11 @@ export function parseInfer(body: Record<string, unknown>, limits: Limits): Infer
   for (let i = 0; i < data.length; i++) {
     const t = data[i];
     if (typeof t !== "string" || t === "") {
-      throw httpError(400, ErrorCode.InvalidRequest, `inputs[0].data[${i}] must be a non-empty string; ${USAGE}.`);
+      throw httpError(
+        400,
+        ErrorCode.InvalidRequest,
+        `inputs[0].data[${i}] must be a non-empty string; ${USAGE}.`,
+      );
     }
     texts.push(t);
   }
@@ -156,10 +166,20 @@ function outputTensor(name: V2OutputName, probabilities: Float64Array): V2Output
   const shape = [probabilities.length];
   switch (name) {
     case "sentiment":
-      return { name, shape, datatype: "BYTES", data: Array.from(probabilities, (p) => (p >= 0.5 ? "positive" : "negative")) };
+      return {
+        name,
+        shape,
+        datatype: "BYTES",
+        data: Array.from(probabilities, (p) => (p >= 0.5 ? "positive" : "negative")),
+      };
     case "probability":
       return { name, shape, datatype: "FP64", data: Array.from(probabilities) };
     case "confidence":
-      return { name, shape, datatype: "FP64", data: Array.from(probabilities, (p) => (p >= 0.5 ? p : 1 - p)) };
+      return {
+        name,
+        shape,
+        datatype: "FP64",
+        data: Array.from(probabilities, (p) => (p >= 0.5 ? p : 1 - p)),
+      };
   }
 }

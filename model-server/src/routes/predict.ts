@@ -17,15 +17,21 @@ export function predictRoutes(d: RouteDeps): Route[] {
       predict: true,
       async handle(ctx) {
         const body = await readJsonBody(ctx, d.maxBodyBytes);
-        if (!isObject(body)) throw httpError(400, ErrorCode.InvalidRequest, `The body must be a JSON object; ${USAGE}.`);
+        if (!isObject(body))
+          throw httpError(400, ErrorCode.InvalidRequest, `The body must be a JSON object; ${USAGE}.`);
         if ("texts" in body) {
-          if ("text" in body) throw httpError(400, ErrorCode.InvalidRequest, `The body has both text and texts; ${USAGE}.`);
+          if ("text" in body)
+            throw httpError(400, ErrorCode.InvalidRequest, `The body has both text and texts; ${USAGE}.`);
           if (Array.isArray(body["texts"]) && body["texts"].length > d.limits.maxBatchSize) {
             throw batchTooLarge(body["texts"].length, d.limits, "texts");
           }
           const parsed = BatchPredictRequest.safeParse(body);
           if (!parsed.success) {
-            throw httpError(400, ErrorCode.InvalidRequest, `Invalid ${describeIssues(parsed.error)}; ${USAGE}.`);
+            throw httpError(
+              400,
+              ErrorCode.InvalidRequest,
+              `Invalid ${describeIssues(parsed.error)}; ${USAGE}.`,
+            );
           }
           checkLimits(parsed.data.texts, d.limits, "texts");
           const { model, probabilities } = await d.predictions.predictMany(parsed.data.texts);
@@ -35,7 +41,11 @@ export function predictRoutes(d: RouteDeps): Route[] {
         }
         const parsed = SinglePredictRequest.safeParse(body);
         if (!parsed.success) {
-          throw httpError(400, ErrorCode.InvalidRequest, `Invalid ${describeIssues(parsed.error)}; ${USAGE}.`);
+          throw httpError(
+            400,
+            ErrorCode.InvalidRequest,
+            `Invalid ${describeIssues(parsed.error)}; ${USAGE}.`,
+          );
         }
         checkLimits([parsed.data.text], d.limits, "text");
         const { model, probability } = await d.predictions.predictOne(parsed.data.text);

@@ -36,7 +36,10 @@ export function captureLogger(): CapturedLogger {
   return {
     logger,
     get lines() {
-      return raw.flatMap((c) => c.split("\n")).filter((l) => l.trim() !== "").map((l) => JSON.parse(l) as Record<string, unknown>);
+      return raw
+        .flatMap((c) => c.split("\n"))
+        .filter((l) => l.trim() !== "")
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
     },
     text: () => raw.join(""),
   };
@@ -82,7 +85,8 @@ export async function startServer(opts: StartOptions): Promise<TestServer> {
     const loaded = await holder.load(opts.modelDir);
     if (!loaded.ok) throw new Error(`Test model ${opts.modelDir} did not load: ${loaded.error.message}`);
   }
-  const server = createServer(app.callback());
+  const handle = app.callback();
+  const server = createServer((req, res) => void handle(req, res));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
@@ -122,7 +126,13 @@ async function reply(res: Response): Promise<Reply> {
 /** POST a JSON value (or a raw string body) with Content-Type application/json unless told otherwise. */
 export async function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Reply> {
   const raw = typeof body === "string" ? body : JSON.stringify(body);
-  return reply(await fetch(url, { method: "POST", body: raw, headers: { "content-type": "application/json", ...headers } }));
+  return reply(
+    await fetch(url, {
+      method: "POST",
+      body: raw,
+      headers: { "content-type": "application/json", ...headers },
+    }),
+  );
 }
 
 export async function get(url: string, init: RequestInit = {}): Promise<Reply> {
@@ -130,13 +140,17 @@ export async function get(url: string, init: RequestInit = {}): Promise<Reply> {
 }
 
 /** The value of one sample of a metric in Prometheus text, or undefined if absent. */
-export function metricValue(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
+export function metricValue(
+  text: string,
+  name: string,
+  labels: Record<string, string> = {},
+): number | undefined {
   for (const line of text.split("\n")) {
     if (!line.startsWith(name)) continue;
     const m = /^([a-zA-Z_:][\w:]*)(\{(.*)\})? (\S+)$/.exec(line);
     if (!m || m[1] !== name) continue;
-    const got = Object.fromEntries([...(m[3] ?? "").matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((x) => [x[1], x[2]]));
-    if (Object.entries(labels).every(([k, v]) => got[k] === v)) return Number(m[4]);
+    const got = new Map([...(m[3] ?? "").matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((x) => [x[1], x[2]]));
+    if (Object.entries(labels).every(([k, v]) => got.get(k) === v)) return Number(m[4]);
   }
   return undefined;
 }

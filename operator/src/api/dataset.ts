@@ -24,7 +24,7 @@ export const Dataset = z
     path: RelativePath.optional()
       .describe("Path of the data inside the claim (source pvc); the claim's root when unset."),
     format: DatasetFormat.optional().describe("aclImdb (directory or .tar.gz), csv or jsonl; inferred from the file name when unset."),
-    sha256: z.string().regex(/^[0-9a-f]{64}$/, "must be 64 lowercase hex digits").optional().describe("Expected sha256 of the file; the trainer refuses a mismatch."),
+    sha256: z.string().length(64).regex(/^[0-9a-f]{64}$/, "must be 64 lowercase hex digits").optional().describe("Expected sha256 of the file; the trainer refuses a mismatch."),
     textColumn: column.optional().describe("CSV/JSONL field holding the review text."),
     labelColumn: column.optional().describe("CSV/JSONL field holding the label (pos/neg, positive/negative, 1/0)."),
   })

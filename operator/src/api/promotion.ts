@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { Time } from "./condition.ts";
 
 export const PromotionPolicy = z.enum(["Auto", "Manual", "Never"]);
 export type PromotionPolicy = z.infer<typeof PromotionPolicy>;
@@ -30,6 +31,6 @@ export const PromotionStatus = z.object({
   reason: z.string().min(1).max(128),
   message: z.string().max(1024).optional(),
   /** When the decision was made; the newest Promoted run of a model is the one it serves. */
-  time: z.iso.datetime().optional(),
+  time: Time.optional(),
 });
 export type PromotionStatus = z.infer<typeof PromotionStatus>;

@@ -8,14 +8,24 @@ export const QUANTITY_PATTERN = /^[+-]?(\d+(\.\d*)?|\.\d+)([KMGTPE]i|[numkMGTPE]
  * `x-kubernetes-int-or-string` (see crd/structural.ts), as Kubernetes' own types do.
  */
 export const Quantity = z
-  .union([z.string().max(64).regex(QUANTITY_PATTERN, "must be a quantity such as 500m, 2Gi or 1"), z.number().min(0)])
-  .meta({ "x-kubernetes-int-or-string": true });
+  .union([z.string().max(64).regex(QUANTITY_PATTERN, "must be a quantity such as 500m, 2Gi or 1"), z.int().min(0)])
+  .meta({
+    "x-kubernetes-int-or-string": true,
+    "x-kubernetes-validations": [
+      { rule: `type(self) == string ? self.matches(r'${QUANTITY_PATTERN.source}') : self >= 0`, message: "must be a quantity such as 500m, 2Gi or 1" },
+    ],
+  });
 export type Quantity = z.infer<typeof Quantity>;
 
 /** An int or a percentage string (`1`, `25%`), e.g. a PDB's maxUnavailable. */
 export const IntOrPercent = z
-  .union([z.int().min(0).max(1_000_000), z.string().regex(/^\d{1,3}%$/, "must be an integer or a percentage such as 25%")])
-  .meta({ "x-kubernetes-int-or-string": true });
+  .union([z.int().min(0).max(1_000_000), z.string().max(4).regex(/^\d{1,3}%$/, "must be an integer or a percentage such as 25%")])
+  .meta({
+    "x-kubernetes-int-or-string": true,
+    "x-kubernetes-validations": [
+      { rule: "type(self) == string ? self.matches(r'^[0-9]{1,3}%$') : self >= 0", message: "must be an integer or a percentage such as 25%" },
+    ],
+  });
 export type IntOrPercent = z.infer<typeof IntOrPercent>;
 
 const SUFFIX: Record<string, number> = {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { Conditions, Time } from "./condition.ts";
+import { defaulted } from "./defaults.ts";
 import { API_VERSION, SENTIMENT_MODEL } from "./group.ts";
 import { ModelMetrics } from "./metrics.ts";
 import { ObjectMeta } from "./object-meta.ts";
@@ -18,7 +19,8 @@ export const ArtifactUri = z
   .string()
   .max(1024)
   .regex(/^pvc:\/\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?\/[^/]\S*$/, "must be pvc://<claim>/<path to a model directory>")
-  .refine((u) => !u.split("/").includes(".."), "must not contain a .. segment");
+  .refine((u) => !u.split("/").includes(".."), "must not contain a .. segment")
+  .meta({ "x-kubernetes-validations": [{ rule: "!self.split('/').exists(s, s == '..')", message: "spec.artifactUri must not contain a .. segment" }] });
 
 const percent = z.int().min(1).max(100);
 
@@ -63,14 +65,14 @@ export const ServiceSpec = z.object({
 const Duration = z.string().max(32).regex(/^([0-9]+(ms|s|m|h))+$/, "must be a duration such as 15s or 1m");
 const LabelMap = z.record(z.string().max(317), z.string().max(63)).meta({ maxProperties: 32 });
 
+export const ServiceMonitorSpec = z.object({
+  enabled: z.boolean().default(true).describe("Create a ServiceMonitor when the Prometheus Operator CRD is installed."),
+  interval: Duration.default("15s"),
+  labels: LabelMap.optional().describe("Extra labels, e.g. the release label a Prometheus selects."),
+});
+
 export const MonitoringSpec = z.object({
-  serviceMonitor: z
-    .object({
-      enabled: z.boolean().default(true).describe("Create a ServiceMonitor when the Prometheus Operator CRD is installed."),
-      interval: Duration.default("15s"),
-      labels: LabelMap.optional().describe("Extra labels, e.g. the release label a Prometheus selects."),
-    })
-    .prefault({}),
+  serviceMonitor: defaulted(ServiceMonitorSpec),
 });
 
 export const PodDisruptionBudgetSpec = z.object({
@@ -109,13 +111,13 @@ export const SentimentModelSpec = z
     version: ModelVersion.optional().describe("Serve this version (a TrainingRun artifact version of this model) instead of the newest promoted."),
     artifactUri: ArtifactUri.optional().describe("Serve this artifact instead of a TrainingRun's: pvc://<claim>/<path>."),
     replicas: z.int().min(0).max(1000).default(2).describe("Server replicas when autoscaling is off (the scale subresource)."),
-    autoscaling: Autoscaling.prefault({}),
-    server: ServerSpec.prefault({}),
-    service: ServiceSpec.prefault({}),
-    monitoring: MonitoringSpec.prefault({}),
-    podDisruptionBudget: PodDisruptionBudgetSpec.prefault({}),
-    networkPolicy: NetworkPolicySpec.prefault({}),
-    storage: StorageSpec.prefault({}),
+    autoscaling: defaulted(Autoscaling),
+    server: defaulted(ServerSpec),
+    service: defaulted(ServiceSpec),
+    monitoring: defaulted(MonitoringSpec),
+    podDisruptionBudget: defaulted(PodDisruptionBudgetSpec),
+    networkPolicy: defaulted(NetworkPolicySpec),
+    storage: defaulted(StorageSpec),
   })
   .meta({
     "x-kubernetes-validations": [

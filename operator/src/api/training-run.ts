@@ -2,6 +2,7 @@ import { z } from "zod";
 import { Architecture, DEFAULT_ARCHITECTURE, Hyperparameters, Preprocessing } from "../../../common/hyperparameters.ts";
 import { Conditions, Time } from "./condition.ts";
 import { Dataset } from "./dataset.ts";
+import { defaulted } from "./defaults.ts";
 import { ArtifactRef, ModelMetrics } from "./metrics.ts";
 import { ObjectMeta } from "./object-meta.ts";
 import { Image, NodeSelector, ObjectName, RelativePath, ResourceRequirements, Tolerations } from "./pod-settings.ts";
@@ -27,7 +28,7 @@ export const TrainingOutput = z.object({
 export const TrainingRunSpec = z
   .object({
     model: ModelName.optional().describe("The SentimentModel this run may promote into; unset for an experiment."),
-    dataset: Dataset.prefault({}).describe("The training data."),
+    dataset: defaulted(Dataset).describe("The training data."),
     preprocessing: Preprocessing.optional().describe("Tokenizer settings, as the trainer's --min-freq and --max-length."),
     architecture: Architecture.default(DEFAULT_ARCHITECTURE).describe("The trainer's --arch."),
     hyperparameters: Hyperparameters.optional().describe("The trainer's --epochs, --batch-size, --learning-rate, --seed, --validation-split."),

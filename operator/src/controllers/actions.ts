@@ -67,12 +67,12 @@ export async function applyActions(
  */
 async function assertSameController(client: KubeClient, obj: KubeObject): Promise<void> {
   const res = resourceFor(obj.apiVersion, obj.kind)!;
-  const live = await client.request<KubeObject>({
+  const live = await client.request<KubeObjectJson>({
     method: "GET",
     path: resourcePath(res, { namespace: obj.metadata.namespace ?? "", name: obj.metadata.name }),
   });
   const want = (obj.metadata["ownerReferences"] as OwnerReference[] | undefined)?.find((r) => r.controller)?.uid;
-  const have = controllerOf(live as KubeObjectJson)?.uid;
+  const have = controllerOf(live)?.uid;
   if (want !== undefined && have !== want) {
     throw new FailureError(
       `${obj.kind}Conflict`,

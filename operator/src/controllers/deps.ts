@@ -25,12 +25,15 @@ export interface ReconcilerDeps {
 export async function writeStatusAndEvents(
   deps: ReconcilerDeps,
   live: KubeObject,
-  status: unknown,
+  status: { readonly phase?: string | undefined },
   changed: boolean,
   events: readonly EventRecord[],
 ): Promise<void> {
   if (changed && (await patchStatus(deps.client, live, status))) {
-    deps.logger?.debug("Updated status", { kind: live.kind, object: `${live.metadata?.namespace}/${live.metadata?.name}` });
+    const from = (live["status"] as { phase?: string } | undefined)?.phase ?? "";
+    const fields = { [String(live.kind).toLowerCase()]: `${live.metadata?.namespace}/${live.metadata?.name}` };
+    if (status.phase !== from) deps.logger?.info(`Moved ${live.kind} to a new phase`, { ...fields, from, to: status.phase });
+    else deps.logger?.debug(`Updated ${live.kind} status`, fields);
   }
   for (const e of events) await deps.events.record(live, { type: e.type, reason: e.reason, note: e.message });
 }

@@ -1,4 +1,4 @@
-import { GROUP, SENTIMENT_MODEL, TRAINING_RUN } from "../api/group.ts";
+import { GROUP, type SENTIMENT_MODEL, type TRAINING_RUN } from "../api/group.ts";
 import { LABELS } from "../api/names.ts";
 import type { KubeObject } from "../k8s/object.ts";
 import { controllerOf } from "../k8s/object.ts";

@@ -62,13 +62,11 @@ export function sentimentModelReconciler(deps: SentimentModelReconcilerDeps): Re
     const decision = decideSentimentModel(model, world, new Date(deps.clock.now()), deps.config);
     await applyActions(deps.client, decision.actions, { logger, owner: key });
     const changed = statusChanged(model.status, decision.status);
-    if (changed && decision.status.phase !== model.status?.phase) {
-      logger?.info("Moved SentimentModel to a new phase", { sentimentmodel: key, from: model.status?.phase ?? "", to: decision.status.phase });
-    }
-    if (changed && decision.status.currentVersion !== model.status?.currentVersion) {
-      logger?.info("Switched served model version", { sentimentmodel: key, from: model.status?.currentVersion ?? "", to: decision.status.currentVersion });
-    }
     await writeStatusAndEvents(deps, raw, decision.status, changed, decision.events);
+    if (changed && decision.status.currentVersion !== model.status?.currentVersion) {
+      const from = model.status?.currentVersion ?? "";
+      logger?.info("Switched served model version", { sentimentmodel: key, from, to: decision.status.currentVersion });
+    }
     return requeue(decision.requeueAfterSeconds);
   };
 }

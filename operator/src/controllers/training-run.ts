@@ -44,9 +44,6 @@ export function trainingRunReconciler(deps: ReconcilerDeps): Reconcile {
     const decision = decideTrainingRun(run, { job, pods, model }, new Date(deps.clock.now()), deps.config);
     await applyActions(deps.client, decision.actions, { logger, owner: key });
     const changed = statusChanged(run.status, decision.status);
-    if (changed && decision.status.phase !== run.status?.phase) {
-      logger?.info("Moved TrainingRun to a new phase", { trainingrun: key, from: run.status?.phase ?? "", to: decision.status.phase });
-    }
     await writeStatusAndEvents(deps, raw, decision.status, changed, decision.events);
     return requeue(decision.requeueAfterSeconds);
   };

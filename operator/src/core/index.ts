@@ -9,8 +9,8 @@
  * 3. `decideTrainingRun(run, world, now, config)` / `decideSentimentModel(model, world, now, config)`
  *    → `{ actions, status, events, requeueAfterSeconds? }`;
  * 4. perform `actions` in order (`apply` = server-side apply with force and the operator's field
- *    manager; `patch` = JSON merge patch; `delete`); objects are client-node model shapes, so
- *    serialize with ObjectSerializer (KubernetesObjectApi does): e.g. NetworkPolicy's `_from`;
+ *    manager; `patch` = JSON merge patch; `delete`); objects are wire JSON (send as is; typed
+ *    with client-node's models, whose Date fields are strings on the wire, which the core handles);
  * 5. write status only if `statusChanged(resource.status, decision.status)`, as a patch of the
  *    status subresource; record `events`; requeue after `requeueAfterSeconds` if set.
  *
@@ -18,10 +18,11 @@
  * resync makes zero writes. `planChild` (diff.ts) is the comparison: it ignores server-defaulted
  * fields and `replicas` that an HPA owns, and catches removals through a desired-hash annotation.
  *
- * Mapping events to keys: a TrainingRun change should also enqueue the SentimentModel named in
- * its `spec.model` (it may have been promoted), and a SentimentModel change should enqueue the
- * TrainingRuns whose `spec.model` names it only while they await the gate (phase Running with a
- * completed Job); children map to their controller ownerReference.
+ * Mapping events to keys: a TrainingRun change also enqueues the SentimentModel named in its
+ * `spec.model` (it may have been promoted); children map to their controller ownerReference
+ * (Pods of a training Job map to the run through the `sentiment.mlops.dev/training-run` label).
+ * A TrainingRun reads its model only for the gate and the model's PVC name, so a model change
+ * need not enqueue runs.
  */
 export { decideTrainingRun } from "./training-run/decide.ts";
 export { decideSentimentModel } from "./sentiment-model/decide.ts";

@@ -1,7 +1,6 @@
 import type {
   V1Deployment,
   V1Job,
-  V1NetworkPolicy,
   V1PersistentVolumeClaim,
   V1PodDisruptionBudget,
   V1Pod,
@@ -10,6 +9,7 @@ import type {
 } from "@kubernetes/client-node";
 import type { SentimentModel, SentimentModelStatus } from "../api/sentiment-model.ts";
 import type { TrainingRun, TrainingRunStatus } from "../api/training-run.ts";
+import type { WireNetworkPolicy } from "../render/k8s/network-policy.ts";
 import type { ServiceMonitor } from "../render/k8s/service-monitor.ts";
 
 /** Any Kubernetes object the core builds or reads: `apiVersion`, `kind` and `metadata.name` are set. */
@@ -78,7 +78,7 @@ export interface SentimentModelChildren {
   readonly service?: V1Service | undefined;
   readonly hpa?: V2HorizontalPodAutoscaler | undefined;
   readonly pdb?: V1PodDisruptionBudget | undefined;
-  readonly networkPolicy?: V1NetworkPolicy | undefined;
+  readonly networkPolicy?: WireNetworkPolicy | undefined;
   readonly serviceMonitor?: ServiceMonitor | undefined;
   readonly pvc?: V1PersistentVolumeClaim | undefined;
 }

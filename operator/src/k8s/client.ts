@@ -35,12 +35,18 @@ export class ApiError extends FailureError {
 export const isNotFound = (e: unknown): boolean => e instanceof ApiError && e.statusCode === 404;
 export const isConflict = (e: unknown): boolean => e instanceof ApiError && e.statusCode === 409;
 
-/** Test seam: runs after each response; a test can throw here to stop an operator mid-reconcile. */
-export type AfterResponse = (record: RequestRecord) => void | Promise<void>;
+/**
+ * Test seam around every request: `before` may throw to refuse it (nothing is sent), `after` sees
+ * the outcome and may throw too. A fault test uses it to "kill" an operator between two requests.
+ */
+export interface RequestHooks {
+  before?(request: Omit<RequestRecord, "code">): void;
+  after?(record: RequestRecord): void;
+}
 
 export interface KubeClientOptions {
   readonly stats?: RequestStats;
-  readonly afterResponse?: AfterResponse;
+  readonly hooks?: RequestHooks;
   /** @default 30000 */
   readonly timeoutMs?: number;
 }
@@ -89,20 +95,20 @@ export class KubeClient {
   /** Sends one request and returns the parsed JSON body; throws `ApiError` on any failure. */
   async request<T>(req: ApiRequest): Promise<T> {
     const described = describeRequest(req.method, req.path);
+    this.#opts.hooks?.before?.(described);
     let code = 0;
     try {
       const { status, body } = await this.#send(req);
       code = status;
-      const parsed: unknown = body.length > 0 ? JSON.parse(body) : {};
-      if (status >= 400) throw statusError(status, parsed, req);
-      return parsed as T;
+      if (status >= 400) throw statusError(status, body, req);
+      return (body.length > 0 ? JSON.parse(body) : {}) as T;
     } catch (e) {
       if (e instanceof ApiError) throw e;
       throw new ApiError(0, "Unreachable", `${req.method} ${req.path} failed: ${(e as Error).message}`, { cause: e });
     } finally {
       const record = { ...described, code };
       this.stats.record(record);
-      await this.#opts.afterResponse?.(record);
+      this.#opts.hooks?.after?.(record);
     }
   }
 
@@ -144,9 +150,27 @@ export class KubeClient {
   }
 }
 
-function statusError(code: number, body: unknown, req: ApiRequest): ApiError {
-  const status = (body ?? {}) as { reason?: unknown; message?: unknown };
-  const reason = typeof status.reason === "string" && status.reason ? status.reason : `Http${code}`;
+const REASONS: Record<number, string> = {
+  400: "BadRequest",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "NotFound",
+  409: "Conflict",
+  422: "Invalid",
+  429: "TooManyRequests",
+  500: "InternalError",
+  503: "ServiceUnavailable",
+};
+
+/** An error from a failed response: the Status object's reason and message, or the plain text. */
+function statusError(code: number, body: string, req: ApiRequest): ApiError {
+  let status: { reason?: unknown; message?: unknown } = {};
+  try {
+    status = (JSON.parse(body) ?? {}) as typeof status;
+  } catch {
+    status = { message: body.trim().slice(0, 200) || undefined };
+  }
+  const reason = typeof status.reason === "string" && status.reason ? status.reason : (REASONS[code] ?? `Http${code}`);
   const message = typeof status.message === "string" ? status.message : `${req.method} ${req.path} returned ${code}`;
   return new ApiError(code, reason, message);
 }

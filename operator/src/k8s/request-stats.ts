@@ -80,7 +80,8 @@ export function describeRequest(method: string, path: string, watch = false): Om
     namespace = rest[1];
     rest = rest.slice(2);
   }
-  const [plural = "", name, sub] = rest;
+  const [plural, name, sub] = rest;
+  if (plural === undefined) return { verb: "get", resource: "discovery" };
   const resource = sub ? `${plural}/${sub}` : plural;
   const verb = verbOf(method, name !== undefined, watch);
   return { verb, resource, ...(namespace ? { namespace } : {}), ...(name !== undefined ? { name } : {}) };

@@ -24,9 +24,9 @@ describe("Controller", () => {
   test("reconciles every listed key once at start", async () => {
     const seen: string[] = [];
     const { c, outcomes } = harness({
-      reconcile: async (k) => {
+      reconcile: (k) => {
         seen.push(k);
-        return undefined;
+        return Promise.resolve(undefined);
       },
     });
     c.start();
@@ -40,10 +40,10 @@ describe("Controller", () => {
     const times: number[] = [];
     let failuresLeft = 3;
     const { c, clock, keys, outcomes } = harness({
-      reconcile: async () => {
+      reconcile: () => {
         times.push(clock.now());
-        if (failuresLeft-- > 0) throw Object.assign(new Error("apiserver said no"), { reason: "Boom" });
-        return undefined;
+        if (failuresLeft-- > 0) return Promise.reject(Object.assign(new Error("apiserver said no"), { reason: "Boom" }));
+        return Promise.resolve(undefined);
       },
     });
     keys.clear();
@@ -63,9 +63,9 @@ describe("Controller", () => {
   test("honours requeueAfterMs", async () => {
     const times: number[] = [];
     const { c, clock, keys } = harness({
-      reconcile: async () => {
+      reconcile: () => {
         times.push(clock.now());
-        return { requeueAfterMs: 30_000 };
+        return Promise.resolve({ requeueAfterMs: 30_000 });
       },
     });
     keys.delete("ns/b");
@@ -133,9 +133,9 @@ describe("Controller", () => {
     const seen: string[] = [];
     const { c, clock } = harness({
       resyncPeriodMs: 60_000,
-      reconcile: async (k) => {
+      reconcile: (k) => {
         seen.push(k);
-        return undefined;
+        return Promise.resolve(undefined);
       },
     });
     c.start();
@@ -174,7 +174,7 @@ describe("Controller", () => {
 
   test("rejects a worker count below one", () => {
     assert.throws(
-      () => new Controller({ name: "x", workers: 0, reconcile: async () => undefined, listKeys: () => [] }),
+      () => new Controller({ name: "x", workers: 0, reconcile: () => Promise.resolve(undefined), listKeys: () => [] }),
       /needs at least 1 worker; got 0/,
     );
   });

@@ -41,13 +41,15 @@ export function applyApproval(approval: Approval, gateMessage: string, now: Date
     const message = `denied by annotation ${APPROVE_ANNOTATION}: "false"`;
     return { phase: "Rejected", promotion: { decision: "Rejected", reason: "ApprovalDenied", message, time }, condition: promoted("False", "ApprovalDenied", message) };
   }
-  const message = `the gate passed (${gateMessage}); set annotation ${APPROVE_ANNOTATION}: "true" to promote`;
   return {
     phase: "AwaitingApproval",
     promotion: { decision: "AwaitingApproval", reason: "GatePassed", message: gateMessage, time },
-    condition: promoted("False", "AwaitingApproval", message),
+    condition: promoted("False", "AwaitingApproval", awaitingMessage(gateMessage)),
   };
 }
+
+const awaitingMessage = (gateMessage: string): string =>
+  `the gate passed (${gateMessage}); set annotation ${APPROVE_ANNOTATION}: "true" to promote`;
 
 /**
  * Runs the gate on a freshly trained model and turns the verdict into a phase:
@@ -88,6 +90,8 @@ export function recordedPromotion(p: PromotionStatus): PromotionOutcome {
   const condition =
     p.decision === "Skipped"
       ? undefined
-      : promoted(p.decision === "Promoted" ? "True" : "False", p.decision === "AwaitingApproval" ? "AwaitingApproval" : p.reason, p.message ?? p.reason);
+      : p.decision === "AwaitingApproval"
+        ? promoted("False", "AwaitingApproval", awaitingMessage(p.message ?? p.reason))
+        : promoted(p.decision === "Promoted" ? "True" : "False", p.reason, p.message ?? p.reason);
   return { phase, promotion: p, condition };
 }

@@ -1,18 +1,24 @@
-import type { V1NetworkPolicy, V1NetworkPolicyPeer } from "@kubernetes/client-node";
+import type { V1NetworkPolicy, V1NetworkPolicyIngressRule, V1NetworkPolicyPeer, V1NetworkPolicySpec } from "@kubernetes/client-node";
 import { serverName, serverSelector } from "../../api/names.ts";
 import type { SentimentModel } from "../../api/sentiment-model.ts";
 import type { OperatorConfig } from "../../config.ts";
 import { serverLabels } from "./deployment.ts";
 import { childMeta } from "./meta.ts";
 
+type WireIngressRule = Omit<V1NetworkPolicyIngressRule, "_from"> & { from?: V1NetworkPolicyPeer[] };
+/** A NetworkPolicy as JSON on the wire (`from`, not client-node's `_from`). */
+export type WireNetworkPolicy = Omit<V1NetworkPolicy, "spec"> & {
+  spec: Omit<V1NetworkPolicySpec, "ingress"> & { ingress?: WireIngressRule[] };
+};
+
 /**
  * Ingress to the server port only: from pods of the same namespace (`allowSameNamespace`) and from
  * the named namespaces (`allowNamespaces` plus the operator's monitoring namespaces). No allowed
  * source gives no rule at all, which denies all ingress (an empty `from` would allow everyone).
- * Like every builder, it returns the client-node model shape (`_from` is the wire `from`):
- * serialize with client-node's ObjectSerializer (KubernetesObjectApi does).
+ * Like every builder it returns wire JSON; client-node's type names `from` `_from`, hence the
+ * local `WireNetworkPolicy` type.
  */
-export function buildNetworkPolicy(model: SentimentModel, config: OperatorConfig): V1NetworkPolicy {
+export function buildNetworkPolicy(model: SentimentModel, config: OperatorConfig): WireNetworkPolicy {
   const np = model.spec.networkPolicy;
   const namespaces = [...new Set([...np.allowNamespaces, ...config.monitoringNamespaces])].sort();
   const from: V1NetworkPolicyPeer[] = [
@@ -28,7 +34,7 @@ export function buildNetworkPolicy(model: SentimentModel, config: OperatorConfig
     spec: {
       podSelector: { matchLabels: serverSelector(model.metadata.name) },
       policyTypes: ["Ingress"],
-      ingress: from.length === 0 ? [] : [{ _from: from, ports: [{ port: config.serverPort, protocol: "TCP" }] }],
+      ingress: from.length === 0 ? [] : [{ from, ports: [{ port: config.serverPort, protocol: "TCP" }] }],
     },
   };
 }

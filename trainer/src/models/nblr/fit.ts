@@ -4,7 +4,7 @@ import { buildNgramFeatures } from "./features.ts";
 import { minimizeLbfgs } from "./lbfgs.ts";
 import { logisticObjective } from "./logreg.ts";
 import { nbRatios } from "./nb.ts";
-import { IntBuffer, type SparseRows } from "./sparse.ts";
+import type { SparseRows } from "./sparse.ts";
 
 export interface NblrSettings {
   /** Highest n-gram order: 1, 2 or 3. */
@@ -19,38 +19,38 @@ export interface NblrSettings {
   readonly maxIterations: number;
 }
 
-/** Vocabulary, n-gram table, training rows and NB ratios of one training set. */
+/** Vocabulary, n-gram table and the distinct features of each document. */
 export interface PreparedFeatures {
   readonly featurizer: NblrFeaturizer;
+  readonly rows: SparseRows;
+}
+
+/** The labelled problem for the optimiser: rows, labels and the NB ratios that scale features. */
+export interface Problem {
   readonly rows: SparseRows;
   readonly labels: Uint8Array;
   readonly ratios: Float64Array;
 }
 
-export function prepareFeatures(
-  tokens: readonly string[][],
-  labels: Uint8Array,
-  settings: NblrSettings,
-  progress?: (fraction: number) => void,
-): PreparedFeatures {
-  const vocabulary = Vocabulary.build(tokens, { minFreq: settings.minFreq });
-  const ids = tokens.map((t) => vocabulary.encode(t));
-  const { table, rows } = buildNgramFeatures(ids, vocabulary.size, settings.ngramOrder, settings.minNgramCount, progress);
-  const featurizer = new NblrFeaturizer(vocabulary, table, settings.ngramOrder, 0);
-  const ratios = nbRatios(rows, labels, featurizer.featureCount, settings.nbAlpha);
-  return { featurizer, rows, labels, ratios };
+/**
+ * Builds the vocabulary and n-gram table from `tokens` (texts only, no labels) and the feature
+ * rows of every document, in one pass over the strings.
+ */
+export function prepareFeatures(tokens: readonly string[][], settings: NblrSettings, progress?: (fraction: number) => void): PreparedFeatures {
+  const { vocabulary, encoded } = Vocabulary.buildAndEncode(tokens, { minFreq: settings.minFreq });
+  progress?.(0.3);
+  const { table, rows } = buildNgramFeatures(encoded, vocabulary.size, settings.ngramOrder, settings.minNgramCount, (f) => progress?.(0.3 + 0.7 * f));
+  return { featurizer: new NblrFeaturizer(vocabulary, table, settings.ngramOrder, 0), rows };
 }
 
-/** Distinct features of other documents (validation), with a prepared featurizer. */
-export function featurizeRows(featurizer: NblrFeaturizer, tokens: readonly string[][]): SparseRows {
-  const cols = new IntBuffer(1 << 20);
-  const rowPtr = new Int32Array(tokens.length + 1);
-  const push = (f: number): void => cols.push(f);
-  tokens.forEach((t, i) => {
-    featurizer.forEachFeature(featurizer.vocabulary.encode(t), push);
-    rowPtr[i + 1] = cols.length;
-  });
-  return { rowPtr, cols: cols.toArray() };
+/** Rows `from` (inclusive) to `to` (exclusive), sharing storage. */
+export const sliceRows = (rows: SparseRows, from: number, to: number): SparseRows => ({
+  rowPtr: rows.rowPtr.subarray(from, to + 1),
+  cols: rows.cols,
+});
+
+export function problem(prepared: PreparedFeatures, rows: SparseRows, labels: Uint8Array, nbAlpha: number): Problem {
+  return { rows, labels, ratios: nbRatios(rows, labels, prepared.featurizer.featureCount, nbAlpha) };
 }
 
 /**
@@ -58,7 +58,7 @@ export function featurizeRows(featurizer: NblrFeaturizer, tokens: readonly strin
  * (and updating) `params` = [w..., bias]; warm starts make a regularisation path cheap.
  */
 export function fitLogistic(
-  prepared: PreparedFeatures,
+  prepared: Problem,
   lambda: number,
   params: Float64Array,
   maxIterations: number,
@@ -74,9 +74,9 @@ export function fitLogistic(
 }
 
 /** The servable model: the NB ratio folded into one float32 weight per feature. */
-export function toModel(prepared: PreparedFeatures, params: Float64Array): NblrModel {
-  const dim = prepared.ratios.length;
+export function toModel(prepared: PreparedFeatures, p: Problem, params: Float64Array): NblrModel {
+  const dim = p.ratios.length;
   const weights = new Float32Array(dim);
-  for (let j = 0; j < dim; j++) weights[j] = params[j]! * prepared.ratios[j]!;
+  for (let j = 0; j < dim; j++) weights[j] = params[j]! * p.ratios[j]!;
   return new NblrModel(prepared.featurizer, weights, params[dim]!);
 }

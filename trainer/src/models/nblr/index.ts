@@ -2,17 +2,19 @@ import { basicEnglish } from "../../../../common/text/tokenizer.ts";
 import type { ArchitectureTrainer, TrainContext, TrainedModel, TrainInput } from "../types.ts";
 import type { z } from "zod";
 import type { EpochRecord } from "../../../../common/artifact/metadata.ts";
-import { featurizeRows, fitLogistic, prepareFeatures, toModel, type NblrSettings } from "./fit.ts";
+import { fitLogistic, prepareFeatures, problem, sliceRows, toModel, type NblrSettings } from "./fit.ts";
 import { rowCount, type SparseRows } from "./sparse.ts";
 
 /**
  * nblr: NBSVM-style logistic regression (Wang & Manning 2012) over binarized word uni-, bi- and
  * trigrams, in plain typed arrays (a sparse linear model gains nothing from tfjs on CPU).
  *
- * 1. Vocabulary and n-gram table from the training part; NB log-count ratios scale the features.
+ * 1. Vocabulary and n-gram table from the texts of the training split (train + validation, no
+ *    labels); NB log-count ratios from the training part scale the features.
  * 2. A regularisation path: L-BFGS at each L2 strength of `L2_PATH`, warm-started, one history
  *    record each; the strength with the lowest validation log loss wins (early stopping).
- * 3. Refit: the same settings on train + validation (the test split is never looked at).
+ * 3. Refit: NB ratios and weights on train + validation at the chosen strength, warm-started
+ *    (the test split is never looked at).
  */
 export const NBLR_DEFAULTS = {
   ngramOrder: 3,
@@ -59,29 +61,33 @@ async function train(input: TrainInput, ctx: TrainContext): Promise<TrainedModel
   const path = NBLR_DEFAULTS.l2Path;
   const refit = NBLR_DEFAULTS.refit && input.validation.length > 0;
   // Progress budget: tokenize 10 %, features 15 %, path 45 %, refit 30 %.
-  const trainTokens = tokenize(input.train, (f) => ctx.progress(0.08 * f, "tokenizing"));
-  const validationTokens = tokenize(input.validation, (f) => ctx.progress(0.08 + 0.02 * f, "tokenizing"));
-  const trainLabels = Uint8Array.from(input.train, (e) => e.label);
-  const validationLabels = Uint8Array.from(input.validation, (e) => e.label);
-
-  const prepared = prepareFeatures(trainTokens, trainLabels, settings, (f) => ctx.progress(0.1 + 0.12 * f, "counting n-grams"));
-  const validationRows = featurizeRows(prepared.featurizer, validationTokens);
+  const nTrain = input.train.length;
+  const examples = [...input.train, ...input.validation];
+  const tokens = tokenize(examples, (f) => ctx.progress(0.1 * f, "tokenizing"));
+  const labels = Uint8Array.from(examples, (e) => e.label);
+  // Vocabulary and n-grams from the texts of the whole training split (no labels involved).
+  const prepared = prepareFeatures(tokens, settings, (f) => ctx.progress(0.1 + 0.15 * f, "counting n-grams"));
+  const trainRows = sliceRows(prepared.rows, 0, nTrain);
+  const validationRows = sliceRows(prepared.rows, nTrain, examples.length);
+  const validationLabels = labels.subarray(nTrain);
   ctx.log("Built features", {
     vocabulary: prepared.featurizer.vocabulary.size,
     ngrams: prepared.featurizer.table.size,
     nonZeros: prepared.rows.cols.length,
   });
 
+  // NB ratios and the regularisation path on the training part only.
+  const trainProblem = problem(prepared, trainRows, labels.subarray(0, nTrain), settings.nbAlpha);
   const history: History = [];
-  const params = new Float64Array(prepared.ratios.length + 1);
+  const params = new Float64Array(prepared.featurizer.featureCount + 1);
   let best = { lambda: path[0] as number, loss: Infinity, params, epoch: 0 };
-  const pathShare = refit ? 0.45 : 0.75;
+  const pathShare = refit ? 0.5 : 0.75;
   for (const [k, lambda] of path.entries()) {
     const started = performance.now();
-    const fit = fitLogistic(prepared, lambda, params, settings.maxIterations, (it) =>
+    const fit = fitLogistic(trainProblem, lambda, params, settings.maxIterations, (it) =>
       ctx.progress(0.25 + (pathShare * (k + Math.min(1, it / 40))) / path.length, `L2 ${lambda}`),
     );
-    const v = input.validation.length > 0 ? validationFigures(validationRows, validationLabels, prepared.ratios, params) : undefined;
+    const v = input.validation.length > 0 ? validationFigures(validationRows, validationLabels, trainProblem.ratios, params) : undefined;
     const record = {
       epoch: k + 1,
       trainLoss: fit.loss,
@@ -94,20 +100,19 @@ async function train(input: TrainInput, ctx: TrainContext): Promise<TrainedModel
     if (score < best.loss) best = { lambda, loss: score, params: params.slice(), epoch: k + 1 };
   }
   ctx.log("Chose regularisation strength on validation", { l2: best.lambda, epoch: best.epoch });
-  const chosen = toModel(prepared, best.params);
+  const chosen = toModel(prepared, trainProblem, best.params);
 
   let model = chosen;
   let validationProbabilities: Float64Array | undefined;
   if (refit) {
     validationProbabilities = await chosen.predictProba(input.validation.map((e) => e.text));
-    const allLabels = new Uint8Array(trainLabels.length + validationLabels.length);
-    allLabels.set(trainLabels);
-    allLabels.set(validationLabels, trainLabels.length);
-    const all = prepareFeatures([...trainTokens, ...validationTokens], allLabels, settings, (f) => ctx.progress(0.7 + 0.1 * f, "refitting"));
-    const allParams = new Float64Array(all.ratios.length + 1);
-    const fit = fitLogistic(all, best.lambda, allParams, settings.maxIterations, (it) => ctx.progress(0.8 + 0.2 * Math.min(1, it / 40), "refitting"));
-    ctx.log("Refitted on train and validation", { l2: best.lambda, iterations: fit.iterations, examples: allLabels.length });
-    model = toModel(all, allParams);
+    const all = problem(prepared, prepared.rows, labels, settings.nbAlpha);
+    const allParams = best.params.slice();
+    const fit = fitLogistic(all, best.lambda, allParams, settings.maxIterations, (it) =>
+      ctx.progress(0.75 + 0.25 * Math.min(1, it / 40), "refitting"),
+    );
+    ctx.log("Refitted on train and validation", { l2: best.lambda, iterations: fit.iterations, examples: labels.length });
+    model = toModel(prepared, all, allParams);
   }
   ctx.progress(1, "done");
   return {

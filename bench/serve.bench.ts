@@ -1,0 +1,382 @@
+/**
+ * `npm run bench:serve`: latency and throughput of sentiment-serve against a real model, beside
+ * the HTTP floor of this machine (a bare node:http server answering a fixed JSON of the same size),
+ * in the same run.
+ *
+ * - The servers run in child processes; the load generator runs here, in its own process.
+ * - Fixed rates use a paced open-loop generator (uniform sends, 1 ms ticks, keep-alive pool);
+ *   latency is from sending a request to reading its whole response.
+ * - Maximum throughput is closed-loop autocannon (32 connections).
+ * - Request bodies are real IMDB test reviews, a different one per request.
+ * - Single requests are measured with micro-batching off and on (same event-loop turn), to see
+ *   whether it helps.
+ *
+ * Model: SERVE_BENCH_MODEL_DIR (or --model) reuses a model directory; otherwise the default
+ * architecture is trained on the full IMDB train split (SENTIMENT_IMDB_PATH) once and cached
+ * under .cache/serve-bench/.
+ *
+ * Flags: --duration <s> (10), --rates 200,1000,2000, --model <dir>, --out <file.md>.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { closeSync, openSync, readFileSync } from "node:fs";
+import { writeFile, mkdtemp } from "node:fs/promises";
+import { Agent, createServer, request } from "node:http";
+import type { AddressInfo } from "node:net";
+import { cpus, tmpdir, loadavg } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+import { parseArgs } from "node:util";
+import { benchModel, imdbTestReviews } from "../model-server/src/testing/trained-model.ts";
+
+// ---- floor server mode: `node bench/serve.bench.ts --floor-body <file>` ----------------------
+const FLOOR_FLAG = "--floor-body";
+if (process.argv[2] === FLOOR_FLAG) {
+  const body = readFileSync(process.argv[3]!);
+  const server = createServer((req, res) => {
+    req.on("data", () => undefined);
+    req.on("end", () => {
+      res.writeHead(200, {
+        "content-type": "application/json; charset=utf-8",
+        "content-length": body.length,
+      });
+      res.end(body);
+    });
+  });
+  server.listen(0, "127.0.0.1", () =>
+    console.log(JSON.stringify({ port: (server.address() as AddressInfo).port })),
+  );
+  process.on("SIGTERM", () => process.exit(0));
+} else {
+  await main();
+}
+
+interface RunResult {
+  readonly rps: number;
+  readonly p50: number;
+  readonly p95: number;
+  readonly p99: number;
+  readonly max: number;
+  readonly errors: number;
+}
+
+type Autocannon = (
+  opts: Record<string, unknown>,
+  cb: (err: Error | null, result: unknown) => void,
+) => {
+  on(event: "response", fn: (client: unknown, status: number, bytes: number, ms: number) => void): void;
+};
+const autocannon = createRequire(import.meta.url)("autocannon") as Autocannon;
+
+function summarize(latencies: number[], completed: number, errors: number, seconds: number): RunResult {
+  const sorted = Float64Array.from(latencies).sort();
+  const q = (p: number): number =>
+    sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!;
+  return { rps: completed / seconds, p50: q(0.5), p95: q(0.95), p99: q(0.99), max: q(1), errors };
+}
+
+/** Open loop: sends `rate` requests per second, evenly spaced, whatever the responses do. */
+function paced(url: string, bodies: readonly Buffer[], rate: number, seconds: number): Promise<RunResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 512 });
+  const u = new URL(url);
+  const latencies: number[] = [];
+  let errors = 0;
+  let sent = 0;
+  let inFlight = 0;
+  let stopped = false;
+  return new Promise((resolve) => {
+    const start = performance.now();
+    const finish = (): void => {
+      if (!stopped || inFlight > 0) return;
+      agent.destroy();
+      resolve(summarize(latencies, latencies.length, errors, seconds));
+    };
+    const fire = (): void => {
+      const body = bodies[sent++ % bodies.length]!;
+      inFlight++;
+      const t0 = performance.now();
+      const req = request(
+        {
+          host: u.hostname,
+          port: u.port,
+          path: u.pathname,
+          method: "POST",
+          agent,
+          headers: { "content-type": "application/json", "content-length": body.length },
+        },
+        (res) => {
+          res.resume();
+          res.on("end", () => {
+            if (res.statusCode === 200) latencies.push(performance.now() - t0);
+            else errors++;
+            inFlight--;
+            finish();
+          });
+        },
+      );
+      req.on("error", () => {
+        errors++;
+        inFlight--;
+        finish();
+      });
+      req.end(body);
+    };
+    const tick = (): void => {
+      const elapsed = performance.now() - start;
+      if (elapsed >= seconds * 1000) {
+        stopped = true;
+        return finish();
+      }
+      const due = Math.floor((elapsed / 1000) * rate);
+      while (sent < due) fire();
+      setTimeout(tick, 1);
+    };
+    tick();
+  });
+}
+
+/** Closed loop with autocannon: `connections` requests always outstanding. */
+function saturate(
+  url: string,
+  bodies: readonly Buffer[],
+  seconds: number,
+  connections: number,
+): Promise<RunResult> {
+  const u = new URL(url);
+  const latencies: number[] = [];
+  let errors = 0;
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: `${u.origin}`,
+        connections,
+        duration: seconds,
+        requests: bodies.map((b) => ({
+          method: "POST",
+          path: u.pathname,
+          headers: { "content-type": "application/json" },
+          body: b,
+        })),
+      },
+      (err) => (err ? reject(err) : resolve(summarize(latencies, latencies.length, errors, seconds))),
+    );
+    instance.on("response", (_c, status, _b, ms) => {
+      if (status === 200) latencies.push(ms);
+      else errors++;
+    });
+  });
+}
+
+interface Target {
+  readonly url: string;
+  readonly child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+async function startChild(
+  args: string[],
+  logFile: string,
+  portOf: (out: string) => number | undefined,
+): Promise<Target> {
+  const fd = openSync(logFile, "w");
+  const child = spawn(process.execPath, args, { stdio: ["ignore", fd, fd] });
+  closeSync(fd);
+  const exited = new Promise<void>((r) => child.once("exit", () => r()));
+  const deadline = Date.now() + 120_000;
+  let port: number | undefined;
+  while (port === undefined) {
+    if (child.exitCode !== null)
+      throw new Error(`${args.join(" ")} exited: ${readFileSync(logFile, "utf8").slice(-2000)}`);
+    if (Date.now() > deadline) throw new Error(`${args.join(" ")} did not start`);
+    await new Promise((r) => setTimeout(r, 50));
+    port = portOf(readFileSync(logFile, "utf8"));
+  }
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    child,
+    async stop() {
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
+const SERVE_BIN = fileURLToPath(new URL("../model-server/bin/sentiment-serve.js", import.meta.url));
+
+async function startModelServer(modelDir: string, logFile: string, extra: string[]): Promise<Target> {
+  const t = await startChild(
+    [
+      SERVE_BIN,
+      "--model",
+      modelDir,
+      "--port",
+      "0",
+      "--host",
+      "127.0.0.1",
+      "--reload-interval-ms",
+      "0",
+      ...extra,
+    ],
+    logFile,
+    (out) => {
+      const line = out.split("\n").find((l) => l.includes('"Started server"'));
+      return line ? (JSON.parse(line) as { port: number }).port : undefined;
+    },
+  );
+  for (;;) {
+    const ok = await fetch(`${t.url}/ready`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
+    if (ok) return t;
+    if (t.child.exitCode !== null)
+      throw new Error(`sentiment-serve exited: ${readFileSync(logFile, "utf8").slice(-2000)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const fmt = (n: number, digits = 2): string => (Number.isFinite(n) ? n.toFixed(digits) : "-");
+const row = (what: string, load: string, r: RunResult): string =>
+  `| ${what} | ${load} | ${fmt(r.rps, 0)} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.p99)} | ${fmt(r.max)} | ${r.errors} |`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      duration: { type: "string", default: "10" },
+      rates: { type: "string", default: "200,1000,2000" },
+      model: { type: "string" },
+      out: { type: "string" },
+      connections: { type: "string", default: "32" },
+    },
+  });
+  const seconds = Number(values.duration);
+  const rates = values.rates.split(",").map(Number);
+  const connections = Number(values.connections);
+  const warmup = Math.min(3, seconds);
+  const work = await mkdtemp(join(tmpdir(), "serve-bench-"));
+  const log = (m: string): void => console.error(`[bench] ${m}`);
+
+  const model = await benchModel(values.model ?? process.env["SERVE_BENCH_MODEL_DIR"], log);
+  log(`model ${model.dir} (${model.description})`);
+  const reviews = await imdbTestReviews(1000);
+  const singles = reviews.map((text) => Buffer.from(JSON.stringify({ text })));
+  const batch64 = Array.from({ length: 16 }, (_, k) =>
+    Buffer.from(JSON.stringify({ texts: reviews.slice(k * 64, k * 64 + 64) })),
+  );
+  const meanChars = reviews.reduce((a, r) => a + r.length, 0) / reviews.length;
+
+  const lines: string[] = [];
+  const results: Record<string, RunResult> = {};
+  const measure = async (
+    key: string,
+    what: string,
+    load: string,
+    run: () => Promise<RunResult>,
+    warm: () => Promise<RunResult>,
+  ) => {
+    await warm();
+    const r = await run();
+    results[key] = r;
+    lines.push(row(what, load, r));
+    log(row(what, load, r));
+  };
+  const suite = async (name: string, prefix: string, url: string, withRates: readonly number[]) => {
+    for (const rate of withRates) {
+      await measure(
+        `${prefix}@${rate}`,
+        name,
+        `${rate} req/s`,
+        () => paced(url, singles, rate, seconds),
+        () => paced(url, singles, rate, warmup),
+      );
+    }
+    await measure(
+      `${prefix}@max`,
+      name,
+      `max (${connections} conn)`,
+      () => saturate(url, singles.slice(0, 200), seconds, connections),
+      () => saturate(url, singles.slice(0, 200), warmup, connections),
+    );
+  };
+
+  // The same response size for the floor: a real /predict answer.
+  let server = await startModelServer(model.dir, join(work, "serve-off.log"), []);
+  const sample = await (
+    await fetch(`${server.url}/predict`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: singles[0]!,
+    })
+  ).text();
+  await writeFile(join(work, "floor.json"), sample);
+  const floor = await startChild(
+    [fileURLToPath(import.meta.url), FLOOR_FLAG, join(work, "floor.json")],
+    join(work, "floor.log"),
+    (out) => {
+      const m = /\{"port":(\d+)\}/.exec(out);
+      return m ? Number(m[1]) : undefined;
+    },
+  );
+  try {
+    await suite("bare node:http floor", "floor", `${floor.url}/predict`, rates);
+  } finally {
+    await floor.stop();
+  }
+  try {
+    await suite("sentiment-serve, micro-batch off", "serve", `${server.url}/predict`, rates);
+    await measure(
+      "batch64@seq",
+      "sentiment-serve, batch of 64",
+      "sequential (1 conn)",
+      () => saturate(`${server.url}/predict`, batch64, seconds, 1),
+      () => saturate(`${server.url}/predict`, batch64, warmup, 1),
+    );
+    await measure(
+      "batch64@max",
+      "sentiment-serve, batch of 64",
+      "max (4 conn)",
+      () => saturate(`${server.url}/predict`, batch64, seconds, 4),
+      () => saturate(`${server.url}/predict`, batch64, warmup, 4),
+    );
+  } finally {
+    await server.stop();
+  }
+  server = await startModelServer(model.dir, join(work, "serve-mb.log"), ["--micro-batch", "0"]);
+  try {
+    await suite(
+      "sentiment-serve, micro-batch on (same turn)",
+      "mb",
+      `${server.url}/predict`,
+      rates.filter((r) => r >= 1000),
+    );
+  } finally {
+    await server.stop();
+  }
+
+  const f = results["floor@max"]!;
+  const s = results["serve@max"]!;
+  const single1000 = results["serve@1000"];
+  const b = results["batch64@seq"]!;
+  const verdict = (ok: boolean): string => (ok ? "met" : "NOT met");
+  const report = [
+    `Machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, load average at start ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(" ")}; Node ${process.version}.`,
+    `Model: ${model.description}. Requests: ${reviews.length} IMDB test reviews (mean ${meanChars.toFixed(0)} characters); response ${sample.length} bytes (the floor returns the same bytes).`,
+    `Each run ${seconds} s after a ${warmup} s warm-up. Latencies in ms.`,
+    "",
+    "| Server | Load | req/s | p50 | p95 | p99 | max | errors |",
+    "|---|---|---|---|---|---|---|---|",
+    ...lines,
+    "",
+    "| Target | Measured | |",
+    "|---|---|---|",
+    `| Single review at 1,000 req/s: p99 ≤ 5 ms | ${single1000 ? fmt(single1000.p99) : "-"} ms | ${single1000 ? verdict(single1000.p99 <= 5) : "not run"} |`,
+    `| Max throughput ≥ 0.5 × floor | ${fmt(s.rps, 0)} / ${fmt(f.rps, 0)} = ${fmt(s.rps / f.rps)} × | ${verdict(s.rps >= 0.5 * f.rps)} |`,
+    `| Batch of 64: p99 ≤ 20 ms | ${fmt(b.p99)} ms | ${verdict(b.p99 <= 20)} |`,
+    `| Micro-batching (same turn) at max | ${fmt(results["mb@max"]?.rps ?? NaN, 0)} vs ${fmt(s.rps, 0)} req/s off | ${(results["mb@max"]?.rps ?? 0) > s.rps * 1.05 ? "helps" : "does not help"} |`,
+  ].join("\n");
+  console.log(report);
+  if (values.out) await writeFile(values.out, `${report}\n`);
+}

@@ -21,7 +21,9 @@ if (check) {
   const extra = readdirSync(dir).filter((f) => f.endsWith(".yaml") && !files.has(f));
   if (stale.length > 0 || extra.length > 0) {
     const names = [...stale.map(([n]) => n), ...extra.map((n) => `${n} (not generated)`)].join(", ");
-    console.error(`crds/ is out of date with operator/src/api: ${names}. Run npm run gen:crds and commit the result.`);
+    console.error(
+      `crds/ is out of date with operator/src/api: ${names}. Run npm run gen:crds and commit the result.`,
+    );
     process.exit(1);
   }
   console.log(`crds/ matches the schemas (${files.size} CRDs).`);

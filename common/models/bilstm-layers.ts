@@ -55,7 +55,7 @@ export class BidirectionalLstm extends tf.layers.Layer {
     if (features == null) throw new Error("BidirectionalLstm needs a known feature dimension.");
     const h = this.units;
     const limit = 1 / Math.sqrt(h);
-    const init = (offset: number): tf.initializers.Initializer =>
+    const init = (offset: number): ReturnType<typeof tf.initializers.randomUniform> =>
       tf.initializers.randomUniform({
         minval: -limit,
         maxval: limit,

@@ -5,3 +5,4 @@ import { registerArchitecture } from "./registry.ts";
  * architecture is loaded. Importing this file has no other effect.
  */
 registerArchitecture("nblr", async () => (await import("./nblr.ts")).loadNblrPredictor);
+registerArchitecture("bilstm", async () => (await import("./bilstm.ts")).loadBilstmPredictor);

@@ -9,7 +9,7 @@
  * `fastBatchMatMul` wraps the backend's own kernel: it transposes first, and runs a batched
  * product as one fast product per batch entry, concatenated.
  */
-import type { KernelConfig, KernelFunc, TensorInfo } from "@tensorflow/tfjs";
+import { broadcast_util, type KernelConfig, type KernelFunc, type TensorInfo } from "@tensorflow/tfjs";
 
 interface DisposingBackend {
   disposeData(dataId: object): boolean;
@@ -80,7 +80,7 @@ export function fastBatchMatMul(parts: MatMulParts): KernelConfig {
         pieces.push(temp(original.kernelFunc({ inputs: { a: ai, b: bi }, backend, attrs: plainAttrs })));
       }
       const joined = temp(parts.concat({ inputs: pieces as unknown as Record<string, TensorInfo>, backend, attrs: { axis: 0 } }));
-      const outer = outerA.length >= outerB.length ? outerA : outerB;
+      const outer = broadcast_util.assertAndGetBroadcastShape(outerA, outerB);
       return one(parts.reshape({ inputs: { x: joined }, backend, attrs: { shape: [...outer, m, n] } }));
     } finally {
       for (const t of temporaries) (backend as DisposingBackend).disposeData(t.dataId);

@@ -68,7 +68,7 @@ export function wasmSliceKernels(originals: { readonly slice: KernelConfig; read
     if (x.dtype === "string") return originals.slice.kernelFunc(params);
     const attrs = params.attrs ?? {};
     const [begin, size] = tf.slice_util.parseSliceParams(x, attrs["begin"] as number[], attrs["size"] as number[]);
-    return sliceInfo(params.backend as WasmBackend, x, begin, size);
+    return sliceInfo(params.backend as WasmBackend, x, begin!, size!);
   };
   const unpack: KernelFunc = (params) => {
     const x = input(params.inputs, "value");

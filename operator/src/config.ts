@@ -12,9 +12,15 @@ export const OperatorConfig = z.object({
   serverImage: z.string().min(1).default("ghcr.io/sentiment-mlops/sentiment-server:0.1.0"),
   imagePullPolicy: z.enum(["Always", "IfNotPresent", "Never"]).default("IfNotPresent"),
   /** Where the model PVC is mounted in trainer and server pods. */
-  modelMountPath: z.string().regex(/^\/[^\s]*[^/\s]$/).default("/models"),
+  modelMountPath: z
+    .string()
+    .regex(/^\/[^\s]*[^/\s]$/)
+    .default("/models"),
   /** Where a `pvc` dataset claim is mounted in trainer pods. */
-  dataMountPath: z.string().regex(/^\/[^\s]*[^/\s]$/).default("/data"),
+  dataMountPath: z
+    .string()
+    .regex(/^\/[^\s]*[^/\s]$/)
+    .default("/data"),
   /** The container port of the model server. */
   serverPort: z.int().min(1).max(65535).default(8080),
   /** Cluster DNS domain, for status.url. */
@@ -23,11 +29,17 @@ export const OperatorConfig = z.object({
   monitoringNamespaces: z.array(z.string().min(1)).default([]),
   /** Resources of trainer containers when spec.resources is unset. */
   defaultTrainerResources: z
-    .object({ requests: z.record(z.string(), z.string()).optional(), limits: z.record(z.string(), z.string()).optional() })
+    .object({
+      requests: z.record(z.string(), z.string()).optional(),
+      limits: z.record(z.string(), z.string()).optional(),
+    })
     .default({ requests: { cpu: "1", memory: "2Gi" }, limits: { memory: "4Gi" } }),
   /** Resources of server containers when spec.server.resources is unset. */
   defaultServerResources: z
-    .object({ requests: z.record(z.string(), z.string()).optional(), limits: z.record(z.string(), z.string()).optional() })
+    .object({
+      requests: z.record(z.string(), z.string()).optional(),
+      limits: z.record(z.string(), z.string()).optional(),
+    })
     .default({ requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "512Mi" } }),
   /** How long a completed Job's pod may stay unobserved before the run fails with MetricsMissing. */
   metricsGraceSeconds: z.int().min(0).default(60),

@@ -11,11 +11,19 @@ export type ConditionStatus = z.infer<typeof ConditionStatus>;
  * `reason` is CamelCase and machine-readable; `message` is for humans.
  */
 export const Condition = z.object({
-  type: z.string().min(1).max(316).regex(/^([a-z0-9.-]+\/)?[A-Za-z0-9_.-]+$/),
+  type: z
+    .string()
+    .min(1)
+    .max(316)
+    .regex(/^([a-z0-9.-]+\/)?[A-Za-z0-9_.-]+$/),
   status: ConditionStatus,
   observedGeneration: z.int().min(0).optional(),
   lastTransitionTime: Time,
-  reason: z.string().min(1).max(1024).regex(/^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$/),
+  reason: z
+    .string()
+    .min(1)
+    .max(1024)
+    .regex(/^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$/),
   message: z.string().max(32768),
 });
 export type Condition = z.infer<typeof Condition>;

@@ -6,15 +6,51 @@ import { deriveReady, rebuildConditions, setCondition, type ConditionInput } fro
 const T1 = new Date("2025-01-01T00:00:00.123Z");
 const T2 = new Date("2025-01-02T00:00:00Z");
 const old: Condition[] = [
-  { type: "Ready", status: "False", observedGeneration: 1, lastTransitionTime: "2025-01-01T00:00:00Z", reason: "Waiting", message: "waiting" },
+  {
+    type: "Ready",
+    status: "False",
+    observedGeneration: 1,
+    lastTransitionTime: "2025-01-01T00:00:00Z",
+    reason: "Waiting",
+    message: "waiting",
+  },
 ];
-const input = (status: ConditionInput["status"], reason = "R", type = "Ready"): ConditionInput => ({ type, status, reason, message: reason });
+const input = (status: ConditionInput["status"], reason = "R", type = "Ready"): ConditionInput => ({
+  type,
+  status,
+  reason,
+  message: reason,
+});
 
 describe("setCondition", () => {
-  const cases: { name: string; before: Condition[] | undefined; set: ConditionInput; wantTime: string; wantGeneration: number }[] = [
-    { name: "new condition gets now, in RFC 3339 seconds", before: undefined, set: input("True"), wantTime: "2025-01-02T00:00:00Z", wantGeneration: 2 },
-    { name: "status flip changes lastTransitionTime", before: old, set: input("True"), wantTime: "2025-01-02T00:00:00Z", wantGeneration: 2 },
-    { name: "same status, new reason keeps lastTransitionTime", before: old, set: input("False", "Other"), wantTime: "2025-01-01T00:00:00Z", wantGeneration: 2 },
+  const cases: {
+    name: string;
+    before: Condition[] | undefined;
+    set: ConditionInput;
+    wantTime: string;
+    wantGeneration: number;
+  }[] = [
+    {
+      name: "new condition gets now, in RFC 3339 seconds",
+      before: undefined,
+      set: input("True"),
+      wantTime: "2025-01-02T00:00:00Z",
+      wantGeneration: 2,
+    },
+    {
+      name: "status flip changes lastTransitionTime",
+      before: old,
+      set: input("True"),
+      wantTime: "2025-01-02T00:00:00Z",
+      wantGeneration: 2,
+    },
+    {
+      name: "same status, new reason keeps lastTransitionTime",
+      before: old,
+      set: input("False", "Other"),
+      wantTime: "2025-01-01T00:00:00Z",
+      wantGeneration: 2,
+    },
   ];
   for (const c of cases) {
     test(c.name, () => {
@@ -30,7 +66,10 @@ describe("setCondition", () => {
     cs = setCondition(cs, input("True", "R", "Available"), 1, T1, ["Ready", "Available"]);
     cs = setCondition(cs, input("True", "R", "Alpha"), 1, T1, ["Ready", "Available"]);
     cs = setCondition(cs, input("True", "R", "Ready"), 1, T1, ["Ready", "Available"]);
-    assert.deepEqual(cs.map((c) => c.type), ["Ready", "Available", "Alpha", "Zeta"]);
+    assert.deepEqual(
+      cs.map((c) => c.type),
+      ["Ready", "Available", "Alpha", "Zeta"],
+    );
   });
 
   test("does not modify its input", () => {
@@ -44,18 +83,46 @@ describe("rebuildConditions", () => {
   test("drops conditions not rebuilt and keeps times of unchanged ones", () => {
     const prev = [...old, { ...old[0]!, type: "Stale" }];
     const got = rebuildConditions(prev, [input("False", "Waiting")], 1, T2);
-    assert.deepEqual(got.map((c) => c.type), ["Ready"]);
+    assert.deepEqual(
+      got.map((c) => c.type),
+      ["Ready"],
+    );
     assert.equal(got[0]?.lastTransitionTime, "2025-01-01T00:00:00Z");
   });
 });
 
 describe("deriveReady", () => {
   const deps = ["A", "B"];
-  const cases: { name: string; conditions: ConditionInput[]; want: ConditionInput["status"]; wantReason: string }[] = [
-    { name: "all dependencies True", conditions: [input("True", "Ok", "A"), input("True", "Ok", "B")], want: "True", wantReason: "Ready" },
-    { name: "first False wins", conditions: [input("Unknown", "Wait", "A"), input("False", "Broken", "B")], want: "False", wantReason: "Broken" },
-    { name: "Unknown when none False", conditions: [input("True", "Ok", "A"), input("Unknown", "Wait", "B")], want: "Unknown", wantReason: "Wait" },
-    { name: "a missing dependency is Unknown", conditions: [input("True", "Ok", "A")], want: "Unknown", wantReason: "NotObserved" },
+  const cases: {
+    name: string;
+    conditions: ConditionInput[];
+    want: ConditionInput["status"];
+    wantReason: string;
+  }[] = [
+    {
+      name: "all dependencies True",
+      conditions: [input("True", "Ok", "A"), input("True", "Ok", "B")],
+      want: "True",
+      wantReason: "Ready",
+    },
+    {
+      name: "first False wins",
+      conditions: [input("Unknown", "Wait", "A"), input("False", "Broken", "B")],
+      want: "False",
+      wantReason: "Broken",
+    },
+    {
+      name: "Unknown when none False",
+      conditions: [input("True", "Ok", "A"), input("Unknown", "Wait", "B")],
+      want: "Unknown",
+      wantReason: "Wait",
+    },
+    {
+      name: "a missing dependency is Unknown",
+      conditions: [input("True", "Ok", "A")],
+      want: "Unknown",
+      wantReason: "NotObserved",
+    },
   ];
   for (const c of cases) {
     test(c.name, () => {

@@ -8,8 +8,10 @@ export interface ConditionInput {
   readonly message: string;
 }
 
-export const findCondition = (conditions: readonly Condition[] | undefined, type: string): Condition | undefined =>
-  conditions?.find((c) => c.type === type);
+export const findCondition = (
+  conditions: readonly Condition[] | undefined,
+  type: string,
+): Condition | undefined => conditions?.find((c) => c.type === type);
 
 export const isConditionTrue = (conditions: readonly Condition[] | undefined, type: string): boolean =>
   findCondition(conditions, type)?.status === "True";
@@ -33,7 +35,8 @@ export function setCondition(
     type: input.type,
     status: input.status,
     ...(generation === undefined ? {} : { observedGeneration: generation }),
-    lastTransitionTime: old !== undefined && old.status === input.status ? old.lastTransitionTime : rfc3339(now),
+    lastTransitionTime:
+      old !== undefined && old.status === input.status ? old.lastTransitionTime : rfc3339(now),
     reason: input.reason,
     message: input.message,
   };
@@ -74,11 +77,24 @@ export function deriveReady(
   type = "Ready",
 ): ConditionInput {
   const deps = dependencies.map(
-    (d) => conditions.find((c) => c.type === d) ?? { type: d, status: "Unknown" as const, reason: "NotObserved", message: `${d} has not been observed yet` },
+    (d) =>
+      conditions.find((c) => c.type === d) ?? {
+        type: d,
+        status: "Unknown" as const,
+        reason: "NotObserved",
+        message: `${d} has not been observed yet`,
+      },
   );
   const failed = deps.find((c) => c.status === "False");
-  if (failed !== undefined) return { type, status: "False", reason: failed.reason, message: `${failed.type}: ${failed.message}` };
+  if (failed !== undefined)
+    return { type, status: "False", reason: failed.reason, message: `${failed.type}: ${failed.message}` };
   const unknown = deps.find((c) => c.status === "Unknown");
-  if (unknown !== undefined) return { type, status: "Unknown", reason: unknown.reason, message: `${unknown.type}: ${unknown.message}` };
+  if (unknown !== undefined)
+    return {
+      type,
+      status: "Unknown",
+      reason: unknown.reason,
+      message: `${unknown.type}: ${unknown.message}`,
+    };
   return { type, status: "True", reason: "Ready", message: `${dependencies.join(", ")} are True` };
 }

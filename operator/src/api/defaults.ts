@@ -6,6 +6,6 @@ import type { z } from "zod";
  * before nested defaults, so `{}` would fail rules such as `self.minReplicas <= self.maxReplicas`.
  */
 export function defaulted<T extends z.ZodObject>(schema: T): z.ZodDefault<T> {
-  const withDefault = schema.default as (value: () => unknown) => z.ZodDefault<T>;
-  return withDefault.call(schema, () => schema.parse({}));
+  const withDefault = schema as unknown as { default(value: () => unknown): z.ZodDefault<T> };
+  return withDefault.default(() => schema.parse({}));
 }

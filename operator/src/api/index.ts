@@ -4,9 +4,29 @@
  */
 export * from "./group.ts";
 export * from "./names.ts";
-export { TrainingRun, TrainingRunSpec, TrainingRunStatus, TrainingRunPhase, ModelName } from "./training-run.ts";
-export { SentimentModel, SentimentModelSpec, SentimentModelStatus, SentimentModelPhase, HISTORY_LIMIT, type HistoryEntry } from "./sentiment-model.ts";
+export {
+  TrainingRun,
+  TrainingRunSpec,
+  TrainingRunStatus,
+  TrainingRunPhase,
+  ModelName,
+} from "./training-run.ts";
+export {
+  SentimentModel,
+  SentimentModelSpec,
+  SentimentModelStatus,
+  SentimentModelPhase,
+  HISTORY_LIMIT,
+  type HistoryEntry,
+} from "./sentiment-model.ts";
 export { Condition, rfc3339 } from "./condition.ts";
-export { setCondition, rebuildConditions, deriveReady, findCondition, isConditionTrue, type ConditionInput } from "./conditions.ts";
+export {
+  setCondition,
+  rebuildConditions,
+  deriveReady,
+  findCondition,
+  isConditionTrue,
+  type ConditionInput,
+} from "./conditions.ts";
 export { ModelMetrics, ArtifactRef } from "./metrics.ts";
 export { PromotionSpec, PromotionStatus, PromotionPolicy } from "./promotion.ts";

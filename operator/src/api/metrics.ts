@@ -19,6 +19,10 @@ export type ModelMetrics = z.infer<typeof ModelMetrics>;
 export const ArtifactRef = z.object({
   uri: z.string().min(1).max(2048),
   version: z.string().min(1).max(63),
-  sha256: z.string().length(64).regex(/^[0-9a-f]{64}$/).optional(),
+  sha256: z
+    .string()
+    .length(64)
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
 });
 export type ArtifactRef = z.infer<typeof ArtifactRef>;

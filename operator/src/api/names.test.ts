@@ -1,6 +1,15 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { artifactUri, childName, isDnsLabel, jobName, labelValue, modelPvcName, parseArtifactUri, selectorString } from "./names.ts";
+import {
+  artifactUri,
+  childName,
+  isDnsLabel,
+  jobName,
+  labelValue,
+  modelPvcName,
+  parseArtifactUri,
+  selectorString,
+} from "./names.ts";
 import { quantityValue } from "./quantity.ts";
 
 describe("childName", () => {
@@ -17,7 +26,8 @@ describe("childName", () => {
     assert.equal(jobName("run-a"), "run-a");
     assert.ok(jobName("r".repeat(63)).length <= 57);
   });
-  test("a cut never ends in a dash", () => assert.ok(isDnsLabel(childName(`${"a".repeat(40)}-${"b".repeat(30)}`, "x"))));
+  test("a cut never ends in a dash", () =>
+    assert.ok(isDnsLabel(childName(`${"a".repeat(40)}-${"b".repeat(30)}`, "x"))));
 });
 
 describe("labels and selectors", () => {
@@ -26,13 +36,24 @@ describe("labels and selectors", () => {
     ["v1/with:odd chars", "v1-with-odd-chars"],
     ["-leading.and.trailing-", "leading.and.trailing"],
   ];
-  for (const [input, want] of cases) test(`labelValue(${JSON.stringify(input)})`, () => assert.equal(labelValue(input), want));
+  for (const [input, want] of cases)
+    test(`labelValue(${JSON.stringify(input)})`, () => assert.equal(labelValue(input), want));
   test("selectorString sorts keys", () => assert.equal(selectorString({ b: "2", a: "1" }), "a=1,b=2"));
 });
 
 describe("artifact URIs", () => {
-  test("round trip", () => assert.deepEqual(parseArtifactUri(artifactUri("reviews-models", "/reviews/run-a")), { claim: "reviews-models", path: "reviews/run-a" }));
-  const bad = ["file:///models/x", "pvc://Upper/x", "pvc://claim/", "pvc://claim/../etc", "pvc://claim/a/../../b"];
+  test("round trip", () =>
+    assert.deepEqual(parseArtifactUri(artifactUri("reviews-models", "/reviews/run-a")), {
+      claim: "reviews-models",
+      path: "reviews/run-a",
+    }));
+  const bad = [
+    "file:///models/x",
+    "pvc://Upper/x",
+    "pvc://claim/",
+    "pvc://claim/../etc",
+    "pvc://claim/a/../../b",
+  ];
   for (const uri of bad) test(`rejects ${uri}`, () => assert.equal(parseArtifactUri(uri), undefined));
 });
 
@@ -46,5 +67,6 @@ describe("quantityValue", () => {
     [3, 3],
     ["2 GB", undefined],
   ];
-  for (const [q, want] of cases) test(`${JSON.stringify(q)} → ${want}`, () => assert.equal(quantityValue(q), want));
+  for (const [q, want] of cases)
+    test(`${JSON.stringify(q)} → ${want}`, () => assert.equal(quantityValue(q), want));
 });

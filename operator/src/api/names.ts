@@ -82,7 +82,8 @@ export function labelValue(s: string): string {
 }
 
 /** Artifact URIs are `pvc://<claim>/<path inside the claim>`. */
-export const artifactUri = (claim: string, path: string): string => `pvc://${claim}/${path.replace(/^\/+/, "")}`;
+export const artifactUri = (claim: string, path: string): string =>
+  `pvc://${claim}/${path.replace(/^\/+/, "")}`;
 
 export function parseArtifactUri(uri: string): { claim: string; path: string } | undefined {
   const m = /^pvc:\/\/([a-z0-9]([-a-z0-9.]*[a-z0-9])?)\/(.+)$/.exec(uri);

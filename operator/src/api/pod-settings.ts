@@ -24,7 +24,11 @@ export const RelativePath = z
   .max(1024)
   .regex(/^[^/]/, "must be relative (no leading /)")
   .refine((p) => !p.split("/").includes(".."), "must not contain a .. segment")
-  .meta({ "x-kubernetes-validations": [{ rule: "!self.split('/').exists(s, s == '..')", message: "must not contain a .. segment" }] });
+  .meta({
+    "x-kubernetes-validations": [
+      { rule: "!self.split('/').exists(s, s == '..')", message: "must not contain a .. segment" },
+    ],
+  });
 
 /** Container image reference. */
 export const Image = z.string().min(1).max(512).regex(/^\S+$/, "must be an image reference without spaces");
@@ -52,7 +56,11 @@ export const Tolerations = z.array(Toleration).max(32);
 
 export const NodeSelector = z.record(z.string().max(317), z.string().max(63)).meta({ maxProperties: 32 });
 
-const KeyRef = z.object({ name: ObjectName, key: z.string().min(1).max(253), optional: z.boolean().optional() });
+const KeyRef = z.object({
+  name: ObjectName,
+  key: z.string().min(1).max(253),
+  optional: z.boolean().optional(),
+});
 
 export const EnvVar = z.object({
   name: z
@@ -65,7 +73,10 @@ export const EnvVar = z.object({
     .object({ secretKeyRef: KeyRef.optional(), configMapKeyRef: KeyRef.optional() })
     .meta({
       "x-kubernetes-validations": [
-        { rule: "has(self.secretKeyRef) != has(self.configMapKeyRef)", message: "valueFrom needs exactly one of secretKeyRef or configMapKeyRef" },
+        {
+          rule: "has(self.secretKeyRef) != has(self.configMapKeyRef)",
+          message: "valueFrom needs exactly one of secretKeyRef or configMapKeyRef",
+        },
       ],
     })
     .optional(),

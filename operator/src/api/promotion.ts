@@ -9,16 +9,20 @@ const fraction = z.number().min(0).max(1);
 /** How a TrainingRun's model may become the version its SentimentModel serves. */
 export const PromotionSpec = z.object({
   policy: PromotionPolicy.default("Auto").describe(
-    "Auto promotes when every gate check passes; Manual waits for the annotation sentiment.mlops.dev/approve: \"true\"; Never only trains.",
+    'Auto promotes when every gate check passes; Manual waits for the annotation sentiment.mlops.dev/approve: "true"; Never only trains.',
   ),
   minAccuracy: fraction.optional().describe("Lowest test accuracy that may be promoted."),
   minF1: fraction.optional().describe("Lowest test F1 that may be promoted."),
   mustBeatServing: z
     .boolean()
     .default(true)
-    .describe("Compare with the metrics of the version the SentimentModel serves now: the candidate must reach them plus minImprovement."),
+    .describe(
+      "Compare with the metrics of the version the SentimentModel serves now: the candidate must reach them plus minImprovement.",
+    ),
   compareOn: z.enum(["accuracy", "f1"]).default("accuracy").describe("The metric mustBeatServing compares."),
-  minImprovement: fraction.default(0).describe("How much better than the served version the candidate must be (0 = not worse)."),
+  minImprovement: fraction
+    .default(0)
+    .describe("How much better than the served version the candidate must be (0 = not worse)."),
 });
 export type PromotionSpec = z.infer<typeof PromotionSpec>;
 

@@ -5,32 +5,46 @@ export const QUANTITY_PATTERN = /^[+-]?(\d+(\.\d*)?|\.\d+)([KMGTPE]i|[numkMGTPE]
 
 /**
  * A quantity such as `500m`, `2Gi` or `1`: a string or a number. In the CRD it becomes
- * `x-kubernetes-int-or-string` (see crd/structural.ts), as Kubernetes' own types do.
+ * `x-kubernetes-int-or-string` (see crd/structural.ts), as Kubernetes' own types do, keeping the
+ * string's pattern and length (the apiserver applies them to strings only).
  */
 export const Quantity = z
-  .union([z.string().max(64).regex(QUANTITY_PATTERN, "must be a quantity such as 500m, 2Gi or 1"), z.int().min(0)])
-  .meta({
-    "x-kubernetes-int-or-string": true,
-    "x-kubernetes-validations": [
-      { rule: `type(self) == string ? self.matches(r'${QUANTITY_PATTERN.source}') : self >= 0`, message: "must be a quantity such as 500m, 2Gi or 1" },
-    ],
-  });
+  .union([
+    z.string().max(64).regex(QUANTITY_PATTERN, "must be a quantity such as 500m, 2Gi or 1"),
+    z.int().min(0),
+  ])
+  .meta({ "x-kubernetes-int-or-string": true });
 export type Quantity = z.infer<typeof Quantity>;
 
 /** An int or a percentage string (`1`, `25%`), e.g. a PDB's maxUnavailable. */
 export const IntOrPercent = z
-  .union([z.int().min(0).max(1_000_000), z.string().max(4).regex(/^\d{1,3}%$/, "must be an integer or a percentage such as 25%")])
-  .meta({
-    "x-kubernetes-int-or-string": true,
-    "x-kubernetes-validations": [
-      { rule: "type(self) == string ? self.matches(r'^[0-9]{1,3}%$') : self >= 0", message: "must be an integer or a percentage such as 25%" },
-    ],
-  });
+  .union([
+    z.int().min(0).max(1_000_000),
+    z
+      .string()
+      .max(4)
+      .regex(/^\d{1,3}%$/, "must be an integer or a percentage such as 25%"),
+  ])
+  .meta({ "x-kubernetes-int-or-string": true });
 export type IntOrPercent = z.infer<typeof IntOrPercent>;
 
 const SUFFIX: Record<string, number> = {
-  n: 1e-9, u: 1e-6, m: 1e-3, "": 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
-  Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
+  n: 1e-9,
+  u: 1e-6,
+  m: 1e-3,
+  "": 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
 };
 
 /**

@@ -18,15 +18,30 @@ export const ModelVersion = z
 export const ArtifactUri = z
   .string()
   .max(1024)
-  .regex(/^pvc:\/\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?\/[^/]\S*$/, "must be pvc://<claim>/<path to a model directory>")
+  .regex(
+    /^pvc:\/\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?\/[^/]\S*$/,
+    "must be pvc://<claim>/<path to a model directory>",
+  )
   .refine((u) => !u.split("/").includes(".."), "must not contain a .. segment")
-  .meta({ "x-kubernetes-validations": [{ rule: "!self.split('/').exists(s, s == '..')", message: "spec.artifactUri must not contain a .. segment" }] });
+  .meta({
+    "x-kubernetes-validations": [
+      {
+        rule: "!self.split('/').exists(s, s == '..')",
+        message: "spec.artifactUri must not contain a .. segment",
+      },
+    ],
+  });
 
 const percent = z.int().min(1).max(100);
 
 export const Autoscaling = z
   .object({
-    enabled: z.boolean().default(false).describe("Create an HPA; spec.replicas is then ignored and the Deployment leaves replicas to the HPA."),
+    enabled: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Create an HPA; spec.replicas is then ignored and the Deployment leaves replicas to the HPA.",
+      ),
     minReplicas: z.int().min(1).max(1000).default(1),
     maxReplicas: z.int().min(1).max(1000).default(5),
     targetCPUUtilizationPercentage: percent.default(70),
@@ -34,14 +49,27 @@ export const Autoscaling = z
   })
   .meta({
     "x-kubernetes-validations": [
-      { rule: "self.minReplicas <= self.maxReplicas", message: "spec.autoscaling.minReplicas must be <= maxReplicas" },
+      {
+        rule: "self.minReplicas <= self.maxReplicas",
+        message: "spec.autoscaling.minReplicas must be <= maxReplicas",
+      },
     ],
   });
 
 export const ServerLimits = z.object({
   maxBatchSize: z.int().min(1).max(100000).optional().describe("Most texts in one request (MAX_BATCH_SIZE)."),
-  maxTextLength: z.int().min(1).max(10000000).optional().describe("Most characters in one text (MAX_TEXT_LENGTH)."),
-  maxBodyBytes: z.int().min(64).max(1073741824).optional().describe("Most bytes in one request body (MAX_BODY_BYTES)."),
+  maxTextLength: z
+    .int()
+    .min(1)
+    .max(10000000)
+    .optional()
+    .describe("Most characters in one text (MAX_TEXT_LENGTH)."),
+  maxBodyBytes: z
+    .int()
+    .min(64)
+    .max(1073741824)
+    .optional()
+    .describe("Most bytes in one request body (MAX_BODY_BYTES)."),
 });
 
 export const ServerSpec = z.object({
@@ -62,11 +90,17 @@ export const ServiceSpec = z.object({
   port: z.int().min(1).max(65535).default(80),
 });
 
-const Duration = z.string().max(32).regex(/^([0-9]+(ms|s|m|h))+$/, "must be a duration such as 15s or 1m");
+const Duration = z
+  .string()
+  .max(32)
+  .regex(/^([0-9]+(ms|s|m|h))+$/, "must be a duration such as 15s or 1m");
 const LabelMap = z.record(z.string().max(317), z.string().max(63)).meta({ maxProperties: 32 });
 
 export const ServiceMonitorSpec = z.object({
-  enabled: z.boolean().default(true).describe("Create a ServiceMonitor when the Prometheus Operator CRD is installed."),
+  enabled: z
+    .boolean()
+    .default(true)
+    .describe("Create a ServiceMonitor when the Prometheus Operator CRD is installed."),
   interval: Duration.default("15s"),
   labels: LabelMap.optional().describe("Extra labels, e.g. the release label a Prometheus selects."),
 });
@@ -81,7 +115,10 @@ export const PodDisruptionBudgetSpec = z.object({
 });
 
 export const NetworkPolicySpec = z.object({
-  enabled: z.boolean().default(true).describe("Allow ingress to the server port only from the sources below."),
+  enabled: z
+    .boolean()
+    .default(true)
+    .describe("Allow ingress to the server port only from the sources below."),
   allowSameNamespace: z.boolean().default(true),
   allowNamespaces: z
     .array(z.string().min(1).max(63))
@@ -108,9 +145,18 @@ export const StorageSpec = z.object({
  */
 export const SentimentModelSpec = z
   .object({
-    version: ModelVersion.optional().describe("Serve this version (a TrainingRun artifact version of this model) instead of the newest promoted."),
-    artifactUri: ArtifactUri.optional().describe("Serve this artifact instead of a TrainingRun's: pvc://<claim>/<path>."),
-    replicas: z.int().min(0).max(1000).default(2).describe("Server replicas when autoscaling is off (the scale subresource)."),
+    version: ModelVersion.optional().describe(
+      "Serve this version (a TrainingRun artifact version of this model) instead of the newest promoted.",
+    ),
+    artifactUri: ArtifactUri.optional().describe(
+      "Serve this artifact instead of a TrainingRun's: pvc://<claim>/<path>.",
+    ),
+    replicas: z
+      .int()
+      .min(0)
+      .max(1000)
+      .default(2)
+      .describe("Server replicas when autoscaling is off (the scale subresource)."),
     autoscaling: defaulted(Autoscaling),
     server: defaulted(ServerSpec),
     service: defaulted(ServiceSpec),
@@ -121,7 +167,10 @@ export const SentimentModelSpec = z
   })
   .meta({
     "x-kubernetes-validations": [
-      { rule: "!(has(self.version) && has(self.artifactUri))", message: "spec.version and spec.artifactUri are mutually exclusive: pin one" },
+      {
+        rule: "!(has(self.version) && has(self.artifactUri))",
+        message: "spec.version and spec.artifactUri are mutually exclusive: pin one",
+      },
     ],
   });
 export type SentimentModelSpec = z.infer<typeof SentimentModelSpec>;
@@ -150,8 +199,16 @@ export const SentimentModelStatus = z.object({
   history: z.array(HistoryEntry).max(HISTORY_LIMIT).optional().describe("Versions served, newest first."),
   replicas: z.int().min(0).optional(),
   readyReplicas: z.int().min(0).optional(),
-  readyDisplay: z.string().max(32).optional().describe("readyReplicas/desired, as kubectl shows for Deployments."),
-  selector: z.string().max(1024).optional().describe("Label selector of the server pods (scale subresource)."),
+  readyDisplay: z
+    .string()
+    .max(32)
+    .optional()
+    .describe("readyReplicas/desired, as kubectl shows for Deployments."),
+  selector: z
+    .string()
+    .max(1024)
+    .optional()
+    .describe("Label selector of the server pods (scale subresource)."),
   url: z.string().max(1024).optional().describe("In-cluster predict URL."),
   revision: z.string().max(32).optional().describe("The Deployment revision serving currentVersion."),
 });

@@ -1,11 +1,23 @@
 import { z } from "zod";
-import { Architecture, DEFAULT_ARCHITECTURE, Hyperparameters, Preprocessing } from "../../../common/hyperparameters.ts";
+import {
+  Architecture,
+  DEFAULT_ARCHITECTURE,
+  Hyperparameters,
+  Preprocessing,
+} from "../../../common/hyperparameters.ts";
 import { Conditions, Time } from "./condition.ts";
 import { Dataset } from "./dataset.ts";
 import { defaulted } from "./defaults.ts";
 import { ArtifactRef, ModelMetrics } from "./metrics.ts";
 import { ObjectMeta } from "./object-meta.ts";
-import { Image, NodeSelector, ObjectName, RelativePath, ResourceRequirements, Tolerations } from "./pod-settings.ts";
+import {
+  Image,
+  NodeSelector,
+  ObjectName,
+  RelativePath,
+  ResourceRequirements,
+  Tolerations,
+} from "./pod-settings.ts";
 import { PromotionSpec, PromotionStatus } from "./promotion.ts";
 import { API_VERSION, TRAINING_RUN } from "./group.ts";
 
@@ -14,11 +26,18 @@ export const ModelName = z
   .string()
   .min(1)
   .max(63)
-  .regex(/^[a-z]([-a-z0-9]*[a-z0-9])?$/, "must be a DNS-1035 label: lowercase letters, digits and -, starting with a letter");
+  .regex(
+    /^[a-z]([-a-z0-9]*[a-z0-9])?$/,
+    "must be a DNS-1035 label: lowercase letters, digits and -, starting with a letter",
+  );
 
 export const TrainingOutput = z.object({
-  claimName: ObjectName.optional().describe("The PersistentVolumeClaim the artifact is written to. Default: the model PVC of spec.model."),
-  path: RelativePath.optional().describe("Directory inside the claim. Default: <spec.model or experiments>/<run name>."),
+  claimName: ObjectName.optional().describe(
+    "The PersistentVolumeClaim the artifact is written to. Default: the model PVC of spec.model.",
+  ),
+  path: RelativePath.optional().describe(
+    "Directory inside the claim. Default: <spec.model or experiments>/<run name>.",
+  ),
 });
 
 /**
@@ -27,38 +46,69 @@ export const TrainingOutput = z.object({
  */
 export const TrainingRunSpec = z
   .object({
-    model: ModelName.optional().describe("The SentimentModel this run may promote into; unset for an experiment."),
+    model: ModelName.optional().describe(
+      "The SentimentModel this run may promote into; unset for an experiment.",
+    ),
     dataset: defaulted(Dataset).describe("The training data."),
-    preprocessing: Preprocessing.optional().describe("Tokenizer settings, as the trainer's --min-freq and --max-length."),
+    preprocessing: Preprocessing.optional().describe(
+      "Tokenizer settings, as the trainer's --min-freq and --max-length.",
+    ),
     architecture: Architecture.default(DEFAULT_ARCHITECTURE).describe("The trainer's --arch."),
-    hyperparameters: Hyperparameters.optional().describe("The trainer's --epochs, --batch-size, --learning-rate, --seed, --validation-split."),
+    hyperparameters: Hyperparameters.optional().describe(
+      "The trainer's --epochs, --batch-size, --learning-rate, --seed, --validation-split.",
+    ),
     image: Image.optional().describe("Trainer image. Default: the operator's --trainer-image."),
     resources: ResourceRequirements.optional(),
     serviceAccountName: ObjectName.optional(),
     nodeSelector: NodeSelector.optional(),
     tolerations: Tolerations.optional(),
     backoffLimit: z.int().min(0).max(20).default(1).describe("Retries of a failed training pod."),
-    activeDeadlineSeconds: z.int().min(1).max(604800).optional().describe("Wall-time limit of the Job; DeadlineExceeded fails the run."),
-    ttlSecondsAfterFinished: z.int().min(0).max(31536000).optional().describe("Delete the finished Job after this long; the run's status is kept."),
-    suspend: z.boolean().default(false).describe("Pause the run (the only field that may change after creation)."),
+    activeDeadlineSeconds: z
+      .int()
+      .min(1)
+      .max(604800)
+      .optional()
+      .describe("Wall-time limit of the Job; DeadlineExceeded fails the run."),
+    ttlSecondsAfterFinished: z
+      .int()
+      .min(0)
+      .max(31536000)
+      .optional()
+      .describe("Delete the finished Job after this long; the run's status is kept."),
+    suspend: z
+      .boolean()
+      .default(false)
+      .describe("Pause the run (the only field that may change after creation)."),
     output: TrainingOutput.optional().describe("Where the artifact goes."),
-    promotion: PromotionSpec.optional().describe("Promotion gate. Default: policy Auto when spec.model is set, Never otherwise."),
+    promotion: PromotionSpec.optional().describe(
+      "Promotion gate. Default: policy Auto when spec.model is set, Never otherwise.",
+    ),
   })
   .meta({
     "x-kubernetes-validations": [
       {
         rule: "!has(self.promotion) || self.promotion.policy == 'Never' || has(self.model)",
-        message: "spec.promotion.policy Auto or Manual requires spec.model: name the SentimentModel or set policy: Never",
+        message:
+          "spec.promotion.policy Auto or Manual requires spec.model: name the SentimentModel or set policy: Never",
       },
       {
         rule: "has(self.model) || (has(self.output) && has(self.output.claimName))",
-        message: "spec.output.claimName is required when spec.model is not set (an experiment has no model PVC)",
+        message:
+          "spec.output.claimName is required when spec.model is not set (an experiment has no model PVC)",
       },
     ],
   });
 export type TrainingRunSpec = z.infer<typeof TrainingRunSpec>;
 
-export const TrainingRunPhase = z.enum(["Pending", "Running", "Succeeded", "Failed", "Promoted", "Rejected", "AwaitingApproval"]);
+export const TrainingRunPhase = z.enum([
+  "Pending",
+  "Running",
+  "Succeeded",
+  "Failed",
+  "Promoted",
+  "Rejected",
+  "AwaitingApproval",
+]);
 export type TrainingRunPhase = z.infer<typeof TrainingRunPhase>;
 
 export const TrainingRunStatus = z.object({

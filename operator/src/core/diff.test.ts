@@ -24,18 +24,48 @@ const live = (d: KubeObject, extra: Record<string, unknown> = {}): KubeObject =>
 
 describe("matchesDesired", () => {
   const cases: { name: string; desired: unknown; live: unknown; want: boolean }[] = [
-    { name: "server-defaulted extra fields are ignored", desired: { a: 1 }, live: { a: 1, b: 2 }, want: true },
+    {
+      name: "server-defaulted extra fields are ignored",
+      desired: { a: 1 },
+      live: { a: 1, b: 2 },
+      want: true,
+    },
     { name: "a changed field differs", desired: { a: 1 }, live: { a: 2 }, want: false },
     { name: "a missing field differs", desired: { a: 1 }, live: {}, want: false },
     { name: "omitempty: false matches absent", desired: { readOnly: false }, live: {}, want: true },
     { name: "omitempty: empty list matches absent", desired: { ingress: [] }, live: {}, want: true },
     { name: "omitempty: empty object matches absent", desired: { emptyDir: {} }, live: {}, want: true },
     { name: "lists compare by length", desired: { l: [1] }, live: { l: [1, 2] }, want: false },
-    { name: "list items compare as subsets", desired: { l: [{ a: 1 }] }, live: { l: [{ a: 1, b: 2 }] }, want: true },
-    { name: "quantities compare by value under resources", desired: { resources: { requests: { cpu: "0.5" } } }, live: { resources: { requests: { cpu: "500m" } } }, want: true },
-    { name: "memory in other units", desired: { resources: { limits: { memory: "1Gi" } } }, live: { resources: { limits: { memory: "1024Mi" } } }, want: true },
-    { name: "different quantities differ", desired: { resources: { limits: { memory: "1Gi" } } }, live: { resources: { limits: { memory: "2Gi" } } }, want: false },
-    { name: "quantity rule does not apply elsewhere", desired: { image: "0.5" }, live: { image: "500m" }, want: false },
+    {
+      name: "list items compare as subsets",
+      desired: { l: [{ a: 1 }] },
+      live: { l: [{ a: 1, b: 2 }] },
+      want: true,
+    },
+    {
+      name: "quantities compare by value under resources",
+      desired: { resources: { requests: { cpu: "0.5" } } },
+      live: { resources: { requests: { cpu: "500m" } } },
+      want: true,
+    },
+    {
+      name: "memory in other units",
+      desired: { resources: { limits: { memory: "1Gi" } } },
+      live: { resources: { limits: { memory: "1024Mi" } } },
+      want: true,
+    },
+    {
+      name: "different quantities differ",
+      desired: { resources: { limits: { memory: "1Gi" } } },
+      live: { resources: { limits: { memory: "2Gi" } } },
+      want: false,
+    },
+    {
+      name: "quantity rule does not apply elsewhere",
+      desired: { image: "0.5" },
+      live: { image: "500m" },
+      want: false,
+    },
   ];
   for (const c of cases) test(c.name, () => assert.equal(matchesDesired(c.desired, c.live), c.want));
 });
@@ -47,7 +77,11 @@ describe("planChild", () => {
     const a = planChild(d, undefined);
     assert.equal(a?.verb, "apply");
     assert.equal(a?.verb === "apply" && a.reason, "create");
-    assert.equal(a?.verb === "apply" && (a.object.metadata["annotations"] as Record<string, string>)[DESIRED_HASH_ANNOTATION], desiredHash(d));
+    assert.equal(
+      a?.verb === "apply" &&
+        (a.object.metadata["annotations"] as Record<string, string>)[DESIRED_HASH_ANNOTATION],
+      desiredHash(d),
+    );
   });
 
   test("steady state: the applied object read back → no action", () => {
@@ -60,7 +94,9 @@ describe("planChild", () => {
 
   test("drift (someone edited a field we set) → apply update", () => {
     const edited = live(d);
-    (edited["spec"] as { template: unknown }).template = { spec: { containers: [{ name: "s", image: "i:2" }] } };
+    (edited["spec"] as { template: unknown }).template = {
+      spec: { containers: [{ name: "s", image: "i:2" }] },
+    };
     const a = planChild(d, edited);
     assert.equal(a?.verb === "apply" && a.reason, "update");
   });
@@ -87,6 +123,11 @@ describe("planChild", () => {
 
 describe("planDelete", () => {
   const ref = { apiVersion: "policy/v1", kind: "PodDisruptionBudget", namespace: "ml", name: "m" };
-  test("deletes a live child", () => assert.deepEqual(planDelete({ metadata: { name: "m" } }, ref, "disabled"), { verb: "delete", reason: "disabled", ref }));
+  test("deletes a live child", () =>
+    assert.deepEqual(planDelete({ metadata: { name: "m" } }, ref, "disabled"), {
+      verb: "delete",
+      reason: "disabled",
+      ref,
+    }));
   test("nothing to delete", () => assert.equal(planDelete(undefined, ref, "disabled"), undefined));
 });

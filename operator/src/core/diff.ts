@@ -26,19 +26,36 @@ export function desiredHash(desired: KubeObject): string {
 /** The desired object with its hash annotation: what `apply` sends. */
 export function withDesiredHash<T extends KubeObject>(desired: T): T {
   const annotations = (desired.metadata["annotations"] as Record<string, string> | undefined) ?? {};
-  return { ...desired, metadata: { ...desired.metadata, annotations: { ...annotations, [DESIRED_HASH_ANNOTATION]: desiredHash(desired) } } };
+  return {
+    ...desired,
+    metadata: {
+      ...desired.metadata,
+      annotations: { ...annotations, [DESIRED_HASH_ANNOTATION]: desiredHash(desired) },
+    },
+  };
 }
 
 const QUANTITY_KEYS = new Set(["resources", "storage", "requests", "limits"]);
 const isZero = (v: unknown): boolean =>
-  v === false || v === 0 || v === "" || (Array.isArray(v) && v.length === 0) || (v !== null && typeof v === "object" && !Array.isArray(v) && Object.keys(v).every((k) => (v as Record<string, unknown>)[k] === undefined));
+  v === false ||
+  v === 0 ||
+  v === "" ||
+  (Array.isArray(v) && v.length === 0) ||
+  (v !== null &&
+    typeof v === "object" &&
+    !Array.isArray(v) &&
+    Object.keys(v).every((k) => (v as Record<string, unknown>)[k] === undefined));
 
 /** Whether every field set in `desired` has the same value in `live` (see the rules above). */
 export function matchesDesired(desired: unknown, live: unknown, path: readonly string[] = []): boolean {
   if (desired === undefined) return true;
   if (live === undefined || live === null) return desired === null || isZero(desired);
   if (Array.isArray(desired)) {
-    return Array.isArray(live) && live.length === desired.length && desired.every((d, i) => matchesDesired(d, live[i], path));
+    return (
+      Array.isArray(live) &&
+      live.length === desired.length &&
+      desired.every((d, i) => matchesDesired(d, live[i], path))
+    );
   }
   if (desired !== null && typeof desired === "object") {
     if (typeof live !== "object" || Array.isArray(live)) return false;
@@ -47,7 +64,11 @@ export function matchesDesired(desired: unknown, live: unknown, path: readonly s
     );
   }
   if (desired === live) return true;
-  if ((typeof desired === "string" || typeof desired === "number") && (typeof live === "string" || typeof live === "number") && path.some((p) => QUANTITY_KEYS.has(p))) {
+  if (
+    (typeof desired === "string" || typeof desired === "number") &&
+    (typeof live === "string" || typeof live === "number") &&
+    path.some((p) => QUANTITY_KEYS.has(p))
+  ) {
     const a = quantityValue(desired);
     const b = quantityValue(live);
     return a !== undefined && b !== undefined && Math.abs(a - b) <= Math.abs(a) * 1e-9;
@@ -64,7 +85,11 @@ export interface PlanOptions {
  * The action that brings one child to its desired state: `apply`/`create` when absent,
  * `apply`/`update` when the hash annotation differs or a desired field drifted, none when it matches.
  */
-export function planChild(desired: KubeObject, live: KubeObject | undefined, options: PlanOptions = {}): ChildAction | undefined {
+export function planChild(
+  desired: KubeObject,
+  live: KubeObject | undefined,
+  options: PlanOptions = {},
+): ChildAction | undefined {
   const object = withDesiredHash(desired);
   if (live === undefined) return { verb: "apply", reason: "create", object };
   if (options.createOnly === true) return undefined;

@@ -27,7 +27,14 @@
 export { decideTrainingRun } from "./training-run/decide.ts";
 export { decideSentimentModel } from "./sentiment-model/decide.ts";
 export { statusChanged } from "./status-changed.ts";
-export { planChild, planDelete, matchesDesired, desiredHash, withDesiredHash, type PlanOptions } from "./diff.ts";
+export {
+  planChild,
+  planDelete,
+  matchesDesired,
+  desiredHash,
+  withDesiredHash,
+  type PlanOptions,
+} from "./diff.ts";
 export { parseTrainingRun, parseSentimentModel } from "./parse.ts";
 export { evaluateGate, GATE_CHAIN, type GateVerdict } from "./gate/evaluate.ts";
 export type { GateInput, Check, CheckResult } from "./gate/input.ts";

@@ -38,7 +38,12 @@ export interface ObjectRef {
  */
 export type ChildAction =
   | { readonly verb: "apply"; readonly reason: "create" | "update"; readonly object: KubeObject }
-  | { readonly verb: "patch"; readonly reason: string; readonly ref: ObjectRef; readonly patch: Record<string, unknown> }
+  | {
+      readonly verb: "patch";
+      readonly reason: string;
+      readonly ref: ObjectRef;
+      readonly patch: Record<string, unknown>;
+    }
   | { readonly verb: "delete"; readonly reason: string; readonly ref: ObjectRef };
 
 /** A Kubernetes Event to record on the reconciled resource. Emitted only on transitions. */

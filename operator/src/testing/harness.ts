@@ -3,6 +3,7 @@
  * ServiceAccount, an in-process operator running as that ServiceAccount, and the parts of a
  * kubelet and a volume provisioner that KWOK does not play.
  */
+import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { TestContext } from "node:test";
@@ -210,7 +211,8 @@ export async function startOperator(
  * so pods that mount the claim can be scheduled. Deleted when the test ends.
  */
 export async function provideVolume(kube: Kube, t: TestContext, ns: string, claim: string, size = "2Gi"): Promise<void> {
-  const name = `pv-${ns}-${claim}`.slice(0, 63).replace(/-+$/, "");
+  const hash = createHash("sha256").update(`${ns}/${claim}`).digest("hex").slice(0, 10);
+  const name = `pv-${hash}-${claim}`.slice(0, 63).replace(/-+$/, "");
   const pv = {
     apiVersion: "v1",
     kind: "PersistentVolume",

@@ -12,14 +12,24 @@ export interface PrinterColumn {
 
 /** Everything that makes one CRD: names, the zod spec and status, extra CEL rules and columns. */
 export interface CrdDefinition {
-  readonly names: { readonly kind: string; readonly listKind: string; readonly plural: string; readonly singular: string; readonly shortNames: readonly string[] };
+  readonly names: {
+    readonly kind: string;
+    readonly listKind: string;
+    readonly plural: string;
+    readonly singular: string;
+    readonly shortNames: readonly string[];
+  };
   readonly spec: z.ZodType;
   readonly status: z.ZodType;
   /** Rules on the whole object (only `self.metadata.name` of metadata is visible to CEL). */
   readonly rootRules: readonly CelRule[];
   /** Extra rules on `spec`, e.g. immutability (transition rules). */
   readonly specRules: readonly CelRule[];
-  readonly scale?: { readonly specReplicasPath: string; readonly statusReplicasPath: string; readonly labelSelectorPath: string };
+  readonly scale?: {
+    readonly specReplicasPath: string;
+    readonly statusReplicasPath: string;
+    readonly labelSelectorPath: string;
+  };
   readonly printerColumns: readonly PrinterColumn[];
 }
 
@@ -54,7 +64,14 @@ export function buildCrd(def: CrdDefinition): Record<string, unknown> {
     metadata: { name: `${names.plural}.${GROUP}` },
     spec: {
       group: GROUP,
-      names: { kind: names.kind, listKind: names.listKind, plural: names.plural, singular: names.singular, shortNames: [...names.shortNames], categories: [CATEGORY] },
+      names: {
+        kind: names.kind,
+        listKind: names.listKind,
+        plural: names.plural,
+        singular: names.singular,
+        shortNames: [...names.shortNames],
+        categories: [CATEGORY],
+      },
       scope: "Namespaced",
       versions: [
         {

@@ -12,15 +12,26 @@ import { StructuralError, toStructural, type SchemaNode } from "./structural.ts"
 
 const crdsDir = join(import.meta.dirname, "..", "..", "..", "..", "crds");
 
-type Crd = { spec: { names: Record<string, unknown>; versions: { schema: { openAPIV3Schema: SchemaNode }; subresources: Record<string, unknown>; additionalPrinterColumns: { name: string; jsonPath: string }[] }[] } };
+type Crd = {
+  spec: {
+    names: Record<string, unknown>;
+    versions: {
+      schema: { openAPIV3Schema: SchemaNode };
+      subresources: Record<string, unknown>;
+      additionalPrinterColumns: { name: string; jsonPath: string }[];
+    }[];
+  };
+};
 const version = (crd: Crd) => crd.spec.versions[0]!;
 
 /** Every schema node, with its path. */
 function* nodes(node: SchemaNode, path = ""): Generator<[string, SchemaNode]> {
   yield [path, node];
-  for (const [k, v] of Object.entries((node["properties"] as Record<string, SchemaNode> | undefined) ?? {})) yield* nodes(v, `${path}.${k}`);
+  for (const [k, v] of Object.entries((node["properties"] as Record<string, SchemaNode> | undefined) ?? {}))
+    yield* nodes(v, `${path}.${k}`);
   if (node["items"]) yield* nodes(node["items"] as SchemaNode, `${path}[]`);
-  if (typeof node["additionalProperties"] === "object") yield* nodes(node["additionalProperties"] as SchemaNode, `${path}.*`);
+  if (typeof node["additionalProperties"] === "object")
+    yield* nodes(node["additionalProperties"] as SchemaNode, `${path}.*`);
 }
 
 describe("crds/ drift", () => {
@@ -44,7 +55,8 @@ describe("generated CRDs", () => {
         assert.ok(!("anyOf" in node), path);
         assert.equal(typeof node["type"], "string", `${path} has no type`);
         if (node["type"] === "array") assert.ok(typeof node["maxItems"] === "number", `${path} maxItems`);
-        if (node["type"] === "string" && path.startsWith(".spec")) assert.ok(node["maxLength"] !== undefined || node["enum"] !== undefined, `${path} maxLength`);
+        if (node["type"] === "string" && path.startsWith(".spec"))
+          assert.ok(node["maxLength"] !== undefined || node["enum"] !== undefined, `${path} maxLength`);
       }
     });
     test(`${def.names.kind}: category mlops, short names, status subresource`, () => {
@@ -55,26 +67,50 @@ describe("generated CRDs", () => {
   }
 
   test("TrainingRun printer columns", () => {
-    const cols = version(buildCrd(TRAINING_RUN_CRD) as unknown as Crd).additionalPrinterColumns.map((c) => c.name);
+    const cols = version(buildCrd(TRAINING_RUN_CRD) as unknown as Crd).additionalPrinterColumns.map(
+      (c) => c.name,
+    );
     assert.deepEqual(cols, ["Model", "Arch", "Phase", "Accuracy", "F1", "Age"]);
   });
 
   test("SentimentModel printer columns and scale subresource", () => {
     const v = version(buildCrd(SENTIMENT_MODEL_CRD) as unknown as Crd);
-    assert.deepEqual(v.additionalPrinterColumns.map((c) => c.name), ["Version", "Ready", "Accuracy", "Phase", "URL", "Age"]);
-    assert.deepEqual(v.subresources["scale"], { specReplicasPath: ".spec.replicas", statusReplicasPath: ".status.replicas", labelSelectorPath: ".status.selector" });
+    assert.deepEqual(
+      v.additionalPrinterColumns.map((c) => c.name),
+      ["Version", "Ready", "Accuracy", "Phase", "URL", "Age"],
+    );
+    assert.deepEqual(v.subresources["scale"], {
+      specReplicasPath: ".spec.replicas",
+      statusReplicasPath: ".status.replicas",
+      labelSelectorPath: ".status.selector",
+    });
   });
 
   test("TrainingRun spec is immutable except suspend: one readable rule per field", () => {
-    const spec = (version(buildCrd(TRAINING_RUN_CRD) as unknown as Crd).schema.openAPIV3Schema["properties"] as Record<string, SchemaNode>)["spec"]!;
+    const spec = (
+      version(buildCrd(TRAINING_RUN_CRD) as unknown as Crd).schema.openAPIV3Schema["properties"] as Record<
+        string,
+        SchemaNode
+      >
+    )["spec"]!;
     const rules = spec["x-kubernetes-validations"] as { rule: string; message: string }[];
     const frozen = rules.filter((r) => r.rule.includes("oldSelf"));
     const fields = Object.keys(TrainingRunSpec.shape).filter((f) => f !== "suspend");
     assert.equal(frozen.length, fields.length);
-    for (const f of fields) assert.ok(frozen.some((r) => r.message.startsWith(`spec.${f} is immutable`)), f);
+    for (const f of fields)
+      assert.ok(
+        frozen.some((r) => r.message.startsWith(`spec.${f} is immutable`)),
+        f,
+      );
     assert.ok(!frozen.some((r) => r.rule.includes("suspend")));
-    assert.ok(frozen.some((r) => r.rule === "self.dataset == oldSelf.dataset"), "defaulted fields compare directly");
-    assert.ok(frozen.some((r) => r.rule.startsWith("has(self.model) == has(oldSelf.model)")), "optional fields must stay set or unset");
+    assert.ok(
+      frozen.some((r) => r.rule === "self.dataset == oldSelf.dataset"),
+      "defaulted fields compare directly",
+    );
+    assert.ok(
+      frozen.some((r) => r.rule.startsWith("has(self.model) == has(oldSelf.model)")),
+      "optional fields must stay set or unset",
+    );
   });
 
   test("defaults reach the CRD (the apiserver applies them)", () => {
@@ -83,7 +119,10 @@ describe("generated CRDs", () => {
     const spec = (version(sm).schema.openAPIV3Schema["properties"] as Record<string, SchemaNode>)["spec"]!;
     const props = spec["properties"] as Record<string, SchemaNode>;
     assert.equal(props["replicas"]!["default"], 2);
-    assert.equal(((props["storage"]!["properties"] as Record<string, SchemaNode>)["accessModes"]!)["default"]?.toString(), "ReadWriteOnce");
+    assert.equal(
+      (props["storage"]!["properties"] as Record<string, SchemaNode>)["accessModes"]!["default"]?.toString(),
+      "ReadWriteOnce",
+    );
     assert.ok(text.includes("x-kubernetes-int-or-string: true"));
   });
 });
@@ -91,11 +130,25 @@ describe("generated CRDs", () => {
 describe("toStructural refuses non-structural shapes", () => {
   const cases: { name: string; schema: z.ZodType; message: RegExp }[] = [
     { name: "unbounded string", schema: z.object({ s: z.string() }), message: /\.s: strings need maxLength/ },
-    { name: "unbounded array", schema: z.object({ a: z.array(z.int()) }), message: /\.a: arrays need maxItems/ },
-    { name: "unbounded map", schema: z.object({ m: z.record(z.string(), z.int()) }), message: /\.m: maps need maxProperties/ },
+    {
+      name: "unbounded array",
+      schema: z.object({ a: z.array(z.int()) }),
+      message: /\.a: arrays need maxItems/,
+    },
+    {
+      name: "unbounded map",
+      schema: z.object({ m: z.record(z.string(), z.int()) }),
+      message: /\.m: maps need maxProperties/,
+    },
     { name: "a union", schema: z.object({ u: z.union([z.int(), z.boolean()]) }), message: /\.u: anyOf/ },
   ];
-  for (const c of cases) test(c.name, () => assert.throws(() => toStructural(c.schema), (e: unknown) => e instanceof StructuralError && c.message.test(e.message)));
+  for (const c of cases)
+    test(c.name, () =>
+      assert.throws(
+        () => toStructural(c.schema),
+        (e: unknown) => e instanceof StructuralError && c.message.test(e.message),
+      ),
+    );
 
   test("a literal becomes a one-value enum; int bounds of zod go", () => {
     const got = toStructural(z.object({ v: z.literal("a"), n: z.int() }));

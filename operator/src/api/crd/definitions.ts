@@ -14,7 +14,12 @@ export const TRAINING_RUN_CRD: CrdDefinition = {
   spec: TrainingRunSpec,
   status: TrainingRunStatus,
   rootRules: [nameRule("labels the run's Job and pods")],
-  specRules: immutableExcept(TrainingRunSpec.shape, ["suspend"], "spec", "create a new TrainingRun instead (only spec.suspend may change)"),
+  specRules: immutableExcept(
+    TrainingRunSpec.shape,
+    ["suspend"],
+    "spec",
+    "create a new TrainingRun instead (only spec.suspend may change)",
+  ),
   printerColumns: [
     { name: "Model", type: "string", jsonPath: ".spec.model" },
     { name: "Arch", type: "string", jsonPath: ".spec.architecture" },
@@ -31,7 +36,11 @@ export const SENTIMENT_MODEL_CRD: CrdDefinition = {
   status: SentimentModelStatus,
   rootRules: [nameRule("names the model's Service")],
   specRules: [],
-  scale: { specReplicasPath: ".spec.replicas", statusReplicasPath: ".status.replicas", labelSelectorPath: ".status.selector" },
+  scale: {
+    specReplicasPath: ".spec.replicas",
+    statusReplicasPath: ".status.replicas",
+    labelSelectorPath: ".status.selector",
+  },
   printerColumns: [
     { name: "Version", type: "string", jsonPath: ".status.currentVersion" },
     { name: "Ready", type: "string", jsonPath: ".status.readyDisplay" },

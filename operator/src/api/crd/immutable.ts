@@ -20,7 +20,8 @@ export function immutableExcept(
   return Object.entries(shape)
     .filter(([field]) => !mutable.includes(field))
     .map(([field, schema]) => {
-      const alwaysSet = !schema.safeParse(undefined).success || schema.safeParse(undefined).data !== undefined;
+      const alwaysSet =
+        !schema.safeParse(undefined).success || schema.safeParse(undefined).data !== undefined;
       const rule = alwaysSet
         ? `self.${field} == oldSelf.${field}`
         : `has(self.${field}) == has(oldSelf.${field}) && (!has(self.${field}) || self.${field} == oldSelf.${field})`;

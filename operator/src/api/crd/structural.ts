@@ -7,6 +7,8 @@ const SAFE_INT = Number.MAX_SAFE_INTEGER;
 /** Keys an OpenAPI v3 structural schema may not carry (or that Kubernetes rejects). */
 const DROPPED = new Set(["$schema", "id", "$id", "propertyNames", "examples"]);
 
+const VALUE_VALIDATIONS = new Set(["pattern", "maxLength", "minLength", "minimum", "maximum"]);
+
 export class StructuralError extends Error {
   override readonly name = "StructuralError";
 }
@@ -15,8 +17,8 @@ export class StructuralError extends Error {
  * zod 4 → JSON Schema (OpenAPI 3.0 flavour, input side so defaulted fields are optional) →
  * a Kubernetes structural schema:
  * - no `$ref` (schemas are inlined), no `anyOf` except under `x-kubernetes-int-or-string`, where it
- *   becomes `[{type: integer}, {type: string}]` (the node's CEL rule validates the string form) and
- *   loses its `default` (the apiserver refuses one there; the zod default applies in the operator);
+ *   becomes `[{type: integer}, {type: string}]`, keeps the branches' value validations, and loses its
+ *   `default` (the apiserver refuses one there; the parent's default or zod's applies);
  * - `const` becomes a one-value `enum`; zod's ±MAX_SAFE_INTEGER bounds and the date-time pattern go
  *   (the apiserver checks int64 and `format: date-time` itself); `additionalProperties: false` goes;
  * - every node has a `type`, every string a `maxLength` (or an enum/format), every array a
@@ -24,16 +26,27 @@ export class StructuralError extends Error {
  * Any other shape is a StructuralError naming the path: fix the zod schema.
  */
 export function toStructural(schema: z.ZodType): SchemaNode {
-  const json = z.toJSONSchema(schema, { target: "openapi-3.0", io: "input", unrepresentable: "throw", reused: "inline" });
-  return convert(json as SchemaNode, "");
+  const json = z.toJSONSchema(schema, {
+    target: "openapi-3.0",
+    io: "input",
+    unrepresentable: "throw",
+    reused: "inline",
+  });
+  return convert(json, "");
 }
 
 function convert(node: SchemaNode, path: string): SchemaNode {
   const out: SchemaNode = {};
   for (const [k, v] of Object.entries(node)) if (!DROPPED.has(k)) out[k] = v;
-  if ("$ref" in out || "$defs" in out || "definitions" in out) throw new StructuralError(`${path || "(root)"}: $ref is not structural`);
+  if ("$ref" in out || "$defs" in out || "definitions" in out)
+    throw new StructuralError(`${path || "(root)"}: $ref is not structural`);
   if (out["x-kubernetes-int-or-string"] === true) {
-    // The one anyOf Kubernetes allows (as kubebuilder emits it); the node's CEL rule validates the string.
+    // The one anyOf Kubernetes allows (as kubebuilder emits it). The branches' value validations
+    // move up: the apiserver applies string ones (pattern, maxLength) to strings only and numeric
+    // ones (minimum, maximum) to numbers only. Cheaper than CEL, whose cost on `dyn` is unbounded.
+    const branches = ((out["anyOf"] ?? out["oneOf"] ?? []) as SchemaNode[]).flatMap((b) => Object.entries(b));
+    for (const [k, v] of branches)
+      if (VALUE_VALIDATIONS.has(k) && !(SAFE_INT === Math.abs(v as number))) out[k] = v;
     delete out["oneOf"];
     delete out["type"];
     // kube-apiserver 1.33 rejects a `default` here ("type ... must not be empty"): the operator
@@ -43,7 +56,9 @@ function convert(node: SchemaNode, path: string): SchemaNode {
     return out;
   }
   if ("anyOf" in out || "oneOf" in out || "allOf" in out || "not" in out) {
-    throw new StructuralError(`${path || "(root)"}: anyOf/oneOf/allOf/not are not allowed here; use a single type or x-kubernetes-int-or-string`);
+    throw new StructuralError(
+      `${path || "(root)"}: anyOf/oneOf/allOf/not are not allowed here; use a single type or x-kubernetes-int-or-string`,
+    );
   }
   if ("nullable" in out) throw new StructuralError(`${path}: nullable is not used in this API`);
   if ("const" in out) {
@@ -55,22 +70,27 @@ function convert(node: SchemaNode, path: string): SchemaNode {
   if (out["format"] === "date-time") delete out["pattern"];
   if (out["additionalProperties"] === false) delete out["additionalProperties"];
   const type = out["type"];
-  if (typeof type !== "string") throw new StructuralError(`${path || "(root)"}: every node needs a single type`);
+  if (typeof type !== "string")
+    throw new StructuralError(`${path || "(root)"}: every node needs a single type`);
   if (type === "string" && out["maxLength"] === undefined && out["enum"] === undefined) {
     throw new StructuralError(`${path}: strings need maxLength (CEL cost limits)`);
   }
   if (type === "array") {
-    if (out["maxItems"] === undefined) throw new StructuralError(`${path}: arrays need maxItems (CEL cost limits)`);
+    if (out["maxItems"] === undefined)
+      throw new StructuralError(`${path}: arrays need maxItems (CEL cost limits)`);
     out["items"] = convert(out["items"] as SchemaNode, `${path}[]`);
   }
   if (type === "object") {
     const props = out["properties"] as Record<string, SchemaNode> | undefined;
     if (props !== undefined) {
-      out["properties"] = Object.fromEntries(Object.entries(props).map(([k, v]) => [k, convert(v, `${path}.${k}`)]));
+      out["properties"] = Object.fromEntries(
+        Object.entries(props).map(([k, v]) => [k, convert(v, `${path}.${k}`)]),
+      );
     }
     const extra = out["additionalProperties"];
     if (extra !== undefined && typeof extra === "object") {
-      if (out["maxProperties"] === undefined) throw new StructuralError(`${path}: maps need maxProperties (CEL cost limits)`);
+      if (out["maxProperties"] === undefined)
+        throw new StructuralError(`${path}: maps need maxProperties (CEL cost limits)`);
       out["additionalProperties"] = convert(extra as SchemaNode, `${path}.*`);
     }
   }

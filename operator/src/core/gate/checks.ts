@@ -15,9 +15,13 @@ export const metricsPresent: Check = ({ candidate }) =>
     : pass("MetricsPresent", "metrics reported");
 
 export const meetsMinAccuracy: Check = ({ promotion, candidate }) => {
-  if (promotion.minAccuracy === undefined || candidate === undefined) return pass("NoMinAccuracy", "no minAccuracy set");
+  if (promotion.minAccuracy === undefined || candidate === undefined)
+    return pass("NoMinAccuracy", "no minAccuracy set");
   return candidate.accuracy + EPS < promotion.minAccuracy
-    ? fail("BelowMinAccuracy", `accuracy ${fmt(candidate.accuracy)} is below minAccuracy ${fmt(promotion.minAccuracy)}`)
+    ? fail(
+        "BelowMinAccuracy",
+        `accuracy ${fmt(candidate.accuracy)} is below minAccuracy ${fmt(promotion.minAccuracy)}`,
+      )
     : pass("MinAccuracyMet", `accuracy ${fmt(candidate.accuracy)} >= ${fmt(promotion.minAccuracy)}`);
 };
 
@@ -46,5 +50,8 @@ export const beatsServing: Check = ({ promotion, candidate, serving }) => {
         "NotBetterThanServing",
         `${metric} ${fmt(candidate[metric])} does not reach served version ${serving.version}'s ${fmt(serving.metrics[metric])} + minImprovement ${fmt(promotion.minImprovement)}`,
       )
-    : pass("BeatsServing", `${metric} ${fmt(candidate[metric])} >= ${fmt(needed)} (served ${serving.version})`);
+    : pass(
+        "BeatsServing",
+        `${metric} ${fmt(candidate[metric])} >= ${fmt(needed)} (served ${serving.version})`,
+      );
 };

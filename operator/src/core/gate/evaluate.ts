@@ -1,4 +1,10 @@
-import { beatsServing, meetsMinAccuracy, meetsMinF1, metricsPresent, policyAllowsPromotion } from "./checks.ts";
+import {
+  beatsServing,
+  meetsMinAccuracy,
+  meetsMinF1,
+  metricsPresent,
+  policyAllowsPromotion,
+} from "./checks.ts";
 import type { Check, GateInput } from "./input.ts";
 
 /** The promotion gate, in order. The first failing check decides; cheap, absolute checks come first. */

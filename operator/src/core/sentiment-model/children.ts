@@ -32,8 +32,12 @@ export function planModelChildren(
   const name = serverName(model.metadata.name);
   const ref = (apiVersion: string, kind: string): ObjectRef => ({ apiVersion, kind, namespace: ns, name });
   const plans: (ChildAction | undefined)[] = [
-    spec.storage.claimName === undefined ? planChild(asKube(buildModelPvc(model)), maybe(live.pvc), { createOnly: true }) : undefined,
-    served === undefined ? undefined : planChild(asKube(buildDeployment(model, served, config)), maybe(live.deployment)),
+    spec.storage.claimName === undefined
+      ? planChild(asKube(buildModelPvc(model)), maybe(live.pvc), { createOnly: true })
+      : undefined,
+    served === undefined
+      ? undefined
+      : planChild(asKube(buildDeployment(model, served, config)), maybe(live.deployment)),
     planChild(asKube(buildService(model)), maybe(live.service)),
     spec.autoscaling.enabled && served !== undefined
       ? planChild(asKube(buildHpa(model)), maybe(live.hpa))
@@ -43,10 +47,18 @@ export function planModelChildren(
       : planDelete(live.pdb, ref("policy/v1", "PodDisruptionBudget"), "podDisruptionBudget disabled"),
     spec.networkPolicy.enabled
       ? planChild(asKube(buildNetworkPolicy(model, config)), maybe(live.networkPolicy))
-      : planDelete(live.networkPolicy, ref("networking.k8s.io/v1", "NetworkPolicy"), "networkPolicy disabled"),
+      : planDelete(
+          live.networkPolicy,
+          ref("networking.k8s.io/v1", "NetworkPolicy"),
+          "networkPolicy disabled",
+        ),
     serviceMonitorWanted
       ? planChild(asKube(buildServiceMonitor(model)), maybe(live.serviceMonitor))
-      : planDelete(live.serviceMonitor, ref(SERVICE_MONITOR_API_VERSION, "ServiceMonitor"), "serviceMonitor disabled"),
+      : planDelete(
+          live.serviceMonitor,
+          ref(SERVICE_MONITOR_API_VERSION, "ServiceMonitor"),
+          "serviceMonitor disabled",
+        ),
   ];
   return plans.filter((p): p is ChildAction => p !== undefined);
 }

@@ -34,19 +34,37 @@ function recordedServed(model: SentimentModel): Resolved | undefined {
  * Requeues while a rollout is in progress and, when the ServiceMonitor CRD is missing, to re-check.
  * A model being deleted gets no actions (garbage collection removes the children).
  */
-export function decideSentimentModel(model: SentimentModel, world: SentimentModelWorld, now: Date, config: OperatorConfig): SentimentModelDecision {
-  if (model.metadata.deletionTimestamp !== undefined) return { actions: [], status: model.status ?? {}, events: [] };
+export function decideSentimentModel(
+  model: SentimentModel,
+  world: SentimentModelWorld,
+  now: Date,
+  config: OperatorConfig,
+): SentimentModelDecision {
+  if (model.metadata.deletionTimestamp !== undefined)
+    return { actions: [], status: model.status ?? {}, events: [] };
   const resolution = resolveVersion(model, world.trainingRuns);
   const served = resolution.ok ? resolution : recordedServed(model);
   const monitoring = decideMonitoring(model, world.children, world.serviceMonitorCrdInstalled);
   const actions = planModelChildren(model, served?.artifact, world.children, monitoring.wanted, config);
-  const specReplicas = model.spec.autoscaling.enabled ? model.spec.autoscaling.minReplicas : model.spec.replicas;
+  const specReplicas = model.spec.autoscaling.enabled
+    ? model.spec.autoscaling.minReplicas
+    : model.spec.replicas;
   let rollout = observeRollout(world.children.deployment, served?.artifact.version, specReplicas);
   if (actions.some((a) => a.verb === "apply" && a.object.kind === "Deployment" && a.reason === "update")) {
-    const progressing = { ...rollout.progressing, status: "True" as const, reason: "Updating", message: "applying the updated server Deployment" };
+    const progressing = {
+      ...rollout.progressing,
+      status: "True" as const,
+      reason: "Updating",
+      message: "applying the updated server Deployment",
+    };
     rollout = { ...rollout, complete: false, stuck: false, progressing };
   }
-  const status = buildModelStatus(model, { resolution, served, rollout, monitoring: monitoring.condition }, now, config);
+  const status = buildModelStatus(
+    model,
+    { resolution, served, rollout, monitoring: monitoring.condition },
+    now,
+    config,
+  );
   const waits = [
     ...(rollout.complete || served === undefined ? [] : [config.progressRequeueSeconds]),
     ...(monitoring.condition.reason === "ServiceMonitorCRDNotInstalled" ? [config.recheckSeconds] : []),

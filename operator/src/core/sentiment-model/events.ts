@@ -15,7 +15,11 @@ export function modelEvents(model: SentimentModel, next: SentimentModelStatus): 
   const events: EventRecord[] = [];
   if (next.currentVersion !== undefined && next.currentVersion !== old.currentVersion) {
     const was = old.currentVersion === undefined ? "" : ` (was ${old.currentVersion})`;
-    events.push({ type: "Normal", reason: "RollingOut", message: `Rolling out version ${next.currentVersion}${was}` });
+    events.push({
+      type: "Normal",
+      reason: "RollingOut",
+      message: `Rolling out version ${next.currentVersion}${was}`,
+    });
   }
   const resolved = findCondition(next.conditions, MODEL_CONDITIONS.modelResolved);
   if (resolved?.status === "False" && changed(old, next, MODEL_CONDITIONS.modelResolved)) {
@@ -29,7 +33,11 @@ export function modelEvents(model: SentimentModel, next: SentimentModelStatus): 
   if (next.phase !== old.phase) {
     const ready = findCondition(next.conditions, MODEL_CONDITIONS.ready);
     if (next.phase === "Ready") {
-      events.push({ type: "Normal", reason: "Ready", message: `Serving version ${next.currentVersion ?? "?"} with ${next.readyDisplay ?? "?"} replicas ready` });
+      events.push({
+        type: "Normal",
+        reason: "Ready",
+        message: `Serving version ${next.currentVersion ?? "?"} with ${next.readyDisplay ?? "?"} replicas ready`,
+      });
     }
     if (next.phase === "Degraded" || next.phase === "Failed") {
       events.push({ type: "Warning", reason: next.phase, message: ready?.message ?? next.phase });

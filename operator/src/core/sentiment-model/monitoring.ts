@@ -14,15 +14,31 @@ export interface MonitoringDecision {
  * when the Prometheus Operator CRD is absent (the model still serves; the shell re-checks later);
  * True/Disabled when the user turned it off.
  */
-export function decideMonitoring(model: SentimentModel, live: SentimentModelChildren, crdInstalled: boolean): MonitoringDecision {
-  const c = (status: ConditionInput["status"], reason: string, message: string): ConditionInput => ({ type: MODEL_CONDITIONS.monitoringReady, status, reason, message });
+export function decideMonitoring(
+  model: SentimentModel,
+  live: SentimentModelChildren,
+  crdInstalled: boolean,
+): MonitoringDecision {
+  const c = (status: ConditionInput["status"], reason: string, message: string): ConditionInput => ({
+    type: MODEL_CONDITIONS.monitoringReady,
+    status,
+    reason,
+    message,
+  });
   if (!model.spec.monitoring.serviceMonitor.enabled) {
-    return { wanted: false, condition: c("True", "Disabled", "spec.monitoring.serviceMonitor.enabled is false") };
+    return {
+      wanted: false,
+      condition: c("True", "Disabled", "spec.monitoring.serviceMonitor.enabled is false"),
+    };
   }
   if (!crdInstalled) {
     return {
       wanted: false,
-      condition: c("False", "ServiceMonitorCRDNotInstalled", "the servicemonitors.monitoring.coreos.com CRD is not installed: install the Prometheus Operator CRDs or set spec.monitoring.serviceMonitor.enabled: false"),
+      condition: c(
+        "False",
+        "ServiceMonitorCRDNotInstalled",
+        "the servicemonitors.monitoring.coreos.com CRD is not installed: install the Prometheus Operator CRDs or set spec.monitoring.serviceMonitor.enabled: false",
+      ),
     };
   }
   return live.serviceMonitor === undefined

@@ -1,10 +1,23 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import type { TrainingRun } from "../../api/training-run.ts";
-import { sentimentModel, trainingRun, withModel, withModelSpec, withModelStatus, withRunStatus } from "../testing/resources.ts";
+import {
+  sentimentModel,
+  trainingRun,
+  withModel,
+  withModelSpec,
+  withModelStatus,
+  withRunStatus,
+} from "../testing/resources.ts";
 import { resolveVersion } from "./resolve-version.ts";
 
-const run = (name: string, version: string, phase: "Promoted" | "Rejected" | "Running", time: string, model = "reviews"): TrainingRun =>
+const run = (
+  name: string,
+  version: string,
+  phase: "Promoted" | "Rejected" | "Running",
+  time: string,
+  model = "reviews",
+): TrainingRun =>
   trainingRun(
     name,
     withModel(model),
@@ -12,7 +25,12 @@ const run = (name: string, version: string, phase: "Promoted" | "Rejected" | "Ru
       phase,
       completionTime: time,
       metrics: { accuracy: 0.9, f1: 0.9 },
-      ...(phase === "Running" ? {} : { artifact: { uri: `pvc://reviews-models/reviews/${name}`, version }, promotion: { decision: phase, reason: "GatePassed", time } }),
+      ...(phase === "Running"
+        ? {}
+        : {
+            artifact: { uri: `pvc://reviews-models/reviews/${name}`, version },
+            promotion: { decision: phase, reason: "GatePassed", time },
+          }),
     }),
   );
 
@@ -25,21 +43,68 @@ const runs = [
 ];
 
 describe("resolveVersion", () => {
-  const cases: { name: string; model: ReturnType<typeof sentimentModel>; runs?: TrainingRun[]; version?: string; path?: string; source?: string; reason?: string }[] = [
-    { name: "default: the newest promoted run of this model", model: sentimentModel("reviews"), version: "v2", path: "reviews/run-2", source: "promoted" },
-    { name: "rejected, running and other models' runs are ignored", model: sentimentModel("reviews"), runs: runs.slice(2), reason: "NoPromotedVersion" },
+  const cases: {
+    name: string;
+    model: ReturnType<typeof sentimentModel>;
+    runs?: TrainingRun[];
+    version?: string;
+    path?: string;
+    source?: string;
+    reason?: string;
+  }[] = [
+    {
+      name: "default: the newest promoted run of this model",
+      model: sentimentModel("reviews"),
+      version: "v2",
+      path: "reviews/run-2",
+      source: "promoted",
+    },
+    {
+      name: "rejected, running and other models' runs are ignored",
+      model: sentimentModel("reviews"),
+      runs: runs.slice(2),
+      reason: "NoPromotedVersion",
+    },
     { name: "nothing promoted yet", model: sentimentModel("reviews"), runs: [], reason: "NoPromotedVersion" },
-    { name: "pin an older version (rollback)", model: sentimentModel("reviews", withModelSpec({ version: "v1" })), version: "v1", path: "reviews/run-1", source: "pinned" },
-    { name: "pin a rejected version (explicit choice)", model: sentimentModel("reviews", withModelSpec({ version: "v3" })), version: "v3", source: "pinned" },
-    { name: "pin an unknown version", model: sentimentModel("reviews", withModelSpec({ version: "nope" })), reason: "VersionNotFound" },
+    {
+      name: "pin an older version (rollback)",
+      model: sentimentModel("reviews", withModelSpec({ version: "v1" })),
+      version: "v1",
+      path: "reviews/run-1",
+      source: "pinned",
+    },
+    {
+      name: "pin a rejected version (explicit choice)",
+      model: sentimentModel("reviews", withModelSpec({ version: "v3" })),
+      version: "v3",
+      source: "pinned",
+    },
+    {
+      name: "pin an unknown version",
+      model: sentimentModel("reviews", withModelSpec({ version: "nope" })),
+      reason: "VersionNotFound",
+    },
     {
       name: "pin a version whose run was deleted: from history",
-      model: sentimentModel("reviews", withModelSpec({ version: "v0" }), withModelStatus({ history: [{ version: "v0", uri: "pvc://reviews-models/reviews/run-0", servedAt: "2024-12-01T00:00:00Z" }] })),
+      model: sentimentModel(
+        "reviews",
+        withModelSpec({ version: "v0" }),
+        withModelStatus({
+          history: [
+            { version: "v0", uri: "pvc://reviews-models/reviews/run-0", servedAt: "2024-12-01T00:00:00Z" },
+          ],
+        }),
+      ),
       version: "v0",
       path: "reviews/run-0",
       source: "pinned",
     },
-    { name: "external artifact", model: sentimentModel("reviews", withModelSpec({ artifactUri: "pvc://shared/models/base" })), path: "models/base", source: "external" },
+    {
+      name: "external artifact",
+      model: sentimentModel("reviews", withModelSpec({ artifactUri: "pvc://shared/models/base" })),
+      path: "models/base",
+      source: "external",
+    },
   ];
   for (const c of cases) {
     test(c.name, () => {
@@ -68,7 +133,10 @@ describe("resolveVersion", () => {
 
   test("promotion ties break by name, deterministically", () => {
     const t = "2025-01-09T00:00:00Z";
-    const got = resolveVersion(sentimentModel("reviews"), [run("run-a", "va", "Promoted", t), run("run-b", "vb", "Promoted", t)]);
+    const got = resolveVersion(sentimentModel("reviews"), [
+      run("run-a", "va", "Promoted", t),
+      run("run-b", "vb", "Promoted", t),
+    ]);
     assert.equal(got.ok && got.artifact.version, "vb");
   });
 });

@@ -35,10 +35,24 @@ const trainedRuns = (model: SentimentModel, runs: readonly TrainingRun[]): Train
       TRAINED.has(r.status.phase ?? ""),
   );
 
-function fromUri(uri: string, version: string, source: Resolved["source"], trainingRun?: string, metrics?: ModelMetrics): Resolution {
+function fromUri(
+  uri: string,
+  version: string,
+  source: Resolved["source"],
+  trainingRun?: string,
+  metrics?: ModelMetrics,
+): Resolution {
   const parsed = parseArtifactUri(uri);
-  if (parsed === undefined) return { ok: false, reason: "ArtifactUriInvalid", message: `${uri} is not pvc://<claim>/<path>` };
-  return { ok: true, artifact: { version, claimName: parsed.claim, path: parsed.path }, uri, source, trainingRun, metrics };
+  if (parsed === undefined)
+    return { ok: false, reason: "ArtifactUriInvalid", message: `${uri} is not pvc://<claim>/<path>` };
+  return {
+    ok: true,
+    artifact: { version, claimName: parsed.claim, path: parsed.path },
+    uri,
+    source,
+    trainingRun,
+    metrics,
+  };
 }
 
 /** Newest promotion first: by promotion time, then completion time, then name (deterministic). */
@@ -56,11 +70,13 @@ const newestFirst = (a: TrainingRun, b: TrainingRun): number =>
  */
 export function resolveVersion(model: SentimentModel, runs: readonly TrainingRun[]): Resolution {
   const { spec } = model;
-  if (spec.artifactUri !== undefined) return fromUri(spec.artifactUri, externalVersion(spec.artifactUri), "external");
+  if (spec.artifactUri !== undefined)
+    return fromUri(spec.artifactUri, externalVersion(spec.artifactUri), "external");
   const trained = trainedRuns(model, runs);
   if (spec.version !== undefined) {
     const run = trained.filter((r) => r.status?.artifact?.version === spec.version).sort(newestFirst)[0];
-    if (run?.status?.artifact !== undefined) return fromUri(run.status.artifact.uri, spec.version, "pinned", run.metadata.name, run.status.metrics);
+    if (run?.status?.artifact !== undefined)
+      return fromUri(run.status.artifact.uri, spec.version, "pinned", run.metadata.name, run.status.metrics);
     const past = model.status?.history?.find((h) => h.version === spec.version);
     if (past !== undefined) return fromUri(past.uri, past.version, "pinned", past.trainingRun, past.metrics);
     return {
@@ -71,7 +87,11 @@ export function resolveVersion(model: SentimentModel, runs: readonly TrainingRun
   }
   const promoted = trained.filter((r) => r.status?.phase === "Promoted").sort(newestFirst)[0];
   if (promoted?.status?.artifact === undefined) {
-    return { ok: false, reason: "NoPromotedVersion", message: `no TrainingRun with spec.model: ${model.metadata.name} has been promoted yet` };
+    return {
+      ok: false,
+      reason: "NoPromotedVersion",
+      message: `no TrainingRun with spec.model: ${model.metadata.name} has been promoted yet`,
+    };
   }
   const a = promoted.status.artifact;
   return fromUri(a.uri, a.version, "promoted", promoted.metadata.name, promoted.status.metrics);

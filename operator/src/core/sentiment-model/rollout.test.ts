@@ -7,13 +7,42 @@ import { liveDeployment, rollingOut } from "../testing/world.ts";
 import { observeRollout } from "./rollout.ts";
 
 const model = sentimentModel("reviews");
-const desired = buildDeployment(model, { version: "v2", claimName: "reviews-models", path: "reviews/run-2" }, defaultOperatorConfig());
+const desired = buildDeployment(
+  model,
+  { version: "v2", claimName: "reviews-models", path: "reviews/run-2" },
+  defaultOperatorConfig(),
+);
 
 describe("observeRollout", () => {
-  const cases: { name: string; deploy: ReturnType<typeof liveDeployment> | undefined; version?: string; complete: boolean; progressing: string; available: string }[] = [
-    { name: "no Deployment yet", deploy: undefined, complete: false, progressing: "Creating", available: "False" },
-    { name: "rolled out", deploy: liveDeployment(desired), complete: true, progressing: "RolloutComplete", available: "True" },
-    { name: "new ReplicaSet still scaling up", deploy: liveDeployment(desired, rollingOut(1)), complete: false, progressing: "RollingOut", available: "True" },
+  const cases: {
+    name: string;
+    deploy: ReturnType<typeof liveDeployment> | undefined;
+    version?: string;
+    complete: boolean;
+    progressing: string;
+    available: string;
+  }[] = [
+    {
+      name: "no Deployment yet",
+      deploy: undefined,
+      complete: false,
+      progressing: "Creating",
+      available: "False",
+    },
+    {
+      name: "rolled out",
+      deploy: liveDeployment(desired),
+      complete: true,
+      progressing: "RolloutComplete",
+      available: "True",
+    },
+    {
+      name: "new ReplicaSet still scaling up",
+      deploy: liveDeployment(desired, rollingOut(1)),
+      complete: false,
+      progressing: "RollingOut",
+      available: "True",
+    },
     {
       name: "controller has not seen the latest generation",
       deploy: liveDeployment(desired, (d) => (d.metadata!.generation = 2)),
@@ -30,12 +59,26 @@ describe("observeRollout", () => {
     },
     {
       name: "ProgressDeadlineExceeded is stuck",
-      deploy: liveDeployment(desired, (d) => (d.status!.conditions = [{ type: "Available", status: "False", reason: "MinimumReplicasUnavailable" }, { type: "Progressing", status: "False", reason: "ProgressDeadlineExceeded" }])),
+      deploy: liveDeployment(
+        desired,
+        (d) =>
+          (d.status!.conditions = [
+            { type: "Available", status: "False", reason: "MinimumReplicasUnavailable" },
+            { type: "Progressing", status: "False", reason: "ProgressDeadlineExceeded" },
+          ]),
+      ),
       complete: false,
       progressing: "ProgressDeadlineExceeded",
       available: "False",
     },
-    { name: "the live template serves another version", deploy: liveDeployment(desired), version: "v3", complete: false, progressing: "RollingOut", available: "True" },
+    {
+      name: "the live template serves another version",
+      deploy: liveDeployment(desired),
+      version: "v3",
+      complete: false,
+      progressing: "RollingOut",
+      available: "True",
+    },
   ];
   for (const c of cases) {
     test(c.name, () => {
@@ -47,7 +90,11 @@ describe("observeRollout", () => {
   }
 
   test("replica counts, and the desired count from the live spec (HPA-owned)", () => {
-    const got = observeRollout(liveDeployment(desired, (d) => ((d.spec!.replicas = 4), (d.status!.readyReplicas = 3))), "v2", 2);
+    const got = observeRollout(
+      liveDeployment(desired, (d) => ((d.spec!.replicas = 4), (d.status!.readyReplicas = 3))),
+      "v2",
+      2,
+    );
     assert.deepEqual([got.readyReplicas, got.desiredReplicas, got.revision], [3, 4, "1"]);
   });
 });

@@ -27,13 +27,29 @@ const cond = (d: V1Deployment, type: string) => d.status?.conditions?.find((c) =
  * `Available` is True. `Progressing=False` (ProgressDeadlineExceeded) is stuck. The live pod
  * template must also carry the version being served (else an apply is still pending).
  */
-export function observeRollout(deploy: V1Deployment | undefined, version: string | undefined, specReplicas: number): Rollout {
-  const available = (status: ConditionInput["status"], reason: string, message: string): ConditionInput => ({ type: MODEL_CONDITIONS.available, status, reason, message });
-  const progressing = (status: ConditionInput["status"], reason: string, message: string): ConditionInput => ({ type: MODEL_CONDITIONS.progressing, status, reason, message });
+export function observeRollout(
+  deploy: V1Deployment | undefined,
+  version: string | undefined,
+  specReplicas: number,
+): Rollout {
+  const available = (status: ConditionInput["status"], reason: string, message: string): ConditionInput => ({
+    type: MODEL_CONDITIONS.available,
+    status,
+    reason,
+    message,
+  });
+  const progressing = (
+    status: ConditionInput["status"],
+    reason: string,
+    message: string,
+  ): ConditionInput => ({ type: MODEL_CONDITIONS.progressing, status, reason, message });
   if (deploy === undefined) {
     return {
       available: available("False", "DeploymentNotFound", "the server Deployment does not exist yet"),
-      progressing: version === undefined ? progressing("False", "NothingToServe", "no version to roll out") : progressing("True", "Creating", `creating the server Deployment for version ${version}`),
+      progressing:
+        version === undefined
+          ? progressing("False", "NothingToServe", "no version to roll out")
+          : progressing("True", "Creating", `creating the server Deployment for version ${version}`),
       complete: false,
       stuck: false,
       replicas: 0,
@@ -61,15 +77,35 @@ export function observeRollout(deploy: V1Deployment | undefined, version: string
     updated >= desired &&
     total === updated;
   const progress = stuck
-    ? progressing("False", progressingCond.reason ?? "ProgressDeadlineExceeded", progressingCond.message ?? "the rollout is stuck")
+    ? progressing(
+        "False",
+        progressingCond.reason ?? "ProgressDeadlineExceeded",
+        progressingCond.message ?? "the rollout is stuck",
+      )
     : complete
-      ? progressing("False", "RolloutComplete", `version ${version ?? "?"} is rolled out: ${s.availableReplicas ?? 0}/${desired} available`)
-      : progressing("True", "RollingOut", `rolling out version ${version ?? "?"}: ${updated} of ${desired} replicas updated, ${s.availableReplicas ?? 0} available`);
+      ? progressing(
+          "False",
+          "RolloutComplete",
+          `version ${version ?? "?"} is rolled out: ${s.availableReplicas ?? 0}/${desired} available`,
+        )
+      : progressing(
+          "True",
+          "RollingOut",
+          `rolling out version ${version ?? "?"}: ${updated} of ${desired} replicas updated, ${s.availableReplicas ?? 0} available`,
+        );
   return {
     available:
       availableCond?.status === "True"
-        ? available("True", availableCond.reason ?? "MinimumReplicasAvailable", availableCond.message ?? "minimum replicas available")
-        : available("False", availableCond?.reason ?? "MinimumReplicasUnavailable", availableCond?.message ?? "the Deployment has not reported availability yet"),
+        ? available(
+            "True",
+            availableCond.reason ?? "MinimumReplicasAvailable",
+            availableCond.message ?? "minimum replicas available",
+          )
+        : available(
+            "False",
+            availableCond?.reason ?? "MinimumReplicasUnavailable",
+            availableCond?.message ?? "the Deployment has not reported availability yet",
+          ),
     progressing: progress,
     complete,
     stuck,

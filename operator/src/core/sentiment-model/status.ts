@@ -20,9 +20,17 @@ export function resolvedCondition(resolution: Resolution, served: Resolved | und
     const keeping = served === undefined ? "" : `; still serving version ${served.artifact.version}`;
     return { type, status: "False", reason: resolution.reason, message: `${resolution.message}${keeping}` };
   }
-  const reason = { pinned: "VersionPinned", external: "ExternalArtifact", promoted: "NewestPromoted" }[resolution.source];
-  const from = resolution.trainingRun === undefined ? resolution.uri : `TrainingRun ${resolution.trainingRun}`;
-  return { type, status: "True", reason, message: `serving version ${resolution.artifact.version} from ${from}` };
+  const reason = { pinned: "VersionPinned", external: "ExternalArtifact", promoted: "NewestPromoted" }[
+    resolution.source
+  ];
+  const from =
+    resolution.trainingRun === undefined ? resolution.uri : `TrainingRun ${resolution.trainingRun}`;
+  return {
+    type,
+    status: "True",
+    reason,
+    message: `serving version ${resolution.artifact.version} from ${from}`,
+  };
 }
 
 /**
@@ -30,11 +38,19 @@ export function resolvedCondition(resolution: Resolution, served: Resolved | und
  * Ready (Ready=True), Degraded (stuck rollout, unresolvable spec while an old version serves, or
  * availability lost after being Ready), otherwise Progressing.
  */
-export function modelPhase(resolution: Resolution, served: Resolved | undefined, ready: ConditionInput, rollout: Rollout, oldPhase: SentimentModelPhase | undefined): SentimentModelPhase {
-  if (served === undefined) return !resolution.ok && resolution.reason !== "NoPromotedVersion" ? "Failed" : "Pending";
+export function modelPhase(
+  resolution: Resolution,
+  served: Resolved | undefined,
+  ready: ConditionInput,
+  rollout: Rollout,
+  oldPhase: SentimentModelPhase | undefined,
+): SentimentModelPhase {
+  if (served === undefined)
+    return !resolution.ok && resolution.reason !== "NoPromotedVersion" ? "Failed" : "Pending";
   if (ready.status === "True") return "Ready";
   if (rollout.stuck || !resolution.ok) return "Degraded";
-  if ((oldPhase === "Ready" || oldPhase === "Degraded") && rollout.available.status === "False") return "Degraded";
+  if ((oldPhase === "Ready" || oldPhase === "Degraded") && rollout.available.status === "False")
+    return "Degraded";
   return "Progressing";
 }
 
@@ -46,12 +62,20 @@ export interface StatusInputs {
 }
 
 /** The whole status, rebuilt from the world; history and times of unchanged conditions are kept. */
-export function buildModelStatus(model: SentimentModel, inputs: StatusInputs, now: Date, config: OperatorConfig): SentimentModelStatus {
+export function buildModelStatus(
+  model: SentimentModel,
+  inputs: StatusInputs,
+  now: Date,
+  config: OperatorConfig,
+): SentimentModelStatus {
   const old = model.status ?? {};
   const { resolution, served, rollout, monitoring } = inputs;
   const resolved = resolvedCondition(resolution, served);
   const rolledOut: ConditionInput = { ...rollout.progressing, status: rollout.complete ? "True" : "False" };
-  const ready = deriveReady([resolved, rollout.available, rolledOut], [MODEL_CONDITIONS.modelResolved, MODEL_CONDITIONS.available, MODEL_CONDITIONS.progressing]);
+  const ready = deriveReady(
+    [resolved, rollout.available, rolledOut],
+    [MODEL_CONDITIONS.modelResolved, MODEL_CONDITIONS.available, MODEL_CONDITIONS.progressing],
+  );
   const generation = model.metadata.generation;
   const version = served?.artifact.version;
   const history =
@@ -66,7 +90,13 @@ export function buildModelStatus(model: SentimentModel, inputs: StatusInputs, no
       : old.history;
   return {
     phase: modelPhase(resolution, served, ready, rollout, old.phase),
-    conditions: rebuildConditions(old.conditions, [ready, resolved, rollout.available, rollout.progressing, monitoring], generation, now, MODEL_CONDITION_ORDER),
+    conditions: rebuildConditions(
+      old.conditions,
+      [ready, resolved, rollout.available, rollout.progressing, monitoring],
+      generation,
+      now,
+      MODEL_CONDITION_ORDER,
+    ),
     ...(generation === undefined ? {} : { observedGeneration: generation }),
     ...(served === undefined ? {} : { currentVersion: served.artifact.version, currentUri: served.uri }),
     ...(served?.metrics === undefined ? {} : { metrics: served.metrics }),

@@ -37,36 +37,56 @@ export function sentimentModel(name: string, ...mods: Mod<ModelDraft>[]): Sentim
 }
 
 // TrainingRun modifiers
-export const withModel = (model: string | undefined): Mod<RunDraft> => (d) => {
-  if (model === undefined) delete d.spec.model;
-  else d.spec.model = model;
-};
-export const withEpochs = (epochs: number): Mod<RunDraft> => (d) => {
-  d.spec.hyperparameters = { ...d.spec.hyperparameters, epochs };
-};
-export const withSuspend = (suspend = true): Mod<RunDraft> => (d) => {
-  d.spec.suspend = suspend;
-};
-export const withPromotion = (promotion: NonNullable<RunDraft["spec"]["promotion"]>): Mod<RunDraft> => (d) => {
-  d.spec.promotion = promotion;
-};
-export const withRunSpec = (spec: Partial<RunDraft["spec"]>): Mod<RunDraft> => (d) => {
-  Object.assign(d.spec, spec);
-};
-export const withRunStatus = (status: NonNullable<RunDraft["status"]>): Mod<RunDraft> => (d) => {
-  d.status = { ...d.status, ...status };
-};
-export const withApproval = (value: string): Mod<RunDraft> => (d) => {
-  d.metadata.annotations = { ...d.metadata.annotations, [APPROVE_ANNOTATION]: value };
-};
+export const withModel =
+  (model: string | undefined): Mod<RunDraft> =>
+  (d) => {
+    if (model === undefined) delete d.spec.model;
+    else d.spec.model = model;
+  };
+export const withEpochs =
+  (epochs: number): Mod<RunDraft> =>
+  (d) => {
+    d.spec.hyperparameters = { ...d.spec.hyperparameters, epochs };
+  };
+export const withSuspend =
+  (suspend = true): Mod<RunDraft> =>
+  (d) => {
+    d.spec.suspend = suspend;
+  };
+export const withPromotion =
+  (promotion: NonNullable<RunDraft["spec"]["promotion"]>): Mod<RunDraft> =>
+  (d) => {
+    d.spec.promotion = promotion;
+  };
+export const withRunSpec =
+  (spec: Partial<RunDraft["spec"]>): Mod<RunDraft> =>
+  (d) => {
+    Object.assign(d.spec, spec);
+  };
+export const withRunStatus =
+  (status: NonNullable<RunDraft["status"]>): Mod<RunDraft> =>
+  (d) => {
+    d.status = { ...d.status, ...status };
+  };
+export const withApproval =
+  (value: string): Mod<RunDraft> =>
+  (d) => {
+    d.metadata.annotations = { ...d.metadata.annotations, [APPROVE_ANNOTATION]: value };
+  };
 
 // SentimentModel modifiers
-export const withModelSpec = (spec: Partial<ModelDraft["spec"]>): Mod<ModelDraft> => (d) => {
-  Object.assign(d.spec, spec);
-};
-export const withModelStatus = (status: NonNullable<ModelDraft["status"]>): Mod<ModelDraft> => (d) => {
-  d.status = { ...d.status, ...status };
-};
-export const withGeneration = (generation: number): Mod<RunDraft> & Mod<ModelDraft> => (d) => {
-  d.metadata.generation = generation;
-};
+export const withModelSpec =
+  (spec: Partial<ModelDraft["spec"]>): Mod<ModelDraft> =>
+  (d) => {
+    Object.assign(d.spec, spec);
+  };
+export const withModelStatus =
+  (status: NonNullable<ModelDraft["status"]>): Mod<ModelDraft> =>
+  (d) => {
+    d.status = { ...d.status, ...status };
+  };
+export const withGeneration =
+  (generation: number): Mod<RunDraft> & Mod<ModelDraft> =>
+  (d) => {
+    d.metadata.generation = generation;
+  };

@@ -21,7 +21,15 @@ export function liveJob(run: TrainingRun, ...mods: Mod<V1Job>[]): V1Job {
       name: jobName(run.metadata.name),
       namespace: run.metadata.namespace,
       uid: `job-${run.metadata.uid}`,
-      ownerReferences: [{ apiVersion: "sentiment.mlops.dev/v1alpha1", kind: "TrainingRun", name: run.metadata.name, uid: run.metadata.uid, controller: true }],
+      ownerReferences: [
+        {
+          apiVersion: "sentiment.mlops.dev/v1alpha1",
+          kind: "TrainingRun",
+          name: run.metadata.name,
+          uid: run.metadata.uid,
+          controller: true,
+        },
+      ],
     },
     spec: { suspend: run.spec.suspend, template: {} },
     status: {},
@@ -38,25 +46,57 @@ const cond = (type: string, reason?: string, message?: string) => ({
   lastTransitionTime: at(60).toISOString() as unknown as Date,
 });
 
-export const jobActive = (ready = 1): Mod<V1Job> => (j) => {
-  j.status = { ...j.status, active: 1, ready, startTime: T0.toISOString() as unknown as Date };
-};
-export const jobComplete = (completedAt = at(60)): Mod<V1Job> => (j) => {
-  j.status = { startTime: T0.toISOString() as unknown as Date, succeeded: 1, completionTime: completedAt.toISOString() as unknown as Date, conditions: [cond("SuccessCriteriaMet"), cond("Complete")] };
-};
-export const jobFailed = (reason: string, failed = 2): Mod<V1Job> => (j) => {
-  j.status = { startTime: T0.toISOString() as unknown as Date, failed, conditions: [cond("FailureTarget", reason), cond("Failed", reason, `Job has reached the specified ${reason}`)] };
-};
+export const jobActive =
+  (ready = 1): Mod<V1Job> =>
+  (j) => {
+    j.status = { ...j.status, active: 1, ready, startTime: T0.toISOString() as unknown as Date };
+  };
+export const jobComplete =
+  (completedAt = at(60)): Mod<V1Job> =>
+  (j) => {
+    j.status = {
+      startTime: T0.toISOString() as unknown as Date,
+      succeeded: 1,
+      completionTime: completedAt.toISOString() as unknown as Date,
+      conditions: [cond("SuccessCriteriaMet"), cond("Complete")],
+    };
+  };
+export const jobFailed =
+  (reason: string, failed = 2): Mod<V1Job> =>
+  (j) => {
+    j.status = {
+      startTime: T0.toISOString() as unknown as Date,
+      failed,
+      conditions: [
+        cond("FailureTarget", reason),
+        cond("Failed", reason, `Job has reached the specified ${reason}`),
+      ],
+    };
+  };
 
 /** A metrics summary as the trainer writes it; override any part. */
-export function summary(over: { accuracy?: number; f1?: number; uri?: string; version?: string } = {}): string {
+export function summary(
+  over: { accuracy?: number; f1?: number; uri?: string; version?: string } = {},
+): string {
   const s: MetricsSummary = {
     schemaVersion: 1,
     name: "reviews",
     version: over.version ?? "20250102-030405-1a2b3c4d",
     architecture: "nblr",
-    metrics: { accuracy: over.accuracy ?? 0.92, f1: over.f1 ?? 0.92, precision: 0.91, recall: 0.93, auc: 0.97, loss: 0.21, trainSeconds: 16 },
-    artifact: { uri: over.uri ?? "/models/reviews/run-a", version: over.version ?? "20250102-030405-1a2b3c4d", sha256: "a".repeat(64) },
+    metrics: {
+      accuracy: over.accuracy ?? 0.92,
+      f1: over.f1 ?? 0.92,
+      precision: 0.91,
+      recall: 0.93,
+      auc: 0.97,
+      loss: 0.21,
+      trainSeconds: 16,
+    },
+    artifact: {
+      uri: over.uri ?? "/models/reviews/run-a",
+      version: over.version ?? "20250102-030405-1a2b3c4d",
+      sha256: "a".repeat(64),
+    },
   };
   return JSON.stringify(MetricsSummary.parse(s));
 }
@@ -66,7 +106,11 @@ export function trainerPod(run: TrainingRun, phase: string, message?: string, ex
   return {
     apiVersion: "v1",
     kind: "Pod",
-    metadata: { name: `${jobName(run.metadata.name)}-abcde`, namespace: run.metadata.namespace, labels: { [LABELS.trainingRun]: run.metadata.name } },
+    metadata: {
+      name: `${jobName(run.metadata.name)}-abcde`,
+      namespace: run.metadata.namespace,
+      labels: { [LABELS.trainingRun]: run.metadata.name },
+    },
     status: {
       phase,
       containerStatuses:
@@ -78,7 +122,13 @@ export function trainerPod(run: TrainingRun, phase: string, message?: string, ex
                 imageID: "",
                 ready: false,
                 restartCount: 0,
-                state: { terminated: { exitCode, ...(message === undefined ? {} : { message }), finishedAt: at(59).toISOString() as unknown as Date } },
+                state: {
+                  terminated: {
+                    exitCode,
+                    ...(message === undefined ? {} : { message }),
+                    finishedAt: at(59).toISOString() as unknown as Date,
+                  },
+                },
               },
             ]
           : [],
@@ -90,7 +140,11 @@ export function trainerPod(run: TrainingRun, phase: string, message?: string, ex
 export function liveDeployment(desired: V1Deployment, ...mods: Mod<V1Deployment>[]): V1Deployment {
   const copy = JSON.parse(JSON.stringify(desired)) as V1Deployment;
   const replicas = copy.spec?.replicas ?? 1;
-  copy.metadata = { ...copy.metadata, generation: 1, annotations: { ...copy.metadata?.annotations, [REVISION_ANNOTATION]: "1" } };
+  copy.metadata = {
+    ...copy.metadata,
+    generation: 1,
+    annotations: { ...copy.metadata?.annotations, [REVISION_ANNOTATION]: "1" },
+  };
   copy.status = {
     observedGeneration: 1,
     replicas,
@@ -98,23 +152,36 @@ export function liveDeployment(desired: V1Deployment, ...mods: Mod<V1Deployment>
     readyReplicas: replicas,
     availableReplicas: replicas,
     conditions: [
-      { type: "Available", status: "True", reason: "MinimumReplicasAvailable", message: "Deployment has minimum availability." },
-      { type: "Progressing", status: "True", reason: "NewReplicaSetAvailable", message: "ReplicaSet has successfully progressed." },
+      {
+        type: "Available",
+        status: "True",
+        reason: "MinimumReplicasAvailable",
+        message: "Deployment has minimum availability.",
+      },
+      {
+        type: "Progressing",
+        status: "True",
+        reason: "NewReplicaSetAvailable",
+        message: "ReplicaSet has successfully progressed.",
+      },
     ],
   };
   for (const m of mods) m(copy);
   return copy;
 }
 
-export const rollingOut = (updated: number): Mod<V1Deployment> => (d) => {
-  d.status = {
-    ...d.status,
-    updatedReplicas: updated,
-    conditions: [
-      { type: "Available", status: "True", reason: "MinimumReplicasAvailable" },
-      { type: "Progressing", status: "True", reason: "ReplicaSetUpdated" },
-    ],
+export const rollingOut =
+  (updated: number): Mod<V1Deployment> =>
+  (d) => {
+    d.status = {
+      ...d.status,
+      updatedReplicas: updated,
+      conditions: [
+        { type: "Available", status: "True", reason: "MinimumReplicasAvailable" },
+        { type: "Progressing", status: "True", reason: "ReplicaSetUpdated" },
+      ],
+    };
   };
-};
 
-export const servingVersion = (d: V1Deployment): string | undefined => d.spec?.template?.metadata?.annotations?.[MODEL_VERSION_ANNOTATION];
+export const servingVersion = (d: V1Deployment): string | undefined =>
+  d.spec?.template?.metadata?.annotations?.[MODEL_VERSION_ANNOTATION];

@@ -5,7 +5,17 @@ export const RUN_CONDITIONS = {
   promoted: "Promoted",
 } as const;
 
-export const RUN_CONDITION_ORDER: readonly string[] = [RUN_CONDITIONS.ready, RUN_CONDITIONS.trained, RUN_CONDITIONS.promoted];
+export const RUN_CONDITION_ORDER: readonly string[] = [
+  RUN_CONDITIONS.ready,
+  RUN_CONDITIONS.trained,
+  RUN_CONDITIONS.promoted,
+];
 
 /** Phases after which the Job is never created again and recorded facts are kept. */
-export const FINISHED_PHASES: ReadonlySet<string> = new Set(["Succeeded", "Failed", "Promoted", "Rejected", "AwaitingApproval"]);
+export const FINISHED_PHASES: ReadonlySet<string> = new Set([
+  "Succeeded",
+  "Failed",
+  "Promoted",
+  "Rejected",
+  "AwaitingApproval",
+]);

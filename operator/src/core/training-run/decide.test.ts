@@ -6,7 +6,16 @@ import type { SentimentModel } from "../../api/sentiment-model.ts";
 import type { TrainingRun } from "../../api/training-run.ts";
 import { defaultOperatorConfig } from "../../config.ts";
 import { statusChanged } from "../status-changed.ts";
-import { sentimentModel, trainingRun, withApproval, withModel, withModelStatus, withPromotion, withRunStatus, withSuspend } from "../testing/resources.ts";
+import {
+  sentimentModel,
+  trainingRun,
+  withApproval,
+  withModel,
+  withModelStatus,
+  withPromotion,
+  withRunStatus,
+  withSuspend,
+} from "../testing/resources.ts";
 import { at, jobActive, jobComplete, jobFailed, liveJob, summary, trainerPod } from "../testing/world.ts";
 import { decideTrainingRun } from "./decide.ts";
 
@@ -16,8 +25,12 @@ const decide = (run: TrainingRun, job?: V1Job, pods: V1Pod[] = [], model?: Senti
   decideTrainingRun(run, world(job, pods, model), now, config);
 /** The run as the next reconcile sees it: with the status the last decision wrote. */
 const after = (run: TrainingRun, d: ReturnType<typeof decide>): TrainingRun => ({ ...run, status: d.status });
-const completed = (run: TrainingRun, message = summary()): [V1Job, V1Pod[]] => [liveJob(run, jobComplete()), [trainerPod(run, "Succeeded", message)]];
-const serving = (accuracy: number) => sentimentModel("reviews", withModelStatus({ currentVersion: "v0", metrics: { accuracy, f1: accuracy } }));
+const completed = (run: TrainingRun, message = summary()): [V1Job, V1Pod[]] => [
+  liveJob(run, jobComplete()),
+  [trainerPod(run, "Succeeded", message)],
+];
+const serving = (accuracy: number) =>
+  sentimentModel("reviews", withModelStatus({ currentVersion: "v0", metrics: { accuracy, f1: accuracy } }));
 
 describe("decideTrainingRun: the Job", () => {
   test("a new run creates its Job once", () => {
@@ -28,7 +41,10 @@ describe("decideTrainingRun: the Job", () => {
     assert.equal(a?.verb === "apply" && a.object.kind, "Job");
     assert.equal(d.status.phase, "Pending");
     assert.equal(d.status.jobName, "run-a");
-    assert.deepEqual(d.events.map((e) => e.reason), ["JobCreated"]);
+    assert.deepEqual(
+      d.events.map((e) => e.reason),
+      ["JobCreated"],
+    );
     assert.equal(findCondition(d.status.conditions, "Trained")?.reason, "JobCreating");
   });
 
@@ -41,7 +57,14 @@ describe("decideTrainingRun: the Job", () => {
   test("suspending a running run patches only spec.suspend", () => {
     const run = trainingRun("run-a");
     const d = decide(trainingRun("run-a", withSuspend()), liveJob(run, jobActive()));
-    assert.deepEqual(d.actions, [{ verb: "patch", reason: "suspend", ref: { apiVersion: "batch/v1", kind: "Job", namespace: "ml", name: "run-a" }, patch: { spec: { suspend: true } } }]);
+    assert.deepEqual(d.actions, [
+      {
+        verb: "patch",
+        reason: "suspend",
+        ref: { apiVersion: "batch/v1", kind: "Job", namespace: "ml", name: "run-a" },
+        patch: { spec: { suspend: true } },
+      },
+    ]);
   });
 
   test("an existing Job is never re-applied", () => {
@@ -60,11 +83,45 @@ describe("decideTrainingRun: the Job", () => {
 
 describe("decideTrainingRun: phases", () => {
   const run = trainingRun("run-a");
-  const cases: { name: string; run?: TrainingRun; job: V1Job; pods?: V1Pod[]; model?: SentimentModel; phase: string; reason: string; event?: string }[] = [
-    { name: "running", job: liveJob(run, jobActive()), phase: "Running", reason: "Training", event: "Training" },
-    { name: "BackoffLimitExceeded → Failed", job: liveJob(run, jobFailed("BackoffLimitExceeded")), phase: "Failed", reason: "BackoffLimitExceeded", event: "BackoffLimitExceeded" },
-    { name: "DeadlineExceeded → Failed", job: liveJob(run, jobFailed("DeadlineExceeded")), phase: "Failed", reason: "DeadlineExceeded", event: "DeadlineExceeded" },
-    { name: "corrupt metrics → Failed MetricsInvalid", job: completed(run, "not json")[0], pods: [trainerPod(run, "Succeeded", "not json")], phase: "Failed", reason: "MetricsInvalid", event: "MetricsInvalid" },
+  const cases: {
+    name: string;
+    run?: TrainingRun;
+    job: V1Job;
+    pods?: V1Pod[];
+    model?: SentimentModel;
+    phase: string;
+    reason: string;
+    event?: string;
+  }[] = [
+    {
+      name: "running",
+      job: liveJob(run, jobActive()),
+      phase: "Running",
+      reason: "Training",
+      event: "Training",
+    },
+    {
+      name: "BackoffLimitExceeded → Failed",
+      job: liveJob(run, jobFailed("BackoffLimitExceeded")),
+      phase: "Failed",
+      reason: "BackoffLimitExceeded",
+      event: "BackoffLimitExceeded",
+    },
+    {
+      name: "DeadlineExceeded → Failed",
+      job: liveJob(run, jobFailed("DeadlineExceeded")),
+      phase: "Failed",
+      reason: "DeadlineExceeded",
+      event: "DeadlineExceeded",
+    },
+    {
+      name: "corrupt metrics → Failed MetricsInvalid",
+      job: completed(run, "not json")[0],
+      pods: [trainerPod(run, "Succeeded", "not json")],
+      phase: "Failed",
+      reason: "MetricsInvalid",
+      event: "MetricsInvalid",
+    },
     {
       name: "no artifact → Failed ArtifactMissing",
       job: completed(run)[0],
@@ -73,9 +130,32 @@ describe("decideTrainingRun: phases", () => {
       reason: "ArtifactMissing",
       event: "ArtifactMissing",
     },
-    { name: "trained, nothing served, Auto → Promoted", job: completed(run)[0], pods: completed(run)[1], phase: "Promoted", reason: "Trained", event: "Promoted" },
-    { name: "trained, worse than served → Rejected", job: completed(run)[0], pods: completed(run)[1], model: serving(0.95), phase: "Rejected", reason: "Trained", event: "Rejected" },
-    { name: "trained, better than served → Promoted", job: completed(run)[0], pods: completed(run)[1], model: serving(0.9), phase: "Promoted", reason: "Trained", event: "Promoted" },
+    {
+      name: "trained, nothing served, Auto → Promoted",
+      job: completed(run)[0],
+      pods: completed(run)[1],
+      phase: "Promoted",
+      reason: "Trained",
+      event: "Promoted",
+    },
+    {
+      name: "trained, worse than served → Rejected",
+      job: completed(run)[0],
+      pods: completed(run)[1],
+      model: serving(0.95),
+      phase: "Rejected",
+      reason: "Trained",
+      event: "Rejected",
+    },
+    {
+      name: "trained, better than served → Promoted",
+      job: completed(run)[0],
+      pods: completed(run)[1],
+      model: serving(0.9),
+      phase: "Promoted",
+      reason: "Trained",
+      event: "Promoted",
+    },
     {
       name: "an experiment (no model) → Succeeded",
       run: trainingRun("run-a", withModel(undefined), (d) => (d.spec.output = { claimName: "scratch" })),
@@ -100,7 +180,10 @@ describe("decideTrainingRun: phases", () => {
       const d = decide(c.run ?? run, c.job, c.pods ?? [], c.model);
       assert.equal(d.status.phase, c.phase);
       assert.equal(findCondition(d.status.conditions, "Trained")?.reason, c.reason);
-      assert.deepEqual(d.events.map((e) => e.reason), c.event === undefined ? [] : [c.event]);
+      assert.deepEqual(
+        d.events.map((e) => e.reason),
+        c.event === undefined ? [] : [c.event],
+      );
       assert.deepEqual(d.actions, []);
     });
   }
@@ -117,7 +200,12 @@ describe("decideTrainingRun: phases", () => {
     const d = decide(run, job, [...pods], undefined, at(120));
     assert.equal(d.status.metrics?.accuracy, 0.92);
     assert.equal(d.status.artifact?.uri, "pvc://reviews-models/reviews/run-a");
-    assert.deepEqual(d.status.promotion, { decision: "Promoted", reason: "GatePassed", message: d.status.promotion?.message, time: "2025-01-02T03:02:00Z" });
+    assert.deepEqual(d.status.promotion, {
+      decision: "Promoted",
+      reason: "GatePassed",
+      message: d.status.promotion?.message,
+      time: "2025-01-02T03:02:00Z",
+    });
     assert.equal(findCondition(d.status.conditions, "Promoted")?.status, "True");
     assert.equal(findCondition(d.status.conditions, "Ready")?.status, "True");
     assert.equal(d.status.attempts, 1);
@@ -127,7 +215,10 @@ describe("decideTrainingRun: phases", () => {
   test("a rejection names the failed check", () => {
     const [job, pods] = completed(run);
     const d = decide(trainingRun("run-a", withPromotion({ minAccuracy: 0.95 })), job, [...pods]);
-    assert.deepEqual([d.status.promotion?.decision, d.status.promotion?.reason], ["Rejected", "BelowMinAccuracy"]);
+    assert.deepEqual(
+      [d.status.promotion?.decision, d.status.promotion?.reason],
+      ["Rejected", "BelowMinAccuracy"],
+    );
     assert.equal(findCondition(d.status.conditions, "Promoted")?.reason, "BelowMinAccuracy");
   });
 });
@@ -193,13 +284,27 @@ describe("decideTrainingRun: Manual approval", () => {
   const awaiting = after(manual, decide(manual, job, [...pods]));
   const cases: { name: string; annotation?: string; phase: string; reason: string }[] = [
     { name: "no answer keeps waiting", phase: "AwaitingApproval", reason: "AwaitingApproval" },
-    { name: "an unknown value is ignored", annotation: "yes", phase: "AwaitingApproval", reason: "AwaitingApproval" },
+    {
+      name: "an unknown value is ignored",
+      annotation: "yes",
+      phase: "AwaitingApproval",
+      reason: "AwaitingApproval",
+    },
     { name: "true promotes", annotation: "true", phase: "Promoted", reason: "Approved" },
     { name: "false rejects", annotation: "false", phase: "Rejected", reason: "ApprovalDenied" },
   ];
   for (const c of cases) {
     test(c.name, () => {
-      const r: TrainingRun = c.annotation === undefined ? awaiting : { ...awaiting, metadata: { ...awaiting.metadata, annotations: trainingRun("x", withApproval(c.annotation)).metadata.annotations ?? {} } };
+      const r: TrainingRun =
+        c.annotation === undefined
+          ? awaiting
+          : {
+              ...awaiting,
+              metadata: {
+                ...awaiting.metadata,
+                annotations: trainingRun("x", withApproval(c.annotation)).metadata.annotations ?? {},
+              },
+            };
       const d = decide(r, job, [...pods], undefined, at(999));
       assert.equal(d.status.phase, c.phase);
       assert.equal(findCondition(d.status.conditions, "Promoted")?.reason, c.reason);
@@ -208,7 +313,10 @@ describe("decideTrainingRun: Manual approval", () => {
   }
 
   test("the run stays Promoted after approval even if the Job is gone", () => {
-    const approved = { ...awaiting, metadata: { ...awaiting.metadata, annotations: { "sentiment.mlops.dev/approve": "true" } } };
+    const approved = {
+      ...awaiting,
+      metadata: { ...awaiting.metadata, annotations: { "sentiment.mlops.dev/approve": "true" } },
+    };
     const d1 = decide(approved, job, [...pods], undefined, at(999));
     const d2 = decide(after(approved, d1), undefined, [], undefined, at(2000));
     assert.equal(d2.status.phase, "Promoted");

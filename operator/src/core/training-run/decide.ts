@@ -6,7 +6,13 @@ import type { TrainingRun, TrainingRunStatus } from "../../api/training-run.ts";
 import type { OperatorConfig } from "../../config.ts";
 import { buildJob } from "../../render/k8s/job.ts";
 import { planChild } from "../diff.ts";
-import type { ChildAction, EventRecord, KubeObject, TrainingRunDecision, TrainingRunWorld } from "../types.ts";
+import type {
+  ChildAction,
+  EventRecord,
+  KubeObject,
+  TrainingRunDecision,
+  TrainingRunWorld,
+} from "../types.ts";
 import { FINISHED_PHASES, RUN_CONDITIONS, RUN_CONDITION_ORDER } from "./conditions.ts";
 import { runOutput } from "./effective.ts";
 import { observeJob } from "./observe-job.ts";
@@ -20,7 +26,12 @@ const controlledBy = (job: V1Job, uid: string): boolean =>
  * The Job action: create it when absent (unless suspended or the run already finished), or patch
  * `spec.suspend` when it differs. The template is immutable, so an existing Job is never re-applied.
  */
-function planJob(run: TrainingRun, world: TrainingRunWorld, finished: boolean, config: OperatorConfig): ChildAction[] {
+function planJob(
+  run: TrainingRun,
+  world: TrainingRunWorld,
+  finished: boolean,
+  config: OperatorConfig,
+): ChildAction[] {
   const live = world.job;
   if (finished) return [];
   if (live === undefined) {
@@ -33,18 +44,32 @@ function planJob(run: TrainingRun, world: TrainingRunWorld, finished: boolean, c
     {
       verb: "patch",
       reason: run.spec.suspend ? "suspend" : "resume",
-      ref: { apiVersion: "batch/v1", kind: "Job", namespace: run.metadata.namespace, name: jobName(run.metadata.name) },
+      ref: {
+        apiVersion: "batch/v1",
+        kind: "Job",
+        namespace: run.metadata.namespace,
+        name: jobName(run.metadata.name),
+      },
       patch: { spec: { suspend: run.spec.suspend } },
     },
   ];
 }
 
-function buildStatus(run: TrainingRun, outcome: RunOutcome, world: TrainingRunWorld, jobExists: boolean, now: Date): TrainingRunStatus {
+function buildStatus(
+  run: TrainingRun,
+  outcome: RunOutcome,
+  world: TrainingRunWorld,
+  jobExists: boolean,
+  now: Date,
+): TrainingRunStatus {
   const old = run.status ?? {};
   const obs = observeJob(world.job, world.pods);
   const generation = run.metadata.generation;
   const inputs = [outcome.trained, ...(outcome.promoted === undefined ? [] : [outcome.promoted])];
-  const ready = deriveReady(inputs, inputs.map((c) => c.type));
+  const ready = deriveReady(
+    inputs,
+    inputs.map((c) => c.type),
+  );
   const startTime = obs.startTime === undefined ? old.startTime : rfc3339(obs.startTime);
   const completionTime = outcome.completionTime ?? old.completionTime;
   return {
@@ -67,12 +92,21 @@ function buildStatus(run: TrainingRun, outcome: RunOutcome, world: TrainingRunWo
  * plan the Job (create once; patch suspend); rebuild status; events on phase transitions.
  * A Job with the run's name that this run does not control is a conflict: nothing is written to it.
  */
-export function decideTrainingRun(run: TrainingRun, world: TrainingRunWorld, now: Date, config: OperatorConfig): TrainingRunDecision {
+export function decideTrainingRun(
+  run: TrainingRun,
+  world: TrainingRunWorld,
+  now: Date,
+  config: OperatorConfig,
+): TrainingRunDecision {
   if (world.job !== undefined && !controlledBy(world.job, run.metadata.uid)) {
     const message = `a Job named ${jobName(run.metadata.name)} exists and is not controlled by this run: delete it or rename the run`;
-    const outcome: RunOutcome = { phase: "Pending", trained: { type: RUN_CONDITIONS.trained, status: "False", reason: "JobConflict", message } };
+    const outcome: RunOutcome = {
+      phase: "Pending",
+      trained: { type: RUN_CONDITIONS.trained, status: "False", reason: "JobConflict", message },
+    };
     const status = buildStatus(run, outcome, { ...world, job: undefined, pods: [] }, false, now);
-    const events: EventRecord[] = run.status?.phase === "Pending" ? [] : [{ type: "Warning", reason: "JobConflict", message }];
+    const events: EventRecord[] =
+      run.status?.phase === "Pending" ? [] : [{ type: "Warning", reason: "JobConflict", message }];
     return { actions: [], status, events };
   }
   const finishedBefore = run.status?.phase !== undefined && FINISHED_PHASES.has(run.status.phase);
@@ -84,6 +118,8 @@ export function decideTrainingRun(run: TrainingRun, world: TrainingRunWorld, now
     actions,
     status,
     events: runEvents(run, status, actions),
-    ...(outcome.requeueAfterSeconds === undefined ? {} : { requeueAfterSeconds: outcome.requeueAfterSeconds }),
+    ...(outcome.requeueAfterSeconds === undefined
+      ? {}
+      : { requeueAfterSeconds: outcome.requeueAfterSeconds }),
   };
 }

@@ -17,7 +17,11 @@ export function effectivePromotion(run: TrainingRun): PromotionSpec {
  */
 export function runOutput(run: TrainingRun, model: SentimentModel | undefined): JobOutput {
   const fromModel =
-    model !== undefined ? modelClaimName(model) : run.spec.model !== undefined ? modelPvcName(run.spec.model) : undefined;
+    model !== undefined
+      ? modelClaimName(model)
+      : run.spec.model !== undefined
+        ? modelPvcName(run.spec.model)
+        : undefined;
   return {
     claimName: run.spec.output?.claimName ?? fromModel ?? "",
     path: run.spec.output?.path ?? defaultOutputPath(run.spec.model, run.metadata.name),

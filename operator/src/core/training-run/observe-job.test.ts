@@ -7,15 +7,43 @@ import { observeJob } from "./observe-job.ts";
 const run = trainingRun("run-a");
 
 describe("observeJob", () => {
-  const cases: { name: string; job: ReturnType<typeof liveJob> | undefined; pods?: ReturnType<typeof trainerPod>[]; state: string; attempts: number }[] = [
+  const cases: {
+    name: string;
+    job: ReturnType<typeof liveJob> | undefined;
+    pods?: ReturnType<typeof trainerPod>[];
+    state: string;
+    attempts: number;
+  }[] = [
     { name: "no Job", job: undefined, state: "Absent", attempts: 0 },
     { name: "created, pod not yet running", job: liveJob(run), state: "Pending", attempts: 0 },
     { name: "suspended", job: liveJob(trainingRun("run-a", withSuspend())), state: "Suspended", attempts: 0 },
     { name: "ready pod", job: liveJob(run, jobActive()), state: "Running", attempts: 1 },
-    { name: "active but the pod is pulling its image", job: liveJob(run, jobActive(0)), pods: [trainerPod(run, "Pending")], state: "Pending", attempts: 1 },
-    { name: "Complete", job: liveJob(run, jobComplete()), pods: [trainerPod(run, "Succeeded", summary())], state: "Succeeded", attempts: 1 },
-    { name: "BackoffLimitExceeded is terminal", job: liveJob(run, jobFailed("BackoffLimitExceeded")), state: "Failed", attempts: 2 },
-    { name: "DeadlineExceeded is terminal", job: liveJob(run, jobFailed("DeadlineExceeded", 1)), state: "Failed", attempts: 1 },
+    {
+      name: "active but the pod is pulling its image",
+      job: liveJob(run, jobActive(0)),
+      pods: [trainerPod(run, "Pending")],
+      state: "Pending",
+      attempts: 1,
+    },
+    {
+      name: "Complete",
+      job: liveJob(run, jobComplete()),
+      pods: [trainerPod(run, "Succeeded", summary())],
+      state: "Succeeded",
+      attempts: 1,
+    },
+    {
+      name: "BackoffLimitExceeded is terminal",
+      job: liveJob(run, jobFailed("BackoffLimitExceeded")),
+      state: "Failed",
+      attempts: 2,
+    },
+    {
+      name: "DeadlineExceeded is terminal",
+      job: liveJob(run, jobFailed("DeadlineExceeded", 1)),
+      state: "Failed",
+      attempts: 1,
+    },
   ];
   for (const c of cases) {
     test(c.name, () => {
@@ -26,7 +54,10 @@ describe("observeJob", () => {
   }
 
   test("Succeeded carries the termination message of the pod that exited 0", () => {
-    const got = observeJob(liveJob(run, jobComplete()), [trainerPod(run, "Failed", "boom", 1), trainerPod(run, "Succeeded", summary())]);
+    const got = observeJob(liveJob(run, jobComplete()), [
+      trainerPod(run, "Failed", "boom", 1),
+      trainerPod(run, "Succeeded", summary()),
+    ]);
     assert.equal(got.job.state === "Succeeded" && got.job.message, summary());
   });
 

@@ -7,8 +7,17 @@ export type JobState =
   | { readonly state: "Suspended" }
   | { readonly state: "Pending" }
   | { readonly state: "Running" }
-  | { readonly state: "Succeeded"; readonly completionTime: Date | undefined; readonly message: string | undefined }
-  | { readonly state: "Failed"; readonly reason: string; readonly message: string; readonly time: Date | undefined };
+  | {
+      readonly state: "Succeeded";
+      readonly completionTime: Date | undefined;
+      readonly message: string | undefined;
+    }
+  | {
+      readonly state: "Failed";
+      readonly reason: string;
+      readonly message: string;
+      readonly time: Date | undefined;
+    };
 
 export interface JobObservation {
   readonly job: JobState;
@@ -20,7 +29,8 @@ export interface JobObservation {
 export const toDate = (t: Date | string | undefined): Date | undefined =>
   t === undefined ? undefined : t instanceof Date ? t : new Date(t);
 
-const condition = (job: V1Job, type: string) => job.status?.conditions?.find((c) => c.type === type && c.status === "True");
+const condition = (job: V1Job, type: string) =>
+  job.status?.conditions?.find((c) => c.type === type && c.status === "True");
 
 /** The trainer's termination message from the newest pod whose trainer container exited 0. */
 export function successMessage(pods: readonly V1Pod[]): string | undefined {
@@ -42,14 +52,28 @@ export function successMessage(pods: readonly V1Pod[]): string | undefined {
 export function observeJob(job: V1Job | undefined, pods: readonly V1Pod[]): JobObservation {
   if (job === undefined) return { job: { state: "Absent" }, startTime: undefined, attempts: 0 };
   const s = job.status ?? {};
-  const base = { startTime: toDate(s.startTime), attempts: (s.failed ?? 0) + (s.succeeded ?? 0) + (s.active ?? 0) };
+  const base = {
+    startTime: toDate(s.startTime),
+    attempts: (s.failed ?? 0) + (s.succeeded ?? 0) + (s.active ?? 0),
+  };
   const failed = condition(job, "Failed");
   if (failed !== undefined) {
     const reason = failed.reason ?? "JobFailed";
-    return { ...base, job: { state: "Failed", reason, message: failed.message ?? `the Job failed (${reason})`, time: toDate(failed.lastTransitionTime) } };
+    return {
+      ...base,
+      job: {
+        state: "Failed",
+        reason,
+        message: failed.message ?? `the Job failed (${reason})`,
+        time: toDate(failed.lastTransitionTime),
+      },
+    };
   }
   if (condition(job, "Complete") !== undefined) {
-    return { ...base, job: { state: "Succeeded", completionTime: toDate(s.completionTime), message: successMessage(pods) } };
+    return {
+      ...base,
+      job: { state: "Succeeded", completionTime: toDate(s.completionTime), message: successMessage(pods) },
+    };
   }
   if (job.spec?.suspend === true && (s.active ?? 0) === 0) return { ...base, job: { state: "Suspended" } };
   const running = (s.ready ?? 0) > 0 || pods.some((p) => p.status?.phase === "Running");

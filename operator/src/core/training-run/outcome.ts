@@ -9,7 +9,13 @@ import type { TrainingRunWorld } from "../types.ts";
 import { FINISHED_PHASES, RUN_CONDITIONS } from "./conditions.ts";
 import { effectivePromotion, runOutput, servingOf } from "./effective.ts";
 import type { JobObservation } from "./observe-job.ts";
-import { applyApproval, approvalOf, decidePromotion, recordedPromotion, type PromotionOutcome } from "./promotion.ts";
+import {
+  applyApproval,
+  approvalOf,
+  decidePromotion,
+  recordedPromotion,
+  type PromotionOutcome,
+} from "./promotion.ts";
 import { parseTerminationMessage } from "./termination-message.ts";
 
 /** Where the run stands: phase, the Trained and Promoted conditions, and the recorded facts. */
@@ -46,11 +52,25 @@ const withPromotion = (base: Omit<RunOutcome, "phase">, p: PromotionOutcome): Ru
 function finishedOutcome(run: TrainingRun, now: Date): RunOutcome {
   const old = run.status ?? {};
   const completionTime = old.completionTime;
-  if (old.phase === "Failed" || old.metrics === undefined || old.artifact === undefined || old.promotion === undefined) {
+  if (
+    old.phase === "Failed" ||
+    old.metrics === undefined ||
+    old.artifact === undefined ||
+    old.promotion === undefined
+  ) {
     const c = findCondition(old.conditions, RUN_CONDITIONS.trained);
-    return { phase: "Failed", trained: trained("False", c?.reason ?? "JobFailed", c?.message ?? "the run failed"), completionTime };
+    return {
+      phase: "Failed",
+      trained: trained("False", c?.reason ?? "JobFailed", c?.message ?? "the run failed"),
+      completionTime,
+    };
   }
-  const base = { trained: trained("True", "Trained", trainedMessage(old.metrics)), metrics: old.metrics, artifact: old.artifact, completionTime };
+  const base = {
+    trained: trained("True", "Trained", trainedMessage(old.metrics)),
+    metrics: old.metrics,
+    artifact: old.artifact,
+    completionTime,
+  };
   const approval = approvalOf(run.metadata.annotations);
   if (old.promotion.decision === "AwaitingApproval" && approval !== "none") {
     return withPromotion(base, applyApproval(approval, old.promotion.message ?? "gate passed", now));
@@ -58,44 +78,87 @@ function finishedOutcome(run: TrainingRun, now: Date): RunOutcome {
   return withPromotion(base, recordedPromotion(old.promotion));
 }
 
-const trainedMessage = (m: ModelMetrics): string => `test accuracy ${m.accuracy.toFixed(4)}, F1 ${m.f1.toFixed(4)}`;
+const trainedMessage = (m: ModelMetrics): string =>
+  `test accuracy ${m.accuracy.toFixed(4)}, F1 ${m.f1.toFixed(4)}`;
 
 /** The run's outcome from the observed Job, its pods and (for the gate) the target model. */
-export function runOutcome(run: TrainingRun, obs: JobObservation, world: TrainingRunWorld, now: Date, config: OperatorConfig): RunOutcome {
-  if (run.status?.phase !== undefined && FINISHED_PHASES.has(run.status.phase)) return finishedOutcome(run, now);
+export function runOutcome(
+  run: TrainingRun,
+  obs: JobObservation,
+  world: TrainingRunWorld,
+  now: Date,
+  config: OperatorConfig,
+): RunOutcome {
+  if (run.status?.phase !== undefined && FINISHED_PHASES.has(run.status.phase))
+    return finishedOutcome(run, now);
   const job = obs.job;
   switch (job.state) {
     case "Absent":
       return run.spec.suspend
-        ? { phase: "Pending", trained: trained("Unknown", "Suspended", "spec.suspend is true: no Job is created") }
+        ? {
+            phase: "Pending",
+            trained: trained("Unknown", "Suspended", "spec.suspend is true: no Job is created"),
+          }
         : { phase: "Pending", trained: trained("Unknown", "JobCreating", "creating the training Job") };
     case "Suspended":
-      return { phase: "Pending", trained: trained("Unknown", "Suspended", "the Job is suspended (spec.suspend)") };
+      return {
+        phase: "Pending",
+        trained: trained("Unknown", "Suspended", "the Job is suspended (spec.suspend)"),
+      };
     case "Pending":
-      return { phase: "Pending", trained: trained("Unknown", "PodPending", "waiting for the training pod to start") };
+      return {
+        phase: "Pending",
+        trained: trained("Unknown", "PodPending", "waiting for the training pod to start"),
+      };
     case "Running":
       return { phase: "Running", trained: trained("Unknown", "Training", "the trainer is running") };
     case "Failed":
-      return { phase: "Failed", trained: trained("False", job.reason, job.message), completionTime: job.time === undefined ? rfc3339(now) : rfc3339(job.time) };
+      return {
+        phase: "Failed",
+        trained: trained("False", job.reason, job.message),
+        completionTime: job.time === undefined ? rfc3339(now) : rfc3339(job.time),
+      };
   }
   const completionTime = rfc3339(job.completionTime ?? now);
   const output = runOutput(run, world.model);
-  const parsed = parseTerminationMessage(job.message, { claimName: output.claimName, mountPath: config.modelMountPath });
+  const parsed = parseTerminationMessage(job.message, {
+    claimName: output.claimName,
+    mountPath: config.modelMountPath,
+  });
   if (!parsed.ok) {
     const waited = (now.getTime() - (job.completionTime ?? now).getTime()) / 1000;
     if (parsed.error.reason === "MetricsMissing" && waited < config.metricsGraceSeconds) {
       return {
         phase: "Running",
-        trained: trained("Unknown", "AwaitingMetrics", "the Job completed; waiting to observe the trainer pod's termination message"),
+        trained: trained(
+          "Unknown",
+          "AwaitingMetrics",
+          "the Job completed; waiting to observe the trainer pod's termination message",
+        ),
         requeueAfterSeconds: Math.max(1, Math.ceil(config.metricsGraceSeconds - waited)),
       };
     }
-    return { phase: "Failed", trained: trained("False", parsed.error.reason, parsed.error.message), completionTime };
+    return {
+      phase: "Failed",
+      trained: trained("False", parsed.error.reason, parsed.error.message),
+      completionTime,
+    };
   }
   const { metrics, artifact } = parsed.value;
-  const base = { trained: trained("True", "Trained", trainedMessage(metrics)), metrics, artifact, completionTime };
+  const base = {
+    trained: trained("True", "Trained", trainedMessage(metrics)),
+    metrics,
+    artifact,
+    completionTime,
+  };
   return withPromotion(
     base,
-    decidePromotion(effectivePromotion(run), metrics, servingOf(world.model), approvalOf(run.metadata.annotations), now),
+    decidePromotion(
+      effectivePromotion(run),
+      metrics,
+      servingOf(world.model),
+      approvalOf(run.metadata.annotations),
+      now,
+    ),
   );
 }

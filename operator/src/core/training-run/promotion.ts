@@ -35,11 +35,19 @@ export function applyApproval(approval: Approval, gateMessage: string, now: Date
   const time = rfc3339(now);
   if (approval === "approved") {
     const message = `approved by annotation ${APPROVE_ANNOTATION}; ${gateMessage}`;
-    return { phase: "Promoted", promotion: { decision: "Promoted", reason: "Approved", message, time }, condition: promoted("True", "Approved", message) };
+    return {
+      phase: "Promoted",
+      promotion: { decision: "Promoted", reason: "Approved", message, time },
+      condition: promoted("True", "Approved", message),
+    };
   }
   if (approval === "denied") {
     const message = `denied by annotation ${APPROVE_ANNOTATION}: "false"`;
-    return { phase: "Rejected", promotion: { decision: "Rejected", reason: "ApprovalDenied", message, time }, condition: promoted("False", "ApprovalDenied", message) };
+    return {
+      phase: "Rejected",
+      promotion: { decision: "Rejected", reason: "ApprovalDenied", message, time },
+      condition: promoted("False", "ApprovalDenied", message),
+    };
   }
   return {
     phase: "AwaitingApproval",
@@ -66,7 +74,11 @@ export function decidePromotion(
   const verdict = evaluateGate({ promotion: spec, candidate: metrics, serving });
   const time = rfc3339(now);
   if (!verdict.passed && verdict.reason === "PolicyNever") {
-    return { phase: "Succeeded", promotion: { decision: "Skipped", reason: verdict.reason, message: verdict.message, time }, condition: undefined };
+    return {
+      phase: "Succeeded",
+      promotion: { decision: "Skipped", reason: verdict.reason, message: verdict.message, time },
+      condition: undefined,
+    };
   }
   if (!verdict.passed) {
     return {
@@ -86,7 +98,13 @@ export function decidePromotion(
 /** A recorded decision kept as is (decisions are facts: the served model changes after a promotion). */
 export function recordedPromotion(p: PromotionStatus): PromotionOutcome {
   const phase: TrainingRunPhase =
-    p.decision === "Promoted" ? "Promoted" : p.decision === "Rejected" ? "Rejected" : p.decision === "Skipped" ? "Succeeded" : "AwaitingApproval";
+    p.decision === "Promoted"
+      ? "Promoted"
+      : p.decision === "Rejected"
+        ? "Rejected"
+        : p.decision === "Skipped"
+          ? "Succeeded"
+          : "AwaitingApproval";
   const condition =
     p.decision === "Skipped"
       ? undefined

@@ -10,7 +10,11 @@ describe("parseTerminationMessage", () => {
     const got = parseTerminationMessage(summary({ accuracy: 0.93 }), at);
     assert.ok(got.ok);
     assert.equal(got.value.metrics.accuracy, 0.93);
-    assert.deepEqual(got.value.artifact, { uri: "pvc://reviews-models/reviews/run-a", version: "20250102-030405-1a2b3c4d", sha256: "a".repeat(64) });
+    assert.deepEqual(got.value.artifact, {
+      uri: "pvc://reviews-models/reviews/run-a",
+      version: "20250102-030405-1a2b3c4d",
+      sha256: "a".repeat(64),
+    });
   });
 
   const uris: [string, string | undefined][] = [
@@ -32,12 +36,28 @@ describe("parseTerminationMessage", () => {
   const bad: { name: string; message: string | undefined; reason: string }[] = [
     { name: "no message", message: undefined, reason: "MetricsMissing" },
     { name: "blank message", message: "  \n", reason: "MetricsMissing" },
-    { name: "log lines (FallbackToLogsOnError)", message: "Error: ENOSPC\n  at write", reason: "MetricsInvalid" },
+    {
+      name: "log lines (FallbackToLogsOnError)",
+      message: "Error: ENOSPC\n  at write",
+      reason: "MetricsInvalid",
+    },
     { name: "JSON of the wrong shape", message: JSON.stringify({ accuracy: 0.9 }), reason: "MetricsInvalid" },
-    { name: "accuracy out of range", message: summary().replace('"accuracy":0.92', '"accuracy":1.5'), reason: "MetricsInvalid" },
+    {
+      name: "accuracy out of range",
+      message: summary().replace('"accuracy":0.92', '"accuracy":1.5'),
+      reason: "MetricsInvalid",
+    },
     { name: "over 4 KiB", message: "x".repeat(5000), reason: "MetricsInvalid" },
-    { name: "no artifact", message: JSON.stringify({ ...JSON.parse(summary()), artifact: undefined }), reason: "ArtifactMissing" },
-    { name: "artifact without sha256", message: JSON.stringify({ ...JSON.parse(summary()), artifact: { uri: "/models/a", version: "v" } }), reason: "ArtifactMissing" },
+    {
+      name: "no artifact",
+      message: JSON.stringify({ ...JSON.parse(summary()), artifact: undefined }),
+      reason: "ArtifactMissing",
+    },
+    {
+      name: "artifact without sha256",
+      message: JSON.stringify({ ...JSON.parse(summary()), artifact: { uri: "/models/a", version: "v" } }),
+      reason: "ArtifactMissing",
+    },
   ];
   for (const c of bad) {
     test(c.name, () => {

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import type { z } from "zod";
 import { METRICS_SUMMARY_MAX_BYTES, MetricsSummary } from "../../../../common/metrics-summary.ts";
 import { err, failure, ok, type Failure, type Result } from "../../../../common/result.ts";
 import type { ArtifactRef, ModelMetrics } from "../../api/metrics.ts";
@@ -35,27 +35,54 @@ export function parseTerminationMessage(
   location: ArtifactLocation,
 ): Result<TrainedModel, Failure<MessageFailureReason>> {
   if (message === undefined || message.trim() === "") {
-    return err(failure("MetricsMissing", "The trainer's pod ended without a termination message: check that it ran with --metrics-file /dev/termination-log."));
+    return err(
+      failure(
+        "MetricsMissing",
+        "The trainer's pod ended without a termination message: check that it ran with --metrics-file /dev/termination-log.",
+      ),
+    );
   }
   if (Buffer.byteLength(message) > METRICS_SUMMARY_MAX_BYTES) {
-    return err(failure("MetricsInvalid", `The termination message is over ${METRICS_SUMMARY_MAX_BYTES} bytes, so it is not a metrics summary (logs?): see the pod's logs.`));
+    return err(
+      failure(
+        "MetricsInvalid",
+        `The termination message is over ${METRICS_SUMMARY_MAX_BYTES} bytes, so it is not a metrics summary (logs?): see the pod's logs.`,
+      ),
+    );
   }
   let json: unknown;
   try {
     json = JSON.parse(message);
   } catch {
-    return err(failure("MetricsInvalid", `The termination message is not JSON: ${JSON.stringify(message.slice(0, 80))}; see the pod's logs.`));
+    return err(
+      failure(
+        "MetricsInvalid",
+        `The termination message is not JSON: ${JSON.stringify(message.slice(0, 80))}; see the pod's logs.`,
+      ),
+    );
   }
   const metricsOnly = MetricsSummary.omit({ artifact: true }).safeParse(json);
-  if (!metricsOnly.success) return err(failure("MetricsInvalid", `The metrics summary is invalid: ${issues(metricsOnly.error)}.`));
+  if (!metricsOnly.success)
+    return err(failure("MetricsInvalid", `The metrics summary is invalid: ${issues(metricsOnly.error)}.`));
   const whole = MetricsSummary.safeParse(json);
-  if (!whole.success) return err(failure("ArtifactMissing", `The metrics summary names no valid artifact: ${issues(whole.error)}.`));
+  if (!whole.success)
+    return err(
+      failure("ArtifactMissing", `The metrics summary names no valid artifact: ${issues(whole.error)}.`),
+    );
   const { artifact, metrics } = whole.data;
   const uri = toPvcUri(artifact.uri, location);
   if (uri === undefined) {
-    return err(failure("ArtifactMissing", `The artifact ${artifact.uri} is not on the model volume (${location.mountPath} of claim ${location.claimName}).`));
+    return err(
+      failure(
+        "ArtifactMissing",
+        `The artifact ${artifact.uri} is not on the model volume (${location.mountPath} of claim ${location.claimName}).`,
+      ),
+    );
   }
-  return ok({ metrics: { ...metrics }, artifact: { uri, version: artifact.version, sha256: artifact.sha256 } });
+  return ok({
+    metrics: { ...metrics },
+    artifact: { uri, version: artifact.version, sha256: artifact.sha256 },
+  });
 }
 
 function toPvcUri(raw: string, { claimName, mountPath }: ArtifactLocation): string | undefined {

@@ -1,5 +1,12 @@
 import type { V1Deployment, V1EnvVar, V1Volume, V1VolumeMount } from "@kubernetes/client-node";
-import { LABELS, MODEL_VERSION_ANNOTATION, SERVER_CONTAINER, SERVER_PORT_NAME, serverName, serverSelector } from "../../api/names.ts";
+import {
+  LABELS,
+  MODEL_VERSION_ANNOTATION,
+  SERVER_CONTAINER,
+  SERVER_PORT_NAME,
+  serverName,
+  serverSelector,
+} from "../../api/names.ts";
 import type { SentimentModel } from "../../api/sentiment-model.ts";
 import type { OperatorConfig } from "../../config.ts";
 import { childMeta, standardLabels } from "./meta.ts";
@@ -25,19 +32,34 @@ export const serverLabels = (model: SentimentModel, version?: string): Record<st
  * - The model claim is mounted read-only at the model mount path; MODEL_DIR points at the version.
  * - Liveness `/health`, readiness `/ready`; non-root, read-only root filesystem, emptyDir /tmp.
  */
-export function buildDeployment(model: SentimentModel, served: ServedArtifact, config: OperatorConfig): V1Deployment {
+export function buildDeployment(
+  model: SentimentModel,
+  served: ServedArtifact,
+  config: OperatorConfig,
+): V1Deployment {
   const { spec } = model;
   const auth = spec.server.auth;
   const volumes: V1Volume[] = [
     TMP_VOLUME,
     { name: "models", persistentVolumeClaim: { claimName: served.claimName, readOnly: true } },
   ];
-  const mounts: V1VolumeMount[] = [TMP_MOUNT, { name: "models", mountPath: config.modelMountPath, readOnly: true }];
+  const mounts: V1VolumeMount[] = [
+    TMP_MOUNT,
+    { name: "models", mountPath: config.modelMountPath, readOnly: true },
+  ];
   if (auth !== undefined) {
-    volumes.push({ name: "auth", secret: { secretName: auth.secretName, items: [{ key: auth.key, path: "token" }] } });
+    volumes.push({
+      name: "auth",
+      secret: { secretName: auth.secretName, items: [{ key: auth.key, path: "token" }] },
+    });
     mounts.push({ name: "auth", mountPath: AUTH_MOUNT_PATH, readOnly: true });
   }
-  const env: V1EnvVar[] = serverEnv(model, `${config.modelMountPath}/${served.path}`, config.serverPort, auth === undefined ? undefined : `${AUTH_MOUNT_PATH}/token`);
+  const env: V1EnvVar[] = serverEnv(
+    model,
+    `${config.modelMountPath}/${served.path}`,
+    config.serverPort,
+    auth === undefined ? undefined : `${AUTH_MOUNT_PATH}/token`,
+  );
   const httpGet = (path: string) => ({ httpGet: { path, port: SERVER_PORT_NAME } });
   return {
     apiVersion: "apps/v1",

@@ -21,7 +21,10 @@ export function buildHpa(model: SentimentModel): V2HorizontalPodAutoscaler {
       scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name },
       minReplicas: a.minReplicas,
       maxReplicas: a.maxReplicas,
-      metrics: [utilization("cpu", a.targetCPUUtilizationPercentage), utilization("memory", a.targetMemoryUtilizationPercentage)],
+      metrics: [
+        utilization("cpu", a.targetCPUUtilizationPercentage),
+        utilization("memory", a.targetMemoryUtilizationPercentage),
+      ],
     },
   };
 }

@@ -10,7 +10,12 @@ export { buildService } from "./service.ts";
 export { buildHpa } from "./hpa.ts";
 export { buildPdb } from "./pdb.ts";
 export { buildNetworkPolicy, type WireNetworkPolicy } from "./network-policy.ts";
-export { buildServiceMonitor, SERVICE_MONITOR_API_VERSION, SERVICE_MONITOR_CRD, type ServiceMonitor } from "./service-monitor.ts";
+export {
+  buildServiceMonitor,
+  SERVICE_MONITOR_API_VERSION,
+  SERVICE_MONITOR_CRD,
+  type ServiceMonitor,
+} from "./service-monitor.ts";
 export { buildModelPvc, modelClaimName } from "./pvc.ts";
 export { controllerRef, standardLabels, type Owner } from "./meta.ts";
 export type { ServedArtifact } from "./served-artifact.ts";

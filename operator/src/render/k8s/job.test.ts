@@ -6,43 +6,90 @@ import { buildJob } from "./job.ts";
 
 const config = defaultOperatorConfig({ trainerImage: "trainer:1" });
 const output = { claimName: "reviews-models", path: "reviews/run-a" };
-const job = (...mods: Parameters<typeof trainingRun>[1][]) => buildJob(trainingRun("run-a", ...mods), output, config);
+const job = (...mods: Parameters<typeof trainingRun>[1][]) =>
+  buildJob(trainingRun("run-a", ...mods), output, config);
 const pod = (j: ReturnType<typeof job>) => j.spec!.template.spec!;
 const container = (j: ReturnType<typeof job>) => pod(j).containers[0]!;
 
 describe("buildJob", () => {
   test("runs the trainer with flags named as its CLI", () => {
-    const args = container(job(withEpochs(3), withRunSpec({ hyperparameters: { epochs: 3, batchSize: 64, learningRate: 0.5, seed: 7, validationSplit: 0.2 }, preprocessing: { minFreq: 2, maxLength: 128 } }))).args;
+    const args = container(
+      job(
+        withEpochs(3),
+        withRunSpec({
+          hyperparameters: { epochs: 3, batchSize: 64, learningRate: 0.5, seed: 7, validationSplit: 0.2 },
+          preprocessing: { minFreq: 2, maxLength: 128 },
+        }),
+      ),
+    ).args;
     assert.deepEqual(args, [
       "train",
-      "--data", "imdb",
-      "--out", "/models/reviews/run-a",
-      "--arch", "nblr",
-      "--epochs", "3",
-      "--batch-size", "64",
-      "--learning-rate", "0.5",
-      "--seed", "7",
-      "--validation-split", "0.2",
-      "--min-freq", "2",
-      "--max-length", "128",
-      "--metrics-file", "/dev/termination-log",
+      "--data",
+      "imdb",
+      "--out",
+      "/models/reviews/run-a",
+      "--arch",
+      "nblr",
+      "--epochs",
+      "3",
+      "--batch-size",
+      "64",
+      "--learning-rate",
+      "0.5",
+      "--seed",
+      "7",
+      "--validation-split",
+      "0.2",
+      "--min-freq",
+      "2",
+      "--max-length",
+      "128",
+      "--metrics-file",
+      "/dev/termination-log",
     ]);
   });
 
   test("leaves unset hyperparameters to the trainer's defaults", () => {
-    assert.deepEqual(container(job()).args, ["train", "--data", "imdb", "--out", "/models/reviews/run-a", "--arch", "nblr", "--metrics-file", "/dev/termination-log"]);
+    assert.deepEqual(container(job()).args, [
+      "train",
+      "--data",
+      "imdb",
+      "--out",
+      "/models/reviews/run-a",
+      "--arch",
+      "nblr",
+      "--metrics-file",
+      "/dev/termination-log",
+    ]);
   });
 
   test("a url dataset passes the URL, format, columns and sha256", () => {
-    const args = container(job(withRunSpec({ dataset: { source: "url", url: "https://example.com/r.csv", format: "csv", textColumn: "review", labelColumn: "sentiment", sha256: "b".repeat(64) } }))).args!;
+    const args = container(
+      job(
+        withRunSpec({
+          dataset: {
+            source: "url",
+            url: "https://example.com/r.csv",
+            format: "csv",
+            textColumn: "review",
+            labelColumn: "sentiment",
+            sha256: "b".repeat(64),
+          },
+        }),
+      ),
+    ).args!;
     assert.deepEqual(args.slice(1, 3), ["--data", "https://example.com/r.csv"]);
-    for (const flag of ["--format", "--text-column", "--label-column", "--sha256"]) assert.ok(args.includes(flag), flag);
+    for (const flag of ["--format", "--text-column", "--label-column", "--sha256"])
+      assert.ok(args.includes(flag), flag);
   });
 
   test("a pvc dataset is mounted read-only and passed by path", () => {
     const j = job(withRunSpec({ dataset: { source: "pvc", claimName: "data", path: "imdb/train.jsonl" } }));
     assert.deepEqual(container(j).args!.slice(1, 3), ["--data", "/data/imdb/train.jsonl"]);
-    assert.deepEqual(pod(j).volumes!.find((v) => v.name === "data")?.persistentVolumeClaim, { claimName: "data", readOnly: true });
+    assert.deepEqual(pod(j).volumes!.find((v) => v.name === "data")?.persistentVolumeClaim, {
+      claimName: "data",
+      readOnly: true,
+    });
     assert.equal(container(j).volumeMounts!.find((m) => m.name === "data")?.readOnly, true);
   });
 
@@ -67,18 +114,34 @@ describe("buildJob", () => {
 
   test("mounts the model claim read-write at the model path", () => {
     const j = job();
-    assert.deepEqual(pod(j).volumes!.find((v) => v.name === "models")?.persistentVolumeClaim, { claimName: "reviews-models" });
+    assert.deepEqual(pod(j).volumes!.find((v) => v.name === "models")?.persistentVolumeClaim, {
+      claimName: "reviews-models",
+    });
     assert.equal(container(j).volumeMounts!.find((m) => m.name === "models")?.mountPath, "/models");
   });
 
   test("run policy comes from the spec", () => {
-    const j = job(withSuspend(), withRunSpec({ backoffLimit: 3, activeDeadlineSeconds: 600, ttlSecondsAfterFinished: 3600 }));
-    assert.deepEqual([j.spec?.backoffLimit, j.spec?.activeDeadlineSeconds, j.spec?.ttlSecondsAfterFinished, j.spec?.suspend], [3, 600, 3600, true]);
+    const j = job(
+      withSuspend(),
+      withRunSpec({ backoffLimit: 3, activeDeadlineSeconds: 600, ttlSecondsAfterFinished: 3600 }),
+    );
+    assert.deepEqual(
+      [j.spec?.backoffLimit, j.spec?.activeDeadlineSeconds, j.spec?.ttlSecondsAfterFinished, j.spec?.suspend],
+      [3, 600, 3600, true],
+    );
     assert.equal(pod(j).restartPolicy, "Never");
   });
 
   test("pod settings and image override the defaults", () => {
-    const j = job(withRunSpec({ image: "mine:2", serviceAccountName: "trainer", nodeSelector: { pool: "cpu" }, tolerations: [{ key: "k", operator: "Exists" }], resources: { limits: { cpu: 2, memory: "3Gi" } } }));
+    const j = job(
+      withRunSpec({
+        image: "mine:2",
+        serviceAccountName: "trainer",
+        nodeSelector: { pool: "cpu" },
+        tolerations: [{ key: "k", operator: "Exists" }],
+        resources: { limits: { cpu: 2, memory: "3Gi" } },
+      }),
+    );
     assert.equal(container(j).image, "mine:2");
     assert.equal(pod(j).serviceAccountName, "trainer");
     assert.deepEqual(pod(j).nodeSelector, { pool: "cpu" });
@@ -89,7 +152,16 @@ describe("buildJob", () => {
 
   test("is owned by the run (controller) and labelled", () => {
     const j = job();
-    assert.deepEqual(j.metadata?.ownerReferences, [{ apiVersion: "sentiment.mlops.dev/v1alpha1", kind: "TrainingRun", name: "run-a", uid: "uid-run-a", controller: true, blockOwnerDeletion: true }]);
+    assert.deepEqual(j.metadata?.ownerReferences, [
+      {
+        apiVersion: "sentiment.mlops.dev/v1alpha1",
+        kind: "TrainingRun",
+        name: "run-a",
+        uid: "uid-run-a",
+        controller: true,
+        blockOwnerDeletion: true,
+      },
+    ]);
     assert.equal(j.metadata?.labels?.["app.kubernetes.io/managed-by"], "sentiment-operator");
     assert.equal(j.metadata?.labels?.["sentiment.mlops.dev/model"], "reviews");
     assert.equal(j.spec?.template.metadata?.labels?.["sentiment.mlops.dev/training-run"], "run-a");

@@ -30,13 +30,20 @@ export function buildJob(run: TrainingRun, output: JobOutput, config: OperatorCo
     [LABELS.trainingRun]: run.metadata.name,
     ...(spec.model === undefined ? {} : { [LABELS.model]: spec.model }),
   };
-  const volumes: V1Volume[] = [TMP_VOLUME, { name: "models", persistentVolumeClaim: { claimName: output.claimName } }];
+  const volumes: V1Volume[] = [
+    TMP_VOLUME,
+    { name: "models", persistentVolumeClaim: { claimName: output.claimName } },
+  ];
   const mounts: V1VolumeMount[] = [TMP_MOUNT, { name: "models", mountPath: config.modelMountPath }];
   let data: string = spec.dataset.source === "url" ? (spec.dataset.url ?? "") : "imdb";
   if (spec.dataset.source === "pvc" && spec.dataset.claimName !== undefined) {
-    volumes.push({ name: "data", persistentVolumeClaim: { claimName: spec.dataset.claimName, readOnly: true } });
+    volumes.push({
+      name: "data",
+      persistentVolumeClaim: { claimName: spec.dataset.claimName, readOnly: true },
+    });
     mounts.push({ name: "data", mountPath: config.dataMountPath, readOnly: true });
-    data = spec.dataset.path === undefined ? config.dataMountPath : `${config.dataMountPath}/${spec.dataset.path}`;
+    data =
+      spec.dataset.path === undefined ? config.dataMountPath : `${config.dataMountPath}/${spec.dataset.path}`;
   }
   return {
     apiVersion: "batch/v1",
@@ -47,8 +54,12 @@ export function buildJob(run: TrainingRun, output: JobOutput, config: OperatorCo
       parallelism: 1,
       backoffLimit: spec.backoffLimit,
       suspend: spec.suspend,
-      ...(spec.activeDeadlineSeconds === undefined ? {} : { activeDeadlineSeconds: spec.activeDeadlineSeconds }),
-      ...(spec.ttlSecondsAfterFinished === undefined ? {} : { ttlSecondsAfterFinished: spec.ttlSecondsAfterFinished }),
+      ...(spec.activeDeadlineSeconds === undefined
+        ? {}
+        : { activeDeadlineSeconds: spec.activeDeadlineSeconds }),
+      ...(spec.ttlSecondsAfterFinished === undefined
+        ? {}
+        : { ttlSecondsAfterFinished: spec.ttlSecondsAfterFinished }),
       template: {
         metadata: { labels: { ...labels, ...trainerSelector(run.metadata.name) } },
         spec: {

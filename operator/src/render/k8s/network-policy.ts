@@ -1,4 +1,9 @@
-import type { V1NetworkPolicy, V1NetworkPolicyIngressRule, V1NetworkPolicyPeer, V1NetworkPolicySpec } from "@kubernetes/client-node";
+import type {
+  V1NetworkPolicy,
+  V1NetworkPolicyIngressRule,
+  V1NetworkPolicyPeer,
+  V1NetworkPolicySpec,
+} from "@kubernetes/client-node";
 import { serverName, serverSelector } from "../../api/names.ts";
 import type { SentimentModel } from "../../api/sentiment-model.ts";
 import type { OperatorConfig } from "../../config.ts";
@@ -25,7 +30,13 @@ export function buildNetworkPolicy(model: SentimentModel, config: OperatorConfig
     ...(np.allowSameNamespace ? [{ podSelector: {} }] : []),
     ...(namespaces.length === 0
       ? []
-      : [{ namespaceSelector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: namespaces }] } }]),
+      : [
+          {
+            namespaceSelector: {
+              matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: namespaces }],
+            },
+          },
+        ]),
   ];
   return {
     apiVersion: "networking.k8s.io/v1",

@@ -1,4 +1,9 @@
-import type { V1PodSecurityContext, V1SecurityContext, V1Volume, V1VolumeMount } from "@kubernetes/client-node";
+import type {
+  V1PodSecurityContext,
+  V1SecurityContext,
+  V1Volume,
+  V1VolumeMount,
+} from "@kubernetes/client-node";
 
 /** Non-root numeric user of both images (Dockerfiles create it); Kubernetes checks runAsNonRoot against it. */
 export const RUN_AS_USER = 10001;

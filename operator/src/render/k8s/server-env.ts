@@ -10,7 +10,12 @@ export const SHUTDOWN_DELAY_MS = 5000;
  * directory, port, request limits, the auth token file, then the user's `spec.server.env`, which
  * wins on a name clash (listed once, so server-side apply's `env` list-map stays valid).
  */
-export function serverEnv(model: SentimentModel, modelDir: string, port: number, authTokenFile: string | undefined): V1EnvVar[] {
+export function serverEnv(
+  model: SentimentModel,
+  modelDir: string,
+  port: number,
+  authTokenFile: string | undefined,
+): V1EnvVar[] {
   const limits = model.spec.server.limits ?? {};
   const ours: [string, string | number | undefined][] = [
     ["MODEL_DIR", modelDir],

@@ -21,7 +21,10 @@ export interface ServiceMonitor {
 /** Scrapes the model's Service on `/metrics` every `interval`; extra labels let a Prometheus select it. */
 export function buildServiceMonitor(model: SentimentModel): ServiceMonitor {
   const sm = model.spec.monitoring.serviceMonitor;
-  const meta = childMeta(model, serverName(model.metadata.name), { ...(sm.labels ?? {}), ...serverLabels(model) });
+  const meta = childMeta(model, serverName(model.metadata.name), {
+    ...(sm.labels ?? {}),
+    ...serverLabels(model),
+  });
   return {
     apiVersion: SERVICE_MONITOR_API_VERSION,
     kind: "ServiceMonitor",

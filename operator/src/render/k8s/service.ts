@@ -12,6 +12,13 @@ export const buildService = (model: SentimentModel): V1Service => ({
   spec: {
     type: model.spec.service.type,
     selector: serverSelector(model.metadata.name),
-    ports: [{ name: SERVER_PORT_NAME, port: model.spec.service.port, targetPort: SERVER_PORT_NAME, protocol: "TCP" }],
+    ports: [
+      {
+        name: SERVER_PORT_NAME,
+        port: model.spec.service.port,
+        targetPort: SERVER_PORT_NAME,
+        protocol: "TCP",
+      },
+    ],
   },
 });

@@ -1,0 +1,135 @@
+/**
+ * The apiserver itself rejects bad specs, from the generated CRDs (OpenAPI bounds, enums, patterns
+ * and CEL rules), with messages a user can act on. No operator runs here.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { useTestCluster } from "../../scripts/testenv/cluster.ts";
+import { ApiError } from "./k8s/client.ts";
+import { Resources } from "./k8s/resources.ts";
+import { sentimentModel, trainingRun, withGate, withModel, withSpec, type Resource } from "./testing/fixtures.ts";
+import { installCrds, Kube } from "./testing/harness.ts";
+
+const cluster = useTestCluster();
+let kube: Kube;
+let ns: string;
+
+before(async () => {
+  kube = await Kube.connect(cluster);
+  await installCrds(kube, process.env["SENTIMENT_DEV_CRDS"]); // DEV-ONLY env: remove
+});
+after(() => kube.close());
+
+/** Creates `obj` and returns the apiserver's refusal message (fails the test if it was accepted). */
+async function refusal(obj: Resource): Promise<string> {
+  try {
+    await kube.create(ns, obj);
+  } catch (e) {
+    assert.ok(e instanceof ApiError, String(e));
+    assert.equal(e.statusCode, 422, `expected 422 Invalid, got ${e.statusCode}: ${e.message}`);
+    return e.message;
+  }
+  assert.fail(`the apiserver accepted an invalid ${obj.kind}: ${JSON.stringify(obj.spec)}`);
+}
+
+const cases: { name: string; obj: Resource; message: RegExp }[] = [
+  {
+    name: "an unknown architecture",
+    obj: trainingRun("bad-arch", withModel("m"), withSpec({ architecture: "transformer" })),
+    message: /spec\.architecture: Unsupported value: "transformer": supported values: "nblr", "bilstm"/,
+  },
+  {
+    name: "zero epochs",
+    obj: trainingRun("zero-epochs", withModel("m"), withSpec({ hyperparameters: { epochs: 0 } })),
+    message: /spec\.hyperparameters\.epochs: Invalid value: 0: spec\.hyperparameters\.epochs in body should be greater than or equal to 1/,
+  },
+  {
+    name: "a learning rate of zero",
+    obj: trainingRun("zero-lr", withModel("m"), withSpec({ hyperparameters: { learningRate: 0 } })),
+    message: /spec\.hyperparameters\.learningRate: .*should be greater than 0/,
+  },
+  {
+    name: "a url dataset without a url",
+    obj: trainingRun("no-url", withModel("m"), withSpec({ dataset: { source: "url" } })),
+    message: /spec\.dataset\.url is required when source is url/,
+  },
+  {
+    name: "a malformed dataset checksum",
+    obj: trainingRun("bad-sha", withModel("m"), withSpec({ dataset: { source: "imdb", sha256: "xyz" } })),
+    message: /spec\.dataset\.sha256/,
+  },
+  {
+    name: "automatic promotion without a model",
+    obj: trainingRun("no-model", withGate({ policy: "Auto" }), withSpec({ output: { claimName: "scratch" } })),
+    message: /spec\.promotion\.policy Auto or Manual requires spec\.model/,
+  },
+  {
+    name: "a minimum accuracy above 1",
+    obj: trainingRun("acc-too-high", withModel("m"), withGate({ minAccuracy: 1.5 })),
+    message: /spec\.promotion\.minAccuracy: Invalid value: 1\.5: .*less than or equal to 1/,
+  },
+  {
+    name: "minReplicas above maxReplicas",
+    obj: sentimentModel("bad-hpa", withSpec({ autoscaling: { enabled: true, minReplicas: 5, maxReplicas: 2 } })),
+    message: /spec\.autoscaling\.minReplicas must be <= maxReplicas/,
+  },
+  {
+    name: "a pinned version and an artifact URI together",
+    obj: sentimentModel("both", withSpec({ version: "v1", artifactUri: "pvc://models/m/v1" })),
+    message: /spec\.version and spec\.artifactUri are mutually exclusive/,
+  },
+  {
+    name: "an artifact URI that is not on a volume claim",
+    obj: sentimentModel("s3", withSpec({ artifactUri: "s3://bucket/model" })),
+    message: /spec\.artifactUri: .*pvc:\/\/<claim>\/<path/,
+  },
+  {
+    name: "negative replicas",
+    obj: sentimentModel("negative", withSpec({ replicas: -1 })),
+    message: /spec\.replicas: Invalid value: -1: .*greater than or equal to 0/,
+  },
+  {
+    name: "an unknown Service type",
+    obj: sentimentModel("ingress", withSpec({ service: { type: "Ingress" } })),
+    message: /spec\.service\.type: Unsupported value: "Ingress"/,
+  },
+  {
+    name: "a scrape interval that is not a duration",
+    obj: sentimentModel("interval", withSpec({ monitoring: { serviceMonitor: { interval: "often" } } })),
+    message: /spec\.monitoring\.serviceMonitor\.interval/,
+  },
+];
+
+describe("the apiserver rejects invalid specs", () => {
+  before(async () => {
+    ns = await createNamespace();
+  });
+
+  for (const c of cases) {
+    test(c.name, async () => {
+      const message = await refusal(c.obj);
+      assert.match(message, c.message);
+      assert.ok(message.length < 600, `a readable message, not a dump (${message.length} chars): ${message}`);
+    });
+  }
+
+  test("a TrainingRun's spec is immutable except suspend", async () => {
+    await kube.create(ns, trainingRun("fixed", withModel("m")));
+    await kube.patch(Resources.trainingRun, ns, "fixed", { spec: { suspend: true } });
+    try {
+      await kube.patch(Resources.trainingRun, ns, "fixed", { spec: { hyperparameters: { epochs: 9 } } });
+      assert.fail("changing the hyperparameters of a created run was accepted");
+    } catch (e) {
+      assert.ok(e instanceof ApiError && e.statusCode === 422, String(e));
+      assert.match(e.message, /immutable/);
+    }
+  });
+});
+
+/** One namespace for the whole file (the per-test helper needs a TestContext). */
+async function createNamespace(): Promise<string> {
+  const name = `t-validation-${Math.random().toString(36).slice(2, 8)}`;
+  await kube.client.request({ method: "POST", path: "/api/v1/namespaces", body: { metadata: { name, labels: { "sentiment-operator.dev/test-namespace": "true" } } } });
+  after(() => kube.client.request({ method: "DELETE", path: `/api/v1/namespaces/${name}` }).catch(() => undefined));
+  return name;
+}

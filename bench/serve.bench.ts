@@ -29,27 +29,7 @@ import { createRequire } from "node:module";
 import { parseArgs } from "node:util";
 import { benchModel, imdbTestReviews } from "../model-server/src/testing/trained-model.ts";
 
-// ---- floor server mode: `node bench/serve.bench.ts --floor-body <file>` ----------------------
 const FLOOR_FLAG = "--floor-body";
-if (process.argv[2] === FLOOR_FLAG) {
-  const body = readFileSync(process.argv[3]!);
-  const server = createServer((req, res) => {
-    req.on("data", () => undefined);
-    req.on("end", () => {
-      res.writeHead(200, {
-        "content-type": "application/json; charset=utf-8",
-        "content-length": body.length,
-      });
-      res.end(body);
-    });
-  });
-  server.listen(0, "127.0.0.1", () =>
-    console.log(JSON.stringify({ port: (server.address() as AddressInfo).port })),
-  );
-  process.on("SIGTERM", () => process.exit(0));
-} else {
-  await main();
-}
 
 interface RunResult {
   readonly rps: number;
@@ -379,4 +359,25 @@ async function main(): Promise<void> {
   ].join("\n");
   console.log(report);
   if (values.out) await writeFile(values.out, `${report}\n`);
+}
+
+// ---- floor server mode: `node bench/serve.bench.ts --floor-body <file>` ----------------------
+if (process.argv[2] === FLOOR_FLAG) {
+  const body = readFileSync(process.argv[3]!);
+  const server = createServer((req, res) => {
+    req.on("data", () => undefined);
+    req.on("end", () => {
+      res.writeHead(200, {
+        "content-type": "application/json; charset=utf-8",
+        "content-length": body.length,
+      });
+      res.end(body);
+    });
+  });
+  server.listen(0, "127.0.0.1", () =>
+    console.log(JSON.stringify({ port: (server.address() as AddressInfo).port })),
+  );
+  process.on("SIGTERM", () => process.exit(0));
+} else {
+  await main();
 }

@@ -86,7 +86,7 @@ export class BidirectionalLstm extends tf.layers.Layer {
     const given = kwargs["mask"] as tf.Tensor | tf.Tensor[] | undefined;
     const givenMask = Array.isArray(given) ? given[0] : given;
     return tf.tidy(() => {
-      const mask = givenMask ?? tf.ones([x.shape[0]!, x.shape[1]!]);
+      const mask = givenMask ?? tf.ones([x.shape[0], x.shape[1]!]);
       return kwargs["training"] === true
         ? bilstmFused(x, mask, weights, this.returnSequences)
         : bilstmPlain(x, mask, weights, this.returnSequences);

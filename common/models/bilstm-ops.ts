@@ -34,7 +34,7 @@ type Pair = readonly [tf.Tensor, tf.Tensor];
 
 /** Stacks row `s` of `forward` and row `T-1-s` of `backward` (both time-major [T, …]) into [2, …]. */
 function stepPair(forward: tf.Tensor, backward: tf.Tensor, s: number): tf.Tensor {
-  const steps = forward.shape[0]!;
+  const steps = forward.shape[0];
   return tf.tidy(() => {
     const rest = forward.shape.slice(1).map(() => -1);
     const f = tf.slice(forward, [s, ...rest.map(() => 0)], [1, ...rest]);
@@ -137,7 +137,7 @@ function assembleOutput(hs: readonly tf.Tensor[], returnSequences: boolean): tf.
 function checkShapes(x: tf.Tensor, mask: tf.Tensor, w: BilstmWeights): number {
   const units = w.recurrent.shape[1];
   if (x.rank !== 3 || mask.rank !== 2 || units === undefined) {
-    throw new Error(`bilstm expects x [batch, steps, features] and mask [batch, steps], got ${x.shape} and ${mask.shape}.`);
+    throw new Error(`bilstm expects x [batch, steps, features] and mask [batch, steps], got [${x.shape.join(", ")}] and [${mask.shape.join(", ")}].`);
   }
   return units;
 }
@@ -223,7 +223,7 @@ function bilstmBackward(dy: tf.Tensor, saved: tf.Tensor[], maskShape: number[], 
   const perStep = saved.slice(3);
   const steps = perStep.length / 6;
   const at = (s: number, k: number): tf.Tensor => perStep[s * 6 + k]!;
-  const batch = x.shape[0]!;
+  const batch = x.shape[0];
   const zero = tf.zeros([2, batch, units]);
   const recurrentT = tf.tidy(() => tf.unstack(tf.transpose(recurrent, [0, 2, 1])) as [tf.Tensor, tf.Tensor]);
 

@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import type { LayersModel, SymbolicTensor, Tensor } from "@tensorflow/tfjs";
 import { createLogger } from "../log.ts";
 import { BidirectionalLstm, SeededDropout } from "../models/bilstm-layers.ts";
 import { FailureError } from "../result.ts";
@@ -12,13 +13,13 @@ import { MODEL_JSON_FILE, modelFiles, WEIGHTS_FILE } from "./model-files.ts";
 describe("modelFiles", () => {
   let rt: TfjsRuntime;
   let dir: string;
-  const build = (): import("@tensorflow/tfjs").LayersModel => {
+  const build = (): LayersModel => {
     const tf = rt.tf;
     const input = tf.input({ shape: [null], dtype: "int32" });
     const embedded = tf.layers.embedding({ inputDim: 20, outputDim: 4, maskZero: true, name: "embedding" }).apply(input);
     const dropped = new SeededDropout({ rate: 0.5, seed: 1 }).apply(embedded);
     const encoded = new BidirectionalLstm({ units: 3, returnSequences: false, seed: 2 }).apply(dropped);
-    const output = tf.layers.dense({ units: 1, activation: "sigmoid" }).apply(encoded) as import("@tensorflow/tfjs").SymbolicTensor;
+    const output = tf.layers.dense({ units: 1, activation: "sigmoid" }).apply(encoded) as SymbolicTensor;
     return tf.model({ inputs: input, outputs: output });
   };
 
@@ -36,8 +37,8 @@ describe("modelFiles", () => {
     assert.deepEqual(json.weightsManifest[0]!.paths, [`./${WEIGHTS_FILE}`]);
     const loaded = await tf.loadLayersModel(modelFiles(dir));
     const ids = tf.tensor2d([[1, 2, 3, 0], [5, 0, 0, 0], [19, 18, 17, 16]], [3, 4], "int32");
-    const want = await (model.predict(ids) as import("@tensorflow/tfjs").Tensor).data();
-    const got = await (loaded.predict(ids) as import("@tensorflow/tfjs").Tensor).data();
+    const want = await (model.predict(ids) as Tensor).data();
+    const got = await (loaded.predict(ids) as Tensor).data();
     assert.deepEqual(Array.from(got), Array.from(want));
     tf.dispose([ids]);
     model.dispose();

@@ -90,7 +90,7 @@ export function wasmSliceKernels(originals: { readonly slice: KernelConfig; read
     if (x.dtype === "string") return originals.splitV.kernelFunc(params);
     const attrs = params.attrs ?? {};
     const axis = tf.util.parseAxisParam(attrs["axis"] as number, x.shape)[0]!;
-    const splits = tf.backend_util.prepareSplitSize(x as tf.Tensor, attrs["numOrSizeSplits"] as number[] | number, axis);
+    const splits = tf.backend_util.prepareSplitSize(x, attrs["numOrSizeSplits"] as number[] | number, axis);
     const begin = new Array<number>(x.shape.length).fill(0);
     return splits.map((s) => {
       const size = [...x.shape];

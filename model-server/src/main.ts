@@ -59,6 +59,7 @@ const handle = app.callback();
 const server = createServer((req, res) => void handle(req, res));
 server.keepAliveTimeout = 65_000; // above common load-balancer idle timeouts
 server.headersTimeout = 66_000;
+server.requestTimeout = 30_000; // a client trickling a body cannot hold a connection for long
 
 server.on("error", (e) => {
   logger.error("Failed to listen", { host: config.host, port: config.port, error: e.message });

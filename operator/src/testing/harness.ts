@@ -153,6 +153,11 @@ async function applyRbac(kube: Kube, obj: KubeObject): Promise<void> {
   await kube.client.request({ method: "PATCH", path, query: { fieldManager: "sentiment-operator-tests", force: true }, contentType: "application/apply-patch+yaml", body: obj });
 }
 
+/** Server-side applies the shipped ClusterRole, config/rbac/cluster-role.yaml. */
+export async function installClusterRole(kube: Kube): Promise<void> {
+  for (const role of yamlDocs("cluster-role.yaml")) await applyRbac(kube, role);
+}
+
 /**
  * Installs the shipped ClusterRole (config/rbac/cluster-role.yaml) and returns a kubeconfig for a
  * ServiceAccount in `ns` bound to it in `ns` only (the operator then watches that namespace), plus
@@ -165,7 +170,7 @@ export async function operatorAccess(
   ns: string,
   opts: { readonly leaderElection?: boolean } = {},
 ): Promise<ServiceAccountAccess> {
-  for (const role of yamlDocs("cluster-role.yaml")) await applyRbac(kube, role);
+  await installClusterRole(kube);
   if (opts.leaderElection) {
     for (const file of ["leader-election-role.yaml", "leader-election-role-binding.yaml"]) {
       for (const doc of yamlDocs(file)) {

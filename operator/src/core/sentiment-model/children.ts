@@ -41,7 +41,11 @@ export function planModelChildren(
     planChild(asKube(buildService(model)), maybe(live.service)),
     spec.autoscaling.enabled && served !== undefined
       ? planChild(asKube(buildHpa(model)), maybe(live.hpa))
-      : planDelete(live.hpa, ref("autoscaling/v2", "HorizontalPodAutoscaler"), "autoscaling disabled"),
+      : planDelete(
+          live.hpa,
+          ref("autoscaling/v2", "HorizontalPodAutoscaler"),
+          served === undefined ? "no version to serve" : "autoscaling disabled",
+        ),
     spec.podDisruptionBudget.enabled
       ? planChild(asKube(buildPdb(model)), maybe(live.pdb))
       : planDelete(live.pdb, ref("policy/v1", "PodDisruptionBudget"), "podDisruptionBudget disabled"),

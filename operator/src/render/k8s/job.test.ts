@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { defaultOperatorConfig } from "../../config.ts";
-import { trainingRun, withEpochs, withRunSpec, withSuspend } from "../../core/testing/resources.ts";
+import {
+  trainingRun,
+  withEpochs,
+  withModel,
+  withRunSpec,
+  withSuspend,
+} from "../../core/testing/resources.ts";
 import { buildJob } from "./job.ts";
 
 const config = defaultOperatorConfig({ trainerImage: "trainer:1" });
@@ -22,45 +28,27 @@ describe("buildJob", () => {
         }),
       ),
     ).args;
-    assert.deepEqual(args, [
-      "train",
-      "--data",
-      "imdb",
-      "--out",
-      "/models/reviews/run-a",
-      "--arch",
-      "nblr",
-      "--epochs",
-      "3",
-      "--batch-size",
-      "64",
-      "--learning-rate",
-      "0.5",
-      "--seed",
-      "7",
-      "--validation-split",
-      "0.2",
-      "--min-freq",
-      "2",
-      "--max-length",
-      "128",
-      "--metrics-file",
-      "/dev/termination-log",
-    ]);
+    assert.equal(
+      args?.join(" "),
+      "train --data imdb --out /models/reviews/run-a --name reviews --arch nblr --epochs 3 --batch-size 64 " +
+        "--learning-rate 0.5 --seed 7 --validation-split 0.2 --min-freq 2 --max-length 128 --metrics-file /dev/termination-log",
+    );
   });
 
   test("leaves unset hyperparameters to the trainer's defaults", () => {
-    assert.deepEqual(container(job()).args, [
-      "train",
-      "--data",
-      "imdb",
-      "--out",
-      "/models/reviews/run-a",
-      "--arch",
-      "nblr",
-      "--metrics-file",
-      "/dev/termination-log",
-    ]);
+    assert.equal(
+      container(job()).args?.join(" "),
+      "train --data imdb --out /models/reviews/run-a --name reviews --arch nblr --metrics-file /dev/termination-log",
+    );
+  });
+
+  test("an experiment names the artifact after the run", () => {
+    const j = buildJob(
+      trainingRun("exp-1", withModel(undefined), withRunSpec({ output: { claimName: "scratch" } })),
+      { claimName: "scratch", path: "experiments/exp-1" },
+      config,
+    );
+    assert.equal(container(j).args?.slice(3, 7).join(" "), "--out /models/experiments/exp-1 --name exp-1");
   });
 
   test("a url dataset passes the URL, format, columns and sha256", () => {

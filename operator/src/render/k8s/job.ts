@@ -75,7 +75,11 @@ export function buildJob(run: TrainingRun, output: JobOutput, config: OperatorCo
               name: TRAINER_CONTAINER,
               image: spec.image ?? config.trainerImage,
               imagePullPolicy: config.imagePullPolicy,
-              args: trainerArgs(spec, { data, out: `${config.modelMountPath}/${output.path}` }),
+              args: trainerArgs(spec, {
+                data,
+                out: `${config.modelMountPath}/${output.path}`,
+                name: spec.model ?? run.metadata.name,
+              }),
               env: [{ name: "HOME", value: "/tmp" }],
               resources: containerResources(spec.resources, config.defaultTrainerResources),
               securityContext: containerSecurityContext(),

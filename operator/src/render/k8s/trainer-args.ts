@@ -9,6 +9,8 @@ export interface TrainerPaths {
   readonly data: string;
   /** `--out`: the artifact directory under the model mount. */
   readonly out: string;
+  /** `--name`: the model name recorded in the artifact (the SentimentModel's, else the run's). */
+  readonly name: string;
 }
 
 const flag = (name: string, value: string | number | undefined): string[] =>
@@ -17,7 +19,8 @@ const flag = (name: string, value: string | number | undefined): string[] =>
 /**
  * The trainer's command line, built from the spec with the SAME flag names as
  * `sentiment-train train` (kebab-case of common/hyperparameters.ts): unset fields are left to the
- * trainer's defaults, so one place (the trainer) owns them.
+ * trainer's defaults, so one place (the trainer) owns them. The version is left to the trainer
+ * (`<UTC time>-<content hash>`) and read back from the metrics summary.
  */
 export function trainerArgs(spec: TrainingRunSpec, paths: TrainerPaths): string[] {
   const hp = spec.hyperparameters ?? {};
@@ -27,6 +30,7 @@ export function trainerArgs(spec: TrainingRunSpec, paths: TrainerPaths): string[
     "train",
     ...flag("data", paths.data),
     ...flag("out", paths.out),
+    ...flag("name", paths.name),
     ...flag("arch", spec.architecture),
     ...flag("epochs", hp.epochs),
     ...flag("batch-size", hp.batchSize),

@@ -43,7 +43,8 @@ export class BidirectionalLstm extends tf.layers.Layer {
 
   constructor(args: BidirectionalLstmArgs) {
     super(args.name === undefined ? {} : { name: args.name });
-    if (!Number.isInteger(args.units) || args.units < 1) throw new Error(`BidirectionalLstm units must be a positive integer, got ${args.units}.`);
+    if (!Number.isInteger(args.units) || args.units < 1)
+      throw new Error(`BidirectionalLstm units must be a positive integer, got ${args.units}.`);
     this.units = args.units;
     this.returnSequences = args.returnSequences;
     this.seed = args.seed;
@@ -69,10 +70,15 @@ export class BidirectionalLstm extends tf.layers.Layer {
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
     const [batch, steps] = singleShape(inputShape);
-    return this.returnSequences ? [batch ?? null, steps ?? null, 2 * this.units] : [batch ?? null, 2 * this.units];
+    return this.returnSequences
+      ? [batch ?? null, steps ?? null, 2 * this.units]
+      : [batch ?? null, 2 * this.units];
   }
 
-  override computeMask(_inputs: tf.Tensor | tf.Tensor[], mask?: tf.Tensor | tf.Tensor[]): tf.Tensor | tf.Tensor[] {
+  override computeMask(
+    _inputs: tf.Tensor | tf.Tensor[],
+    mask?: tf.Tensor | tf.Tensor[],
+  ): tf.Tensor | tf.Tensor[] {
     // A null mask means "no mask" to tfjs-layers; the typings do not admit it.
     return (this.returnSequences ? (mask ?? null) : null) as tf.Tensor;
   }
@@ -119,7 +125,8 @@ export class SeededDropout extends tf.layers.Layer {
 
   constructor(args: SeededDropoutArgs) {
     super(args.name === undefined ? {} : { name: args.name });
-    if (!(args.rate >= 0 && args.rate < 1)) throw new Error(`SeededDropout rate must be in [0, 1), got ${args.rate}.`);
+    if (!(args.rate >= 0 && args.rate < 1))
+      throw new Error(`SeededDropout rate must be in [0, 1), got ${args.rate}.`);
     this.rate = args.rate;
     this.seed = args.seed;
     this.supportsMasking = true;

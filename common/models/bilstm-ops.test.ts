@@ -45,13 +45,23 @@ describe("bilstm ops", () => {
       const loss =
         (impl: typeof bilstmPlain) =>
         (...[xx, kernel, recurrent, bias]: tfType.Tensor[]): tfType.Tensor =>
-          tf.sum(tf.mul(impl(xx!, mask, { kernel: kernel!, recurrent: recurrent!, bias: bias! }, returnSequences), probe));
+          tf.sum(
+            tf.mul(
+              impl(xx!, mask, { kernel: kernel!, recurrent: recurrent!, bias: bias! }, returnSequences),
+              probe,
+            ),
+          );
       const inputs = [x, w.kernel, w.recurrent, w.bias];
       const want = tf.grads(loss(bilstmPlain))(inputs);
       const got = tf.grads(loss(bilstmFused))(inputs);
-      assert.ok(maxAbsDiff(bilstmFused(x, mask, w, returnSequences), bilstmPlain(x, mask, w, returnSequences)) < 1e-6);
+      assert.ok(
+        maxAbsDiff(bilstmFused(x, mask, w, returnSequences), bilstmPlain(x, mask, w, returnSequences)) < 1e-6,
+      );
       ["x", "kernel", "recurrent", "bias"].forEach((name, i) => {
-        assert.ok(tf.tidy(() => tf.max(tf.abs(want[i]!)).dataSync()[0]!) > 1e-3, `the ${name} gradient is not trivially zero`);
+        assert.ok(
+          tf.tidy(() => tf.max(tf.abs(want[i]!)).dataSync()[0]!) > 1e-3,
+          `the ${name} gradient is not trivially zero`,
+        );
         assert.ok(maxAbsDiff(got[i]!, want[i]!) < 1e-5, `${name} gradient`);
       });
     });
@@ -64,7 +74,9 @@ describe("bilstm ops", () => {
       const input = tf.input({ shape: [T, IN] });
       const lstm = tf.layers.lstm({ units: H, recurrentActivation: "sigmoid", returnSequences });
       const bidirectional = tf.layers.bidirectional({ layer: lstm, mergeMode: "concat" });
-      const output = bidirectional.apply(tf.layers.masking({ maskValue: 0 }).apply(input)) as tfType.SymbolicTensor;
+      const output = bidirectional.apply(
+        tf.layers.masking({ maskValue: 0 }).apply(input),
+      ) as tfType.SymbolicTensor;
       const reference = tf.model({ inputs: input, outputs: output });
       const [kf, rf, bf, kb, rb, bb] = bidirectional.getWeights();
       // Keras orders gates i, f, c, o; ours i, f, o, c.
@@ -99,7 +111,9 @@ describe("bilstm ops", () => {
     const mask = tf.tensor2d(MASK);
     const w = weights(12);
     const step = (): void => {
-      const grads = tf.grads((xx: tfType.Tensor, k: tfType.Tensor) => tf.sum(bilstmFused(xx, mask, { ...w, kernel: k }, true)))([x, w.kernel]);
+      const grads = tf.grads((xx: tfType.Tensor, k: tfType.Tensor) =>
+        tf.sum(bilstmFused(xx, mask, { ...w, kernel: k }, true)),
+      )([x, w.kernel]);
       tf.dispose(grads);
       tf.dispose(bilstmPlain(x, mask, w, false));
     };

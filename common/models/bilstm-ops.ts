@@ -44,9 +44,16 @@ function stepPair(forward: tf.Tensor, backward: tf.Tensor, s: number): tf.Tensor
 }
 
 /** Time-major input projections per direction, each [T, B, 4H]. */
-function inputProjections(xTimeMajor: tf.Tensor, kernel: Pair, bias: Pair, steps: number, batch: number): [tf.Tensor, tf.Tensor] {
+function inputProjections(
+  xTimeMajor: tf.Tensor,
+  kernel: Pair,
+  bias: Pair,
+  steps: number,
+  batch: number,
+): [tf.Tensor, tf.Tensor] {
   return tf.tidy(() => {
-    const project = (d: 0 | 1): tf.Tensor => tf.reshape(tf.add(tf.matMul(xTimeMajor, kernel[d]), bias[d]), [steps, batch, -1]);
+    const project = (d: 0 | 1): tf.Tensor =>
+      tf.reshape(tf.add(tf.matMul(xTimeMajor, kernel[d]), bias[d]), [steps, batch, -1]);
     return [project(0), project(1)];
   });
 }
@@ -94,7 +101,14 @@ function fastTanh(x: tf.Tensor): tf.Tensor {
 }
 
 /** One LSTM step for both directions. `p` is the input projection [2, B, 4H], `m` the mask [2, B, 1]. */
-function cellStep(p: tf.Tensor, m: tf.Tensor, h: tf.Tensor, c: tf.Tensor, recurrent: Pair, units: number): StepState {
+function cellStep(
+  p: tf.Tensor,
+  m: tf.Tensor,
+  h: tf.Tensor,
+  c: tf.Tensor,
+  recurrent: Pair,
+  units: number,
+): StepState {
   return tf.tidy(() => {
     const z = tf.add(p, perDirectionMatMul(h, recurrent));
     const s = tf.sigmoid(tf.slice(z, [0, 0, 0], [-1, -1, 3 * units]));
@@ -110,7 +124,11 @@ function cellStep(p: tf.Tensor, m: tf.Tensor, h: tf.Tensor, c: tf.Tensor, recurr
 }
 
 /** The per-direction pieces of the weights, as plain 2-D matrices. */
-function splitWeights(w: { kernel: tf.Tensor; recurrent: tf.Tensor; bias: tf.Tensor }): { kernel: Pair; recurrent: Pair; bias: Pair } {
+function splitWeights(w: { kernel: tf.Tensor; recurrent: tf.Tensor; bias: tf.Tensor }): {
+  kernel: Pair;
+  recurrent: Pair;
+  bias: Pair;
+} {
   return {
     kernel: halves(w.kernel, 1),
     recurrent: tf.unstack(w.recurrent) as [tf.Tensor, tf.Tensor],
@@ -137,7 +155,9 @@ function assembleOutput(hs: readonly tf.Tensor[], returnSequences: boolean): tf.
 function checkShapes(x: tf.Tensor, mask: tf.Tensor, w: BilstmWeights): number {
   const units = w.recurrent.shape[1];
   if (x.rank !== 3 || mask.rank !== 2 || units === undefined) {
-    throw new Error(`bilstm expects x [batch, steps, features] and mask [batch, steps], got [${x.shape.join(", ")}] and [${mask.shape.join(", ")}].`);
+    throw new Error(
+      `bilstm expects x [batch, steps, features] and mask [batch, steps], got [${x.shape.join(", ")}] and [${mask.shape.join(", ")}].`,
+    );
   }
   return units;
 }
@@ -165,11 +185,25 @@ function runSteps(
     h = state.h;
     c = state.c;
   }
-  tf.dispose([projF, projB, maskTime, parts.kernel[0], parts.kernel[1], parts.bias[0], parts.bias[1], ...parts.recurrent]);
+  tf.dispose([
+    projF,
+    projB,
+    maskTime,
+    parts.kernel[0],
+    parts.kernel[1],
+    parts.bias[0],
+    parts.bias[1],
+    ...parts.recurrent,
+  ]);
 }
 
 /** The forward pass with ordinary ops (see the module comment). `mask` is [B, T], 1 = real token. */
-export function bilstmPlain(x: tf.Tensor, mask: tf.Tensor, w: BilstmWeights, returnSequences: boolean): tf.Tensor {
+export function bilstmPlain(
+  x: tf.Tensor,
+  mask: tf.Tensor,
+  w: BilstmWeights,
+  returnSequences: boolean,
+): tf.Tensor {
   const units = checkShapes(x, mask, w);
   return tf.tidy(() => {
     const hs: tf.Tensor[] = [];
@@ -185,7 +219,12 @@ export function bilstmPlain(x: tf.Tensor, mask: tf.Tensor, w: BilstmWeights, ret
 }
 
 /** The forward pass with a hand-written backward pass (see the module comment). */
-export function bilstmFused(x: tf.Tensor, mask: tf.Tensor, w: BilstmWeights, returnSequences: boolean): tf.Tensor {
+export function bilstmFused(
+  x: tf.Tensor,
+  mask: tf.Tensor,
+  w: BilstmWeights,
+  returnSequences: boolean,
+): tf.Tensor {
   const units = checkShapes(x, mask, w);
   const maskShape = mask.shape;
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
@@ -218,7 +257,13 @@ function stepOutputGradients(dy: tf.Tensor): tf.Tensor[] {
 }
 
 /** BPTT for `bilstmFused`: gradients for [x, mask (zeros), kernel, recurrent, bias]. */
-function bilstmBackward(dy: tf.Tensor, saved: tf.Tensor[], maskShape: number[], units: number, returnSequences: boolean): tf.Tensor[] {
+function bilstmBackward(
+  dy: tf.Tensor,
+  saved: tf.Tensor[],
+  maskShape: number[],
+  units: number,
+  returnSequences: boolean,
+): tf.Tensor[] {
   const [x, kernel, recurrent] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
   const perStep = saved.slice(3);
   const steps = perStep.length / 6;
@@ -265,13 +310,20 @@ function bilstmBackward(dy: tf.Tensor, saved: tf.Tensor[], maskShape: number[], 
   tf.dispose([dh, dc]);
   return tf.tidy(() => {
     const rows = steps * batch;
-    const dProj = [tf.reshape(tf.stack(dzForward), [rows, 4 * units]), tf.reshape(tf.stack(dzBackward), [rows, 4 * units])] as const;
+    const dProj = [
+      tf.reshape(tf.stack(dzForward), [rows, 4 * units]),
+      tf.reshape(tf.stack(dzBackward), [rows, 4 * units]),
+    ] as const;
     tf.dispose([...dzForward, ...dzBackward]);
     // The state each direction read at each time, in time order [T·B, H].
-    const hAt = (s: number, d: 0 | 1): tf.Tensor => tf.squeeze(tf.slice(at(s, 4), [d, 0, 0], [1, -1, -1]), [0]);
+    const hAt = (s: number, d: 0 | 1): tf.Tensor =>
+      tf.squeeze(tf.slice(at(s, 4), [d, 0, 0], [1, -1, -1]), [0]);
     const zeroRow = tf.zeros([batch, units]);
     const hPrevForward = tf.concat([zeroRow, ...Array.from({ length: steps - 1 }, (_, t) => hAt(t, 0))], 0);
-    const hPrevBackward = tf.concat([...Array.from({ length: steps - 1 }, (_, t) => hAt(steps - 2 - t, 1)), zeroRow], 0);
+    const hPrevBackward = tf.concat(
+      [...Array.from({ length: steps - 1 }, (_, t) => hAt(steps - 2 - t, 1)), zeroRow],
+      0,
+    );
     const dRecurrent = tf.stack([
       tf.matMul(tf.transpose(hPrevForward), dProj[0]),
       tf.matMul(tf.transpose(hPrevBackward), dProj[1]),
@@ -281,8 +333,13 @@ function bilstmBackward(dy: tf.Tensor, saved: tf.Tensor[], maskShape: number[], 
     const [kernelF, kernelB] = halves(kernel, 1);
     const dKernel = tf.concat([tf.matMul(xRowsT, dProj[0]), tf.matMul(xRowsT, dProj[1])], 1);
     const ones = tf.ones([1, rows]);
-    const dBias = tf.reshape(tf.concat([tf.matMul(ones, dProj[0]), tf.matMul(ones, dProj[1])], 1), [8 * units]);
-    const dxRows = tf.add(tf.matMul(dProj[0], tf.transpose(kernelF)), tf.matMul(dProj[1], tf.transpose(kernelB)));
+    const dBias = tf.reshape(tf.concat([tf.matMul(ones, dProj[0]), tf.matMul(ones, dProj[1])], 1), [
+      8 * units,
+    ]);
+    const dxRows = tf.add(
+      tf.matMul(dProj[0], tf.transpose(kernelF)),
+      tf.matMul(dProj[1], tf.transpose(kernelB)),
+    );
     const dx = tf.transpose(tf.reshape(dxRows, [steps, batch, -1]), [1, 0, 2]);
     return [dx, tf.zeros(maskShape), dKernel, dRecurrent, dBias];
   });

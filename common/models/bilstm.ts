@@ -58,9 +58,16 @@ export function padSequences(sequences: readonly Int32Array[]): { data: Int32Arr
  * Runs `model` over `sequences` in batches of similar length (less padding, same results) and
  * returns P(positive) in input order.
  */
-export function predictSequences(tf: typeof tfType, model: tfType.LayersModel, sequences: readonly Int32Array[], batchSize = PREDICT_BATCH): Float64Array {
+export function predictSequences(
+  tf: typeof tfType,
+  model: tfType.LayersModel,
+  sequences: readonly Int32Array[],
+  batchSize = PREDICT_BATCH,
+): Float64Array {
   const out = new Float64Array(sequences.length);
-  const order = sequences.map((_, i) => i).sort((a, b) => sequences[a]!.length - sequences[b]!.length || a - b);
+  const order = sequences
+    .map((_, i) => i)
+    .sort((a, b) => sequences[a]!.length - sequences[b]!.length || a - b);
   for (let start = 0; start < order.length; start += batchSize) {
     const rows = order.slice(start, start + batchSize);
     const { data, steps } = padSequences(rows.map((i) => sequences[i]!));
@@ -93,7 +100,13 @@ export class BilstmModel implements SentimentPredictor {
   }
 
   predictProba(texts: readonly string[]): Promise<Float64Array> {
-    return Promise.resolve(predictSequences(this.tf, this.network, texts.map((t) => this.encode(t))));
+    return Promise.resolve(
+      predictSequences(
+        this.tf,
+        this.network,
+        texts.map((t) => this.encode(t)),
+      ),
+    );
   }
 
   dispose(): void {
@@ -122,18 +135,27 @@ async function readJson(dir: string, file: string): Promise<unknown> {
 /** Reads a bilstm model from its files (the registry's loader; digests are checked by the caller). */
 export async function loadBilstmPredictor(dir: string, _metadata?: ModelMetadata): Promise<BilstmModel> {
   const config = BilstmConfig.safeParse(await readJson(dir, BILSTM_FILES.config));
-  if (!config.success) throw corrupt(dir, BILSTM_FILES.config, `is invalid (${z.prettifyError(config.error)})`);
+  if (!config.success)
+    throw corrupt(dir, BILSTM_FILES.config, `is invalid (${z.prettifyError(config.error)})`);
   const vocabulary = Vocabulary.fromJSON(await readJson(dir, BILSTM_FILES.vocabulary));
   if (!vocabulary.ok) throw corrupt(dir, BILSTM_FILES.vocabulary, vocabulary.error.message);
   if (vocabulary.value.size !== config.data.vocabularySize) {
-    throw corrupt(dir, BILSTM_FILES.vocabulary, `has ${vocabulary.value.size} tokens, not ${config.data.vocabularySize}`);
+    throw corrupt(
+      dir,
+      BILSTM_FILES.vocabulary,
+      `has ${vocabulary.value.size} tokens, not ${config.data.vocabularySize}`,
+    );
   }
   const { tf } = await initTfjs();
   const network = await tf.loadLayersModel(modelFiles(dir));
   const embedding = network.getLayer("embedding").getWeights()[0];
   if (embedding?.shape[0] !== config.data.vocabularySize) {
     network.dispose();
-    throw corrupt(dir, BILSTM_FILES.model, `embeds ${embedding?.shape[0] ?? 0} tokens, not ${config.data.vocabularySize}`);
+    throw corrupt(
+      dir,
+      BILSTM_FILES.model,
+      `embeds ${embedding?.shape[0] ?? 0} tokens, not ${config.data.vocabularySize}`,
+    );
   }
   return new BilstmModel(tf, network, vocabulary.value, config.data);
 }

@@ -57,7 +57,9 @@ export function fastBatchMatMul(parts: MatMulParts): KernelConfig {
       return info;
     };
     const flip = (t: TensorInfo): TensorInfo =>
-      temp(parts.transpose({ inputs: { x: t }, backend, attrs: { perm: innerTransposePerm(t.shape.length) } }));
+      temp(
+        parts.transpose({ inputs: { x: t }, backend, attrs: { perm: innerTransposePerm(t.shape.length) } }),
+      );
     const plainAttrs = { ...attrs, transposeA: false, transposeB: false };
     try {
       const left = attrs?.["transposeA"] === true ? flip(a) : a;
@@ -68,18 +70,37 @@ export function fastBatchMatMul(parts: MatMulParts): KernelConfig {
       const batchB = product(outerB);
       const batch = Math.max(batchA, batchB);
       const splittable = batch > 1 && (batchA === batchB || batchA === 1 || batchB === 1);
-      if (!splittable) return original.kernelFunc({ inputs: { a: left, b: right }, backend, attrs: plainAttrs });
+      if (!splittable)
+        return original.kernelFunc({ inputs: { a: left, b: right }, backend, attrs: plainAttrs });
       const [m, k] = left.shape.slice(-2) as [number, number];
       const n = right.shape[right.shape.length - 1]!;
       const left3 = temp(parts.reshape({ inputs: { x: left }, backend, attrs: { shape: [batchA, m, k] } }));
       const right3 = temp(parts.reshape({ inputs: { x: right }, backend, attrs: { shape: [batchB, k, n] } }));
       const pieces: TensorInfo[] = [];
       for (let i = 0; i < batch; i++) {
-        const ai = temp(parts.slice({ inputs: { x: left3 }, backend, attrs: { begin: [batchA === 1 ? 0 : i, 0, 0], size: [1, m, k] } }));
-        const bi = temp(parts.slice({ inputs: { x: right3 }, backend, attrs: { begin: [batchB === 1 ? 0 : i, 0, 0], size: [1, k, n] } }));
+        const ai = temp(
+          parts.slice({
+            inputs: { x: left3 },
+            backend,
+            attrs: { begin: [batchA === 1 ? 0 : i, 0, 0], size: [1, m, k] },
+          }),
+        );
+        const bi = temp(
+          parts.slice({
+            inputs: { x: right3 },
+            backend,
+            attrs: { begin: [batchB === 1 ? 0 : i, 0, 0], size: [1, k, n] },
+          }),
+        );
         pieces.push(temp(original.kernelFunc({ inputs: { a: ai, b: bi }, backend, attrs: plainAttrs })));
       }
-      const joined = temp(parts.concat({ inputs: pieces as unknown as Record<string, TensorInfo>, backend, attrs: { axis: 0 } }));
+      const joined = temp(
+        parts.concat({
+          inputs: pieces as unknown as Record<string, TensorInfo>,
+          backend,
+          attrs: { axis: 0 },
+        }),
+      );
       const outer = broadcast_util.assertAndGetBroadcastShape(outerA, outerB);
       return one(parts.reshape({ inputs: { x: joined }, backend, attrs: { shape: [...outer, m, n] } }));
     } finally {

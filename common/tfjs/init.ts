@@ -43,7 +43,9 @@ export function initTfjs(options: InitTfjsOptions = {}): Promise<TfjsRuntime> {
 function parseForced(value: string | undefined): TfjsBackend | undefined {
   if (value === undefined || value === "") return undefined;
   if ((TFJS_BACKENDS as readonly string[]).includes(value)) return value as TfjsBackend;
-  throw new Error(`SENTIMENT_TFJS_BACKEND=${value} is not one of ${TFJS_BACKENDS.join(", ")}; unset it or pick one.`);
+  throw new Error(
+    `SENTIMENT_TFJS_BACKEND=${value} is not one of ${TFJS_BACKENDS.join(", ")}; unset it or pick one.`,
+  );
 }
 
 async function tryNode(): Promise<string | undefined> {

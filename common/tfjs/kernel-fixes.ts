@@ -29,7 +29,10 @@ export function installKernelFixes(backend: FixableBackend): string[] {
   if (backend === "wasm") {
     const kernel = (name: string): tf.KernelConfig => {
       const found = tf.getKernel(name, "wasm");
-      if (found === undefined) throw new Error(`The wasm backend has no ${name} kernel: import @tensorflow/tfjs-backend-wasm first.`);
+      if (found === undefined)
+        throw new Error(
+          `The wasm backend has no ${name} kernel: import @tensorflow/tfjs-backend-wasm first.`,
+        );
       return found;
     };
     replaceKernel(
@@ -42,7 +45,11 @@ export function installKernelFixes(backend: FixableBackend): string[] {
       }),
     );
     changed.push("BatchMatMul");
-    for (const config of wasmSliceKernels({ slice: kernel("Slice"), unpack: kernel("Unpack"), splitV: kernel("SplitV") })) {
+    for (const config of wasmSliceKernels({
+      slice: kernel("Slice"),
+      unpack: kernel("Unpack"),
+      splitV: kernel("SplitV"),
+    })) {
       replaceKernel(config);
       changed.push(config.kernelName);
     }

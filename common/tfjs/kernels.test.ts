@@ -18,31 +18,53 @@ const seeded = (shape: number[], seed: number): tf.Tensor => tf.randomUniform(sh
 /** Each case builds its inputs from seeds, so every backend sees the same numbers. */
 const cases: Record<string, Case> = {
   "gather gradient (UnsortedSegmentSum), repeated rows": () =>
-    tf.grad((x: tf.Tensor) => tf.sum(tf.mul(tf.gather(x, tf.tensor1d([0, 3, 3, 49, 7, 3], "int32")), seeded([6, 4], 2))))(seeded([50, 4], 1)),
+    tf.grad((x: tf.Tensor) =>
+      tf.sum(tf.mul(tf.gather(x, tf.tensor1d([0, 3, 3, 49, 7, 3], "int32")), seeded([6, 4], 2))),
+    )(seeded([50, 4], 1)),
   "gather gradient of a 2-D index batch (an Embedding)": () =>
-    tf.grad((x: tf.Tensor) => tf.sum(tf.mul(tf.gather(x, tf.tensor2d([[1, 2, 0], [2, 2, 9]], [2, 3], "int32")), seeded([2, 3, 5], 4))))(seeded([10, 5], 3)),
+    tf.grad((x: tf.Tensor) =>
+      tf.sum(
+        tf.mul(
+          tf.gather(
+            x,
+            tf.tensor2d(
+              [
+                [1, 2, 0],
+                [2, 2, 9],
+              ],
+              [2, 3],
+              "int32",
+            ),
+          ),
+          seeded([2, 3, 5], 4),
+        ),
+      ),
+    )(seeded([10, 5], 3)),
   "unsortedSegmentSum with a dropped segment id": () =>
     tf.unsortedSegmentSum(seeded([5, 3], 5), tf.tensor1d([2, 0, 2, 1, 0], "int32"), 4),
   "matMul transposeA": () => tf.matMul(seeded([4, 3], 6), seeded([4, 5], 7), true, false),
   "matMul transposeB": () => tf.matMul(seeded([3, 4], 8), seeded([5, 4], 9), false, true),
   "matMul transposeA and transposeB": () => tf.matMul(seeded([4, 3], 10), seeded([5, 4], 11), true, true),
   "batched matMul": () => tf.matMul(seeded([2, 3, 4], 12), seeded([2, 4, 5], 13)),
-  "batched matMul, transposed, broadcast over a batch of 1": () => tf.matMul(seeded([1, 4, 3], 14), seeded([3, 5, 4], 15), true, true),
+  "batched matMul, transposed, broadcast over a batch of 1": () =>
+    tf.matMul(seeded([1, 4, 3], 14), seeded([3, 5, 4], 15), true, true),
   "batched matMul with two outer dims": () => tf.matMul(seeded([2, 2, 3, 4], 16), seeded([2, 2, 4, 3], 17)),
   "matMul gradients, all transpose flags": () =>
     [false, true].flatMap((ta) =>
       [false, true].flatMap((tb) =>
-        tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.matMul(a, b, ta, tb), seeded([2, 3, 5], 20))))([
-          seeded(ta ? [2, 4, 3] : [2, 3, 4], 18),
-          seeded(tb ? [2, 5, 4] : [2, 4, 5], 19),
-        ]),
+        tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+          tf.sum(tf.mul(tf.matMul(a, b, ta, tb), seeded([2, 3, 5], 20))),
+        )([seeded(ta ? [2, 4, 3] : [2, 3, 4], 18), seeded(tb ? [2, 5, 4] : [2, 4, 5], 19)]),
       ),
     ),
   "slice of inner dims": () => tf.slice(seeded([3, 4, 5], 21), [1, 1, 2], [2, 2, 3]),
   "slice of whole trailing dims": () => tf.slice(seeded([3, 4, 5], 22), [1, 0, 0], [2, -1, -1]),
   "slice of a middle dim": () => tf.slice(seeded([3, 4, 5], 23), [0, 2, 0], [-1, 1, -1]),
   "unstack along each axis": () => [0, 1, 2].flatMap((axis) => tf.unstack(seeded([2, 3, 4], 24), axis)),
-  "split in equal and unequal parts": () => [...tf.split(seeded([2, 6, 3], 25), 3, 1), ...tf.split(seeded([2, 6, 3], 25), [1, 2], 2)],
+  "split in equal and unequal parts": () => [
+    ...tf.split(seeded([2, 6, 3], 25), 3, 1),
+    ...tf.split(seeded([2, 6, 3], 25), [1, 2], 2),
+  ],
   "int32 slice": () => tf.slice(tf.range(0, 24, 1, "int32").reshape([2, 3, 4]), [0, 1, 1], [2, 2, 2]),
 };
 
@@ -51,19 +73,31 @@ async function runAll(): Promise<Map<string, { shape: number[]; values: number[]
   for (const [name, run] of Object.entries(cases)) {
     const result = tf.tidy(run);
     const list = Array.isArray(result) ? result : [result];
-    out.set(name, await Promise.all(list.map(async (t) => ({ shape: t.shape, values: Array.from(await t.data()) }))));
+    out.set(
+      name,
+      await Promise.all(list.map(async (t) => ({ shape: t.shape, values: Array.from(await t.data()) }))),
+    );
     tf.dispose(list);
   }
   return out;
 }
 
-function assertClose(actual: Map<string, { shape: number[]; values: number[] }[]>, expected: typeof actual, backend: string): void {
+function assertClose(
+  actual: Map<string, { shape: number[]; values: number[] }[]>,
+  expected: typeof actual,
+  backend: string,
+): void {
   for (const [name, want] of expected) {
     const got = actual.get(name)!;
     assert.equal(got.length, want.length, `${backend} ${name}: number of outputs`);
     got.forEach((g, k) => {
       assert.deepEqual(g.shape, want[k]!.shape, `${backend} ${name} #${k}: shape`);
-      g.values.forEach((v, i) => assert.ok(Math.abs(v - want[k]!.values[i]!) <= 1e-5, `${backend} ${name} #${k}[${i}]: ${v} vs ${want[k]!.values[i]}`));
+      g.values.forEach((v, i) =>
+        assert.ok(
+          Math.abs(v - want[k]!.values[i]!) <= 1e-5,
+          `${backend} ${name} #${k}[${i}]: ${v} vs ${want[k]!.values[i]}`,
+        ),
+      );
     });
   }
 }
@@ -114,7 +148,9 @@ describe("sliceInto", () => {
     const out: number[] = [];
     const [, d1, d2] = shape as [number, number, number];
     for (let a = 0; a < size[0]!; a++)
-      for (let b = 0; b < size[1]!; b++) for (let c = 0; c < size[2]!; c++) out.push((begin[0]! + a) * d1 * d2 + (begin[1]! + b) * d2 + begin[2]! + c);
+      for (let b = 0; b < size[1]!; b++)
+        for (let c = 0; c < size[2]!; c++)
+          out.push((begin[0]! + a) * d1 * d2 + (begin[1]! + b) * d2 + begin[2]! + c);
     return out;
   };
   const table: [string, number[], number[]][] = [

@@ -18,7 +18,8 @@ export function expectedWeightBytes(specs: readonly tf.io.WeightsManifestEntry[]
   let total = 0;
   for (const spec of specs) {
     const dtype = spec.quantization?.dtype ?? spec.dtype;
-    const size = dtype === "uint8" ? 1 : dtype === "uint16" || dtype === "float16" ? 2 : BYTES_PER_ELEMENT[dtype];
+    const size =
+      dtype === "uint8" ? 1 : dtype === "uint16" || dtype === "float16" ? 2 : BYTES_PER_ELEMENT[dtype];
     if (size === undefined) return undefined;
     total += size * spec.shape.reduce((a, b) => a * b, 1);
   }
@@ -26,7 +27,10 @@ export function expectedWeightBytes(specs: readonly tf.io.WeightsManifestEntry[]
 }
 
 function corrupt(dir: string, what: string): FailureError<"ArtifactCorrupt"> {
-  return new FailureError("ArtifactCorrupt", `The TF.js model in ${dir} is unusable: ${what}; retrain the model or copy it again.`);
+  return new FailureError(
+    "ArtifactCorrupt",
+    `The TF.js model in ${dir} is unusable: ${what}; retrain the model or copy it again.`,
+  );
 }
 
 async function save(dir: string, artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
@@ -46,7 +50,8 @@ async function save(dir: string, artifacts: tf.io.ModelArtifacts): Promise<tf.io
     convertedBy: artifacts.convertedBy ?? null,
   };
   if (artifacts.trainingConfig !== undefined) modelJson.trainingConfig = artifacts.trainingConfig;
-  if (artifacts.userDefinedMetadata !== undefined) modelJson.userDefinedMetadata = artifacts.userDefinedMetadata;
+  if (artifacts.userDefinedMetadata !== undefined)
+    modelJson.userDefinedMetadata = artifacts.userDefinedMetadata;
   await writeFile(join(dir, WEIGHTS_FILE), new Uint8Array(weights));
   await writeFile(join(dir, MODEL_JSON_FILE), JSON.stringify(modelJson));
   return {
@@ -89,7 +94,10 @@ async function load(dir: string): Promise<tf.io.ModelArtifacts> {
   const weightData = tf.io.CompositeArrayBuffer.join(buffers);
   const expected = expectedWeightBytes(specs);
   if (expected !== undefined && expected !== weightData.byteLength) {
-    throw corrupt(dir, `the weights hold ${weightData.byteLength} bytes where the manifest needs ${expected}`);
+    throw corrupt(
+      dir,
+      `the weights hold ${weightData.byteLength} bytes where the manifest needs ${expected}`,
+    );
   }
   const artifacts: tf.io.ModelArtifacts = {
     modelTopology: modelJson.modelTopology,
@@ -100,7 +108,8 @@ async function load(dir: string): Promise<tf.io.ModelArtifacts> {
   if (modelJson.generatedBy !== undefined) artifacts.generatedBy = modelJson.generatedBy;
   if (modelJson.convertedBy !== undefined) artifacts.convertedBy = modelJson.convertedBy;
   if (modelJson.trainingConfig !== undefined) artifacts.trainingConfig = modelJson.trainingConfig;
-  if (modelJson.userDefinedMetadata !== undefined) artifacts.userDefinedMetadata = modelJson.userDefinedMetadata;
+  if (modelJson.userDefinedMetadata !== undefined)
+    artifacts.userDefinedMetadata = modelJson.userDefinedMetadata;
   return artifacts;
 }
 
@@ -111,4 +120,3 @@ async function load(dir: string): Promise<tf.io.ModelArtifacts> {
 export function modelFiles(dir: string): tf.io.IOHandler {
   return { save: (artifacts) => save(dir, artifacts), load: () => load(dir) };
 }
-

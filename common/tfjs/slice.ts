@@ -14,7 +14,13 @@ export type Numeric = Float32Array | Int32Array | Uint8Array;
  * Pure core: copies the box `begin`…`begin+size` of row-major `x` (shape `shape`) into `out`.
  * Trailing dimensions taken whole are merged, so each copy is one contiguous run.
  */
-export function sliceInto(x: Numeric, shape: readonly number[], begin: readonly number[], size: readonly number[], out: Numeric): void {
+export function sliceInto(
+  x: Numeric,
+  shape: readonly number[],
+  begin: readonly number[],
+  size: readonly number[],
+  out: Numeric,
+): void {
   const rank = shape.length;
   if (rank === 0) {
     out[0] = x[0]!;
@@ -62,12 +68,20 @@ function input(inputs: Parameters<KernelFunc>[0]["inputs"], name: string): Tenso
 }
 
 /** Replacements for the wasm backend; string tensors go to the originals. */
-export function wasmSliceKernels(originals: { readonly slice: KernelConfig; readonly unpack: KernelConfig; readonly splitV: KernelConfig }): KernelConfig[] {
+export function wasmSliceKernels(originals: {
+  readonly slice: KernelConfig;
+  readonly unpack: KernelConfig;
+  readonly splitV: KernelConfig;
+}): KernelConfig[] {
   const slice: KernelFunc = (params) => {
     const x = input(params.inputs, "x");
     if (x.dtype === "string") return originals.slice.kernelFunc(params);
     const attrs = params.attrs ?? {};
-    const [begin, size] = tf.slice_util.parseSliceParams(x, attrs["begin"] as number[], attrs["size"] as number[]);
+    const [begin, size] = tf.slice_util.parseSliceParams(
+      x,
+      attrs["begin"] as number[],
+      attrs["size"] as number[],
+    );
     return sliceInfo(params.backend as WasmBackend, x, begin!, size!);
   };
   const unpack: KernelFunc = (params) => {

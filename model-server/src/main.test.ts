@@ -1,7 +1,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
-import { cp, mkdtemp, rename, rm } from "node:fs/promises";
+import { cp, mkdtemp, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -84,11 +84,16 @@ describe("sentiment-serve as a real process", () => {
     assert.match(p.stderr(), /Cannot load .*absent.*sentiment-train/);
   });
 
-  test("serves, reloads on a new version and on SIGHUP, and on SIGTERM drains (503 first) and exits 0", async () => {
+  test("serves, reloads on a new version and on SIGHUP (model and token), and on SIGTERM drains (503 first) and exits 0", async () => {
     const dir = join(work, "model");
     await cp(a.dir, dir, { recursive: true });
+    const tokenFile = join(work, "token");
+    await writeFile(tokenFile, "first-token-8c1d\n");
+    let auth = { authorization: "Bearer first-token-8c1d" };
     const p = startProcess(
       [
+        "--auth-token-file",
+        tokenFile,
         "--model",
         dir,
         "--port",
@@ -113,11 +118,12 @@ describe("sentiment-serve as a real process", () => {
         return r.status === 200 ? (r.json as { model: { version: string } }) : undefined;
       });
       const va = ready.model.version;
-      const first = await post(`${url}/predict`, { text: POSITIVE_REVIEW });
+      assert.equal((await post(`${url}/predict`, { text: POSITIVE_REVIEW })).status, 401, "the token file applies");
+      const first = await post(`${url}/predict`, { text: POSITIVE_REVIEW }, auth);
       assert.equal(first.status, 200);
       assert.equal(first.json.sentiment, "positive");
       assert.equal(
-        (await post(`${url}/predict`, { texts: Array(33).fill("x") })).status,
+        (await post(`${url}/predict`, { texts: Array(33).fill("x") }, auth)).status,
         413,
         "MAX_BATCH_SIZE applies",
       );
@@ -133,16 +139,22 @@ describe("sentiment-serve as a real process", () => {
       });
       assert.ok(p.lines.some((l) => l["message"] === "Detected new model version" && l["version"] === vb));
 
-      // SIGHUP reloads even the same version.
+      // SIGHUP reloads even the same version, and re-reads the token file.
+      await writeFile(tokenFile, "second-token-77ab\n");
       const loadsBefore = p.lines.filter((l) => l["message"] === "Loaded model").length;
       p.child.kill("SIGHUP");
       await waitFor("the SIGHUP reload", () =>
-        p.lines.filter((l) => l["message"] === "Loaded model").length > loadsBefore ? true : undefined,
+        p.lines.filter((l) => l["message"] === "Loaded model").length > loadsBefore &&
+        p.lines.some((l) => l["message"] === "Reloaded auth token")
+          ? true
+          : undefined,
       );
-      assert.equal((await post(`${url}/predict`, { text: POSITIVE_REVIEW })).status, 200);
+      assert.equal((await post(`${url}/predict`, { text: POSITIVE_REVIEW }, auth)).status, 401, "old token");
+      auth = { authorization: "Bearer second-token-77ab" };
+      assert.equal((await post(`${url}/predict`, { text: POSITIVE_REVIEW }, auth)).status, 200, "new token");
 
       // A request in flight when SIGTERM arrives.
-      const held = heldRequest(`${url}/predict`, { text: POSITIVE_REVIEW });
+      const held = heldRequest(`${url}/predict`, { text: POSITIVE_REVIEW }, auth);
       await held.sent;
       await new Promise((r) => setTimeout(r, 200)); // let the server parse the headers
       p.child.kill("SIGTERM");
@@ -159,10 +171,8 @@ describe("sentiment-serve as a real process", () => {
       assert.deepEqual(exit, { code: 0, signal: null });
       const stopped = p.lines.find((l) => l["message"] === "Stopped server");
       assert.equal(stopped?.["drained"], true);
-      assert.ok(
-        p.lines.every((l) => !JSON.stringify(l).includes("unforgettable")),
-        "review text is never logged",
-      );
+      assert.doesNotMatch(p.stderr(), /unforgettable/, "review text is never logged");
+      assert.doesNotMatch(p.stderr(), /first-token|second-token/, "the token is never logged");
     } finally {
       p.child.kill("SIGKILL");
     }

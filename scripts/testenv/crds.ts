@@ -8,12 +8,12 @@ import { join } from "node:path";
 import {
   ApiextensionsV1Api,
   KubernetesObjectApi,
-  PatchStrategy,
   type KubeConfig,
   type KubernetesObject,
 } from "@kubernetes/client-node";
 import { parseAllDocuments } from "yaml";
 import { FailureError } from "../../common/result.ts";
+import { KubeClient } from "../../operator/src/k8s/client.ts";
 import { REPO_ROOT } from "./paths.ts";
 import { waitUntil } from "./wait.ts";
 
@@ -49,9 +49,23 @@ export async function applyCrds(kc: KubeConfig, dir: string = join(REPO_ROOT, "c
   const objects = KubernetesObjectApi.makeApiClient(kc);
   const ext = kc.makeApiClient(ApiextensionsV1Api);
   const names: string[] = [];
-  for (const crd of crds) {
-    await objects.patch(crd, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
-    names.push(crd.metadata?.name ?? "");
+  // Raw JSON, not KubernetesObjectApi: its serializer knows only the TypeScript field names and
+  // silently drops schema keys spelled as on the wire (`default`, `x-kubernetes-validations`).
+  const client = await KubeClient.create(kc);
+  try {
+    for (const crd of crds) {
+      const name = crd.metadata?.name ?? "";
+      await client.request({
+        method: "PATCH",
+        path: `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${name}`,
+        query: { fieldManager: FIELD_MANAGER, force: true },
+        contentType: "application/apply-patch+yaml",
+        body: crd,
+      });
+      names.push(name);
+    }
+  } finally {
+    client.close();
   }
   await Promise.all(
     names.map(async (name) => {

@@ -251,8 +251,11 @@ spec:
           properties:
             spec:
               type: object
+              x-kubernetes-validations:
+                - { rule: "self.size <= 10", message: "size must be at most 10" }
               properties:
                 size: { type: integer, minimum: 1 }
+                color: { type: string, default: blue }
 `,
   );
   const objects = KubernetesObjectApi.makeApiClient(cluster.kubeConfig);
@@ -271,6 +274,9 @@ spec:
     metadata: { name: "w", namespace },
     spec: { size },
   });
-  await objects.create(widget(3));
+  const created = (await objects.create(widget(3))) as { spec?: { color?: string } };
+  // Wire-spelled schema keys (default, x-kubernetes-validations) must survive the apply.
+  assert.equal(created.spec?.color, "blue");
   assert.equal(await statusOf(objects.create({ ...widget(0), metadata: { name: "bad", namespace } })), 422);
+  assert.equal(await statusOf(objects.create({ ...widget(11), metadata: { name: "big", namespace } })), 422);
 });

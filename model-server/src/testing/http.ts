@@ -164,7 +164,7 @@ export interface HeldRequest {
 }
 
 /** A JSON POST whose body is held back until `finish()`: a request in flight for as long as a test wants. */
-export function heldRequest(url: string, body: unknown): HeldRequest {
+export function heldRequest(url: string, body: unknown, headers: Record<string, string> = {}): HeldRequest {
   const data = Buffer.from(JSON.stringify(body));
   const u = new URL(url);
   let finish!: () => void;
@@ -177,7 +177,7 @@ export function heldRequest(url: string, body: unknown): HeldRequest {
         port: u.port,
         path: u.pathname,
         method: "POST",
-        headers: { "content-type": "application/json", "content-length": data.length },
+        headers: { "content-type": "application/json", "content-length": data.length, ...headers },
       },
       (res) => {
         let text = "";

@@ -7,8 +7,14 @@ import { shuffleInPlace } from "../../random.ts";
  * length, so little compute goes to padding, while the epoch stays randomised. Every index
  * appears exactly once.
  */
-export function bucketedBatches(lengths: ArrayLike<number>, batchSize: number, random: () => number, poolBatches = 50): number[][] {
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batchSize must be a positive integer, got ${batchSize}.`);
+export function bucketedBatches(
+  lengths: ArrayLike<number>,
+  batchSize: number,
+  random: () => number,
+  poolBatches = 50,
+): number[][] {
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new Error(`batchSize must be a positive integer, got ${batchSize}.`);
   const order = shuffleInPlace(
     Array.from({ length: lengths.length }, (_, i) => i),
     random,

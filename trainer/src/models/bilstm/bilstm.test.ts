@@ -50,8 +50,14 @@ describe("bucketedBatches", () => {
   });
 
   test("is deterministic per seed and differs between seeds", () => {
-    assert.deepEqual(bucketedBatches(lengths, 10, seededRandom(3)), bucketedBatches(lengths, 10, seededRandom(3)));
-    assert.notDeepEqual(bucketedBatches(lengths, 10, seededRandom(3)), bucketedBatches(lengths, 10, seededRandom(4)));
+    assert.deepEqual(
+      bucketedBatches(lengths, 10, seededRandom(3)),
+      bucketedBatches(lengths, 10, seededRandom(3)),
+    );
+    assert.notDeepEqual(
+      bucketedBatches(lengths, 10, seededRandom(3)),
+      bucketedBatches(lengths, 10, seededRandom(4)),
+    );
   });
 });
 
@@ -71,13 +77,21 @@ describe("bilstm on real IMDB reviews", () => {
 
   test("the reference sizes are the defaults", () => {
     assert.deepEqual(
-      { e: BILSTM_DEFAULTS.embeddingDim, h: BILSTM_DEFAULTS.hiddenSize, l: BILSTM_DEFAULTS.layers, d: BILSTM_DEFAULTS.dropout },
+      {
+        e: BILSTM_DEFAULTS.embeddingDim,
+        h: BILSTM_DEFAULTS.hiddenSize,
+        l: BILSTM_DEFAULTS.layers,
+        d: BILSTM_DEFAULTS.dropout,
+      },
       { e: 100, h: 256, l: 2, d: 0.5 },
     );
   });
 
   test("learns: the loss on a batch of 32 reviews falls by more than half in 12 steps", async () => {
-    const batch = [...reviews.filter((e) => e.label === 1).slice(0, 16), ...reviews.filter((e) => e.label === 0).slice(0, 16)];
+    const batch = [
+      ...reviews.filter((e) => e.label === 1).slice(0, 16),
+      ...reviews.filter((e) => e.label === 0).slice(0, 16),
+    ];
     const data = prepareData({ train: batch, validation: [], minFreq: 1, maxLength: 64 });
     const network = buildBilstmNetwork({ vocabularySize: data.vocabulary.size, ...SMALL, seed: 1 });
     network.compile({ optimizer: rt.tf.train.adam(0.01), loss: "binaryCrossentropy" });
@@ -91,7 +105,16 @@ describe("bilstm on real IMDB reviews", () => {
   test("trains through `train` and `--arch bilstm`, and the saved artifact reproduces its metrics", async () => {
     registerTrainer("bilstm", () => Promise.resolve(createBilstmTrainer({ ...SMALL, patience: 1 })));
     const out = join(dir, "model");
-    const trained = await train({ data: imdbPath(), out, architecture: "bilstm", limit: 200, epochs: 1, batchSize: 50, maxLength: 48, learningRate: 0.01 });
+    const trained = await train({
+      data: imdbPath(),
+      out,
+      architecture: "bilstm",
+      limit: 200,
+      epochs: 1,
+      batchSize: 50,
+      maxLength: 48,
+      learningRate: 0.01,
+    });
     assert.ok(trained.ok, trained.ok ? "" : trained.error.message);
     const { metadata } = trained.value;
     assert.equal(metadata.architecture, "bilstm");

@@ -1,7 +1,12 @@
 import type * as tfType from "@tensorflow/tfjs";
 import type { z } from "zod";
 import type { EpochRecord } from "../../../../common/artifact/metadata.ts";
-import { BilstmModel, padSequences, predictSequences, type BilstmConfig } from "../../../../common/models/bilstm.ts";
+import {
+  BilstmModel,
+  padSequences,
+  predictSequences,
+  type BilstmConfig,
+} from "../../../../common/models/bilstm.ts";
 import { BASIC_ENGLISH, basicEnglish } from "../../../../common/text/tokenizer.ts";
 import { Vocabulary } from "../../../../common/text/vocab.ts";
 import { initTfjs } from "../../../../common/tfjs/init.ts";
@@ -82,13 +87,20 @@ export interface PreparedData {
   readonly validation: EncodedSplit;
 }
 
-const encodeSplit = (tokens: readonly string[][], examples: readonly LabeledText[], vocabulary: Vocabulary, maxLength: number): EncodedSplit => ({
+const encodeSplit = (
+  tokens: readonly string[][],
+  examples: readonly LabeledText[],
+  vocabulary: Vocabulary,
+  maxLength: number,
+): EncodedSplit => ({
   ids: tokens.map((t) => vocabulary.encode(t, maxLength)),
   labels: Uint8Array.from(examples, (e) => e.label),
 });
 
 /** Tokenizes both splits and builds the vocabulary from the training part only. */
-export function prepareData(input: Pick<TrainInput, "train" | "validation" | "minFreq" | "maxLength">): PreparedData {
+export function prepareData(
+  input: Pick<TrainInput, "train" | "validation" | "minFreq" | "maxLength">,
+): PreparedData {
   const trainTokens = input.train.map((e) => basicEnglish(e.text));
   const vocabulary = Vocabulary.build(trainTokens, { minFreq: input.minFreq });
   const validationTokens = input.validation.map((e) => basicEnglish(e.text));
@@ -100,10 +112,18 @@ export function prepareData(input: Pick<TrainInput, "train" | "validation" | "mi
 }
 
 /** One optimiser step on the examples `rows` of `split`; returns the batch's mean loss. */
-export async function trainBatch(tf: typeof tfType, network: tfType.LayersModel, split: EncodedSplit, rows: readonly number[]): Promise<number> {
+export async function trainBatch(
+  tf: typeof tfType,
+  network: tfType.LayersModel,
+  split: EncodedSplit,
+  rows: readonly number[],
+): Promise<number> {
   const { data, steps } = padSequences(rows.map((i) => split.ids[i]!));
   const x = tf.tensor2d(data, [rows.length, steps], "int32");
-  const y = tf.tensor2d(Float32Array.from(rows, (i) => split.labels[i]!), [rows.length, 1]);
+  const y = tf.tensor2d(
+    Float32Array.from(rows, (i) => split.labels[i]!),
+    [rows.length, 1],
+  );
   try {
     const loss = await network.trainOnBatch(x, y);
     return Array.isArray(loss) ? loss[0]! : loss;
@@ -113,7 +133,10 @@ export async function trainBatch(tf: typeof tfType, network: tfType.LayersModel,
 }
 
 /** Mean binary cross-entropy and accuracy of probabilities against labels. */
-export function lossAndAccuracy(probabilities: Float64Array, labels: Uint8Array): { loss: number; accuracy: number } {
+export function lossAndAccuracy(
+  probabilities: Float64Array,
+  labels: Uint8Array,
+): { loss: number; accuracy: number } {
   const eps = 1e-7;
   let loss = 0;
   let correct = 0;
@@ -135,12 +158,20 @@ interface Best {
   readonly probabilities: Float64Array;
 }
 
-async function train(input: TrainInput, ctx: TrainContext, overrides: BilstmOverrides): Promise<TrainedModel> {
+async function train(
+  input: TrainInput,
+  ctx: TrainContext,
+  overrides: BilstmOverrides,
+): Promise<TrainedModel> {
   const { tf, backend } = await initTfjs();
   const s = resolveSettings(input, overrides);
   ctx.progress(0, "tokenizing");
   const data = prepareData(input);
-  ctx.log("Built vocabulary", { tokens: data.vocabulary.size, minFreq: input.minFreq, maxLength: input.maxLength });
+  ctx.log("Built vocabulary", {
+    tokens: data.vocabulary.size,
+    minFreq: input.minFreq,
+    maxLength: input.maxLength,
+  });
   const config: BilstmConfig = {
     format: "bilstm/v1",
     tokenizer: BASIC_ENGLISH,
@@ -161,7 +192,10 @@ async function train(input: TrainInput, ctx: TrainContext, overrides: BilstmOver
   let best: Best | undefined;
   for (let epoch = 1; epoch <= s.epochs; epoch++) {
     const started = performance.now();
-    const batches = bucketedBatches(lengths, s.batchSize, random, BILSTM_DEFAULTS.poolBatches).slice(0, s.maxBatchesPerEpoch);
+    const batches = bucketedBatches(lengths, s.batchSize, random, BILSTM_DEFAULTS.poolBatches).slice(
+      0,
+      s.maxBatchesPerEpoch,
+    );
     let lossSum = 0;
     let seen = 0;
     const logEvery = Math.max(1, Math.ceil(batches.length / 10));
@@ -171,7 +205,13 @@ async function train(input: TrainInput, ctx: TrainContext, overrides: BilstmOver
       ctx.progress((epoch - 1 + (k + 1) / batches.length) / s.epochs, `epoch ${epoch}/${s.epochs}`);
       if ((k + 1) % logEvery === 0 && k + 1 < batches.length) {
         const seconds = (performance.now() - started) / 1000;
-        ctx.log("Trained batches", { epoch, batches: k + 1, of: batches.length, trainLoss: lossSum / seen, secondsPerBatch: seconds / (k + 1) });
+        ctx.log("Trained batches", {
+          epoch,
+          batches: k + 1,
+          of: batches.length,
+          trainLoss: lossSum / seen,
+          secondsPerBatch: seconds / (k + 1),
+        });
       }
     }
     const probabilities = predictSequences(tf, network, data.validation.ids);

@@ -34,7 +34,12 @@ export function buildBilstmNetwork(c: BilstmNetworkConfig): tf.LayersModel {
   let x = dropout(0).apply(embedding.apply(input)) as tf.SymbolicTensor;
   for (let l = 0; l < c.layers; l++) {
     const last = l === c.layers - 1;
-    const lstm = new BidirectionalLstm({ units: c.hiddenSize, returnSequences: !last, seed: c.seed + 10 * (l + 1), name: `bilstm_${l}` });
+    const lstm = new BidirectionalLstm({
+      units: c.hiddenSize,
+      returnSequences: !last,
+      seed: c.seed + 10 * (l + 1),
+      name: `bilstm_${l}`,
+    });
     x = dropout(l + 1).apply(lstm.apply(x)) as tf.SymbolicTensor;
   }
   const output = tf.layers.dense({

@@ -1,8 +1,7 @@
 import { NblrFeaturizer, NblrModel } from "../../../../common/models/nblr.ts";
 import { Vocabulary } from "../../../../common/text/vocab.ts";
 import { buildNgramFeatures } from "./features.ts";
-import { minimizeLbfgs } from "./lbfgs.ts";
-import { logisticObjective } from "./logreg.ts";
+import type { Problem } from "./adagrad.ts";
 import { nbRatios } from "./nb.ts";
 import type { SparseRows } from "./sparse.ts";
 
@@ -15,21 +14,20 @@ export interface NblrSettings {
   readonly minFreq: number;
   /** Naive Bayes smoothing α. */
   readonly nbAlpha: number;
-  /** L-BFGS iterations at most, per L2 strength. */
-  readonly maxIterations: number;
+  /** Passes over the training data at most (early stopping picks the best). */
+  readonly epochs: number;
+  /** Adagrad step size. */
+  readonly learningRate: number;
+  /** Examples per update. */
+  readonly batchSize: number;
+  /** Epochs without a better validation loss before stopping. */
+  readonly patience: number;
 }
 
 /** Vocabulary, n-gram table and the distinct features of each document. */
 export interface PreparedFeatures {
   readonly featurizer: NblrFeaturizer;
   readonly rows: SparseRows;
-}
-
-/** The labelled problem for the optimiser: rows, labels and the NB ratios that scale features. */
-export interface Problem {
-  readonly rows: SparseRows;
-  readonly labels: Uint8Array;
-  readonly ratios: Float64Array;
 }
 
 /**
@@ -51,26 +49,6 @@ export const sliceRows = (rows: SparseRows, from: number, to: number): SparseRow
 
 export function problem(prepared: PreparedFeatures, rows: SparseRows, labels: Uint8Array, nbAlpha: number): Problem {
   return { rows, labels, ratios: nbRatios(rows, labels, prepared.featurizer.featureCount, nbAlpha) };
-}
-
-/**
- * Fits L2-regularised logistic regression on the NB-scaled features with L-BFGS, starting from
- * (and updating) `params` = [w..., bias]; warm starts make a regularisation path cheap.
- */
-export function fitLogistic(
-  prepared: Problem,
-  lambda: number,
-  params: Float64Array,
-  maxIterations: number,
-  onIteration?: (iteration: number) => void,
-): { loss: number; iterations: number } {
-  const objective = logisticObjective(prepared.rows, prepared.labels, prepared.ratios, lambda);
-  const { value, iterations } = minimizeLbfgs(objective, params, {
-    maxIterations,
-    tolerance: 1e-6,
-    onIteration: (it) => onIteration?.(it),
-  });
-  return { loss: value, iterations };
 }
 
 /** The servable model: the NB ratio folded into one float32 weight per feature. */

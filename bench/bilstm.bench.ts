@@ -11,7 +11,9 @@
  * - data preparation (tokenize, vocabulary from train, encode);
  * - N training steps after one warm-up step, on the first batches of a seeded epoch (a random
  *   sample of the epoch's batches); the epoch is extrapolated by padded token-steps, since a
- *   batch's time grows with its longest review;
+ *   batch's time grows with its longest review. Both wall time and the process's CPU time are
+ *   reported: the wasm backend runs on one thread, so CPU time is what the run would take on an
+ *   idle core, while wall time shows the slowdown when the machine is shared;
  * - inference on 512 validation reviews, extrapolated to the validation split and to the 25k test
  *   split;
  * - peak RSS of the process.
@@ -41,9 +43,13 @@ export interface BilstmBenchFigures {
   readonly measuredBatches: number;
   readonly secondsPerBatch: number[];
   readonly meanSecondsPerBatch: number;
-  /** Extrapolated from the measured seconds per padded token-step. */
+  readonly meanCpuSecondsPerBatch: number;
+  /** Extrapolated from the measured wall seconds per padded token-step. */
   readonly epochSeconds: number;
+  /** The same from CPU seconds: the epoch on an idle core. */
+  readonly epochCpuSeconds: number;
   readonly inferenceMsPerReview: number;
+  readonly inferenceCpuMsPerReview: number;
   readonly validationPassSeconds: number;
   readonly testPassSeconds: number;
   readonly peakRssMiB: number;
@@ -102,29 +108,40 @@ export async function benchBilstm(
     `Built the reference network: ${parameters} parameters, ${batches.length} batches of ${batchSize} per epoch, backend ${backend}`,
   );
 
+  const cpuSeconds = (): number => {
+    const { user, system } = process.cpuUsage();
+    return (user + system) / 1e6;
+  };
   const secondsPerBatch: number[] = [];
+  let cpuTotal = 0;
   let measuredSteps = 0;
   for (let k = 0; k <= measured && k < batches.length; k++) {
     const rows = batches[k]!;
     started = performance.now();
+    const cpuStarted = cpuSeconds();
     const loss = await trainBatch(tf, network, data.train, rows);
     const seconds = (performance.now() - started) / 1000;
+    const cpu = cpuSeconds() - cpuStarted;
     const label = k === 0 ? "warm-up batch" : `batch ${k}/${measured}`;
     log(
-      `${label}: ${rows.length} reviews × ${stepsOf(rows)} steps, loss ${loss.toFixed(4)}, ${seconds.toFixed(2)} s`,
+      `${label}: ${rows.length} reviews × ${stepsOf(rows)} steps, loss ${loss.toFixed(4)}, ${seconds.toFixed(2)} s wall, ${cpu.toFixed(2)} s CPU`,
     );
     if (k === 0) continue;
     secondsPerBatch.push(seconds);
+    cpuTotal += cpu;
     measuredSteps += stepsOf(rows);
   }
   const totalSeconds = secondsPerBatch.reduce((a, b) => a + b, 0);
   const epochSteps = batches.reduce((sum, rows) => sum + stepsOf(rows), 0);
   const epochSeconds = (totalSeconds / measuredSteps) * epochSteps;
+  const epochCpuSeconds = (cpuTotal / measuredSteps) * epochSteps;
 
   const sample = data.validation.ids.slice(0, 512);
   started = performance.now();
+  const cpuStarted = cpuSeconds();
   predictSequences(tf, network, sample);
   const inferenceMsPerReview = (performance.now() - started) / sample.length;
+  const inferenceCpuMsPerReview = ((cpuSeconds() - cpuStarted) * 1000) / sample.length;
   network.dispose();
 
   return {
@@ -140,8 +157,11 @@ export async function benchBilstm(
     measuredBatches: secondsPerBatch.length,
     secondsPerBatch,
     meanSecondsPerBatch: totalSeconds / Math.max(1, secondsPerBatch.length),
+    meanCpuSecondsPerBatch: cpuTotal / Math.max(1, secondsPerBatch.length),
     epochSeconds,
+    epochCpuSeconds,
     inferenceMsPerReview,
+    inferenceCpuMsPerReview,
     validationPassSeconds: (inferenceMsPerReview * split.validation.length) / 1000,
     testPassSeconds: (inferenceMsPerReview * split.test.length) / 1000,
     peakRssMiB: process.resourceUsage().maxRSS / 1024,
@@ -154,9 +174,9 @@ export function formatBilstmFigures(f: BilstmBenchFigures): string {
     `bilstm (reference: emb 100, 2×BiLSTM 256, dropout 0.5, batch ${f.batchSize}, max length 256) on ${f.backend}`,
     `  train/validation/test      ${f.trainExamples} / ${f.validationExamples} / ${f.testExamples}, vocabulary ${f.vocabularySize}, ${f.parameters} parameters`,
     `  data preparation           ${f.prepareSeconds.toFixed(1)} s`,
-    `  time per batch (measured)  ${f.meanSecondsPerBatch.toFixed(2)} s mean over ${f.measuredBatches} batches [${f.secondsPerBatch.map((s) => s.toFixed(1)).join(", ")}]`,
-    `  time per epoch (extrap.)   ${min(f.epochSeconds)} (${f.batchesPerEpoch} batches, by padded token-steps)`,
-    `  inference                  ${f.inferenceMsPerReview.toFixed(1)} ms/review; validation pass ${min(f.validationPassSeconds)}, test pass ${min(f.testPassSeconds)}`,
+    `  time per batch (measured)  ${f.meanSecondsPerBatch.toFixed(2)} s wall, ${f.meanCpuSecondsPerBatch.toFixed(2)} s CPU, mean over ${f.measuredBatches} batches (wall: ${f.secondsPerBatch.map((s) => s.toFixed(1)).join(", ")})`,
+    `  time per epoch (extrap.)   ${min(f.epochSeconds)} wall, ${min(f.epochCpuSeconds)} CPU (${f.batchesPerEpoch} batches, by padded token-steps)`,
+    `  inference                  ${f.inferenceMsPerReview.toFixed(1)} ms/review wall, ${f.inferenceCpuMsPerReview.toFixed(1)} ms CPU; validation pass ${min(f.validationPassSeconds)}, test pass ${min(f.testPassSeconds)}`,
     `  peak RSS                   ${f.peakRssMiB.toFixed(0)} MiB`,
   ].join("\n");
 }

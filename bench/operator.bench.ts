@@ -25,10 +25,21 @@ import { Resources } from "../operator/src/k8s/resources.ts";
 import type { KubeObject } from "../operator/src/k8s/object.ts";
 import { metricValue, spawnOperator } from "../operator/src/testing/child-operator.ts";
 import { sentimentModel, withSpec } from "../operator/src/testing/fixtures.ts";
-import { installClusterRole, installCrds, Kube, OPERATOR_SA, phaseOf, REPO } from "../operator/src/testing/harness.ts";
+import {
+  installClusterRole,
+  installCrds,
+  Kube,
+  OPERATOR_SA,
+  phaseOf,
+  REPO,
+} from "../operator/src/testing/harness.ts";
 
 const { values } = parseArgs({
-  options: { models: { type: "string", default: "200" }, resync: { type: "string", default: "15" }, out: { type: "string", default: "/work/coord/operator-figures.md" } },
+  options: {
+    models: { type: "string", default: "200" },
+    resync: { type: "string", default: "15" },
+    out: { type: "string", default: "/work/coord/operator-figures.md" },
+  },
 });
 const MODELS = Number(values.models);
 const RESYNC_S = Number(values.resync);
@@ -44,14 +55,20 @@ async function cluster(): Promise<{ kubeconfig: string; stop: () => Promise<void
   const binaries = requireBinaries();
   if (!binaries.ok) throw new Error(binaries.error.message);
   const dir = join(REPO, ".testenv", `bench-${process.pid}`);
-  const state = await startControlPlane({ dir, binaries: binaries.value, progress: log, ownedByThisProcess: true });
+  const state = await startControlPlane({
+    dir,
+    binaries: binaries.value,
+    progress: log,
+    ownedByThisProcess: true,
+  });
   return { kubeconfig: state.kubeconfig, stop: () => stopControlPlane(dir) };
 }
 
 /** The operator's RSS from /proc (current and peak), in MiB. */
 async function rss(pid: number): Promise<{ now: number; peak: number }> {
   const status = await readFile(`/proc/${pid}/status`, "utf8");
-  const kb = (key: string) => Number(/(\d+) kB/.exec(status.split("\n").find((l) => l.startsWith(key)) ?? "")?.[1] ?? 0);
+  const kb = (key: string) =>
+    Number(/(\d+) kB/.exec(status.split("\n").find((l) => l.startsWith(key)) ?? "")?.[1] ?? 0);
   return { now: kb("VmRSS:") / 1024, peak: kb("VmHWM:") / 1024 };
 }
 
@@ -59,7 +76,10 @@ async function rss(pid: number): Promise<{ now: number; peak: number }> {
 function requestsByVerb(text: string): Record<string, number> {
   const out: Record<string, number> = {};
   for (const line of text.split("\n")) {
-    const m = /^sentiment_operator_kube_requests_total\{verb="(\w+)",resource="([^"]*)",code="\d+"\} (\d+)/.exec(line);
+    const m =
+      /^sentiment_operator_kube_requests_total\{verb="(\w+)",resource="([^"]*)",code="\d+"\} (\d+)/.exec(
+        line,
+      );
     if (m) out[m[1]!] = (out[m[1]!] ?? 0) + Number(m[3]);
   }
   return out;
@@ -70,7 +90,8 @@ const modelReconciles = (text: string): number =>
     .split("\n")
     .filter((l) => l.startsWith('sentiment_operator_reconcile_total{controller="sentimentmodel"'))
     .reduce((n, l) => n + Number(l.split(" ").pop()), 0);
-const writesOf = (byVerb: Record<string, number>) => ["create", "update", "patch", "delete"].reduce((n, v) => n + (byVerb[v] ?? 0), 0);
+const writesOf = (byVerb: Record<string, number>) =>
+  ["create", "update", "patch", "delete"].reduce((n, v) => n + (byVerb[v] ?? 0), 0);
 
 async function main(): Promise<void> {
   const { kubeconfig, stop } = await cluster();
@@ -79,7 +100,7 @@ async function main(): Promise<void> {
   admin.loadFromFile(kubeconfig);
   const kube = new Kube(await KubeClient.create(admin));
   cleanups.push(() => kube.close());
-  await installCrds(kube, process.env["SENTIMENT_DEV_CRDS"]); // DEV-ONLY env: remove
+  await installCrds(kube);
   await installClusterRole(kube);
 
   // One KWOK node takes 110 pods: add nodes so every model's server pod can be scheduled.
@@ -87,13 +108,23 @@ async function main(): Promise<void> {
   for (let i = 1; i <= extraNodes; i++) {
     const node = kwokNode(`kwok-bench-${i}`);
     await kube.client.request({ method: "POST", path: "/api/v1/nodes", body: node }).catch(() => undefined);
-    cleanups.push(() => kube.client.request({ method: "DELETE", path: `/api/v1/nodes/${node.metadata.name}` }).catch(() => undefined));
+    cleanups.push(() =>
+      kube.client
+        .request({ method: "DELETE", path: `/api/v1/nodes/${node.metadata.name}` })
+        .catch(() => undefined),
+    );
   }
 
   const ns = `bench-${Math.random().toString(36).slice(2, 7)}`;
   await kube.client.request({ method: "POST", path: "/api/v1/namespaces", body: { metadata: { name: ns } } });
-  cleanups.push(() => kube.client.request({ method: "DELETE", path: `/api/v1/namespaces/${ns}` }).catch(() => undefined));
-  const access = await serviceAccountKubeConfig(ctx, admin, { namespace: ns, name: OPERATOR_SA, clusterRole: "sentiment-operator" });
+  cleanups.push(() =>
+    kube.client.request({ method: "DELETE", path: `/api/v1/namespaces/${ns}` }).catch(() => undefined),
+  );
+  const access = await serviceAccountKubeConfig(ctx, admin, {
+    namespace: ns,
+    name: OPERATOR_SA,
+    clusterRole: "sentiment-operator",
+  });
 
   const names = Array.from({ length: MODELS }, (_, i) => `m${String(i).padStart(3, "0")}`);
   log(`Creating ${MODELS} pre-bound PersistentVolumes (no provisioner in the test cluster).`);
@@ -104,22 +135,48 @@ async function main(): Promise<void> {
       path: "/api/v1/persistentvolumes",
       body: {
         metadata: { name: pv },
-        spec: { capacity: { storage: "2Gi" }, accessModes: ["ReadWriteOnce"], hostPath: { path: `/tmp/${pv}` }, claimRef: { namespace: ns, name: modelPvcName(name) } },
+        spec: {
+          capacity: { storage: "2Gi" },
+          accessModes: ["ReadWriteOnce"],
+          hostPath: { path: `/tmp/${pv}` },
+          claimRef: { namespace: ns, name: modelPvcName(name) },
+        },
       },
     });
-    cleanups.push(() => kube.client.request({ method: "DELETE", path: `/api/v1/persistentvolumes/${pv}` }).catch(() => undefined));
+    cleanups.push(() =>
+      kube.client
+        .request({ method: "DELETE", path: `/api/v1/persistentvolumes/${pv}` })
+        .catch(() => undefined),
+    );
   });
 
-  const op = await spawnOperator(ctx, access.kubeconfigPath, ns, "bench", ["--resync-period", `${RESYNC_S}s`, "--log-level", "info"]);
+  const op = await spawnOperator(ctx, access.kubeconfigPath, ns, "bench", [
+    "--resync-period",
+    `${RESYNC_S}s`,
+    "--log-level",
+    "info",
+  ]);
   const pid = op.proc.pid!;
   await waitUntil("the operator to be ready", async () => (await op.get("/readyz")).status === 200);
   const idle = { rss: await rss(pid), requests: requestsByVerb((await op.get("/metrics")).body) };
   log(`Operator ready (RSS ${idle.rss.now.toFixed(0)} MiB). Creating ${MODELS} SentimentModels.`);
 
   let peakRss = idle.rss.now;
-  const sampler = setInterval(() => void rss(pid).then((r) => (peakRss = Math.max(peakRss, r.now)), () => undefined), 250);
+  const sampler = setInterval(
+    () =>
+      void rss(pid).then(
+        (r) => (peakRss = Math.max(peakRss, r.now)),
+        () => undefined,
+      ),
+    250,
+  );
   const t0 = performance.now();
-  await inBatches(names, 20, (name) => kube.create(ns, sentimentModel(name, withSpec({ artifactUri: `pvc://${modelPvcName(name)}/${name}/v1` }))));
+  await inBatches(names, 20, (name) =>
+    kube.create(
+      ns,
+      sentimentModel(name, withSpec({ artifactUri: `pvc://${modelPvcName(name)}/${name}/v1` })),
+    ),
+  );
   const createdMs = performance.now() - t0;
   let ready = 0;
   await waitUntil(
@@ -138,12 +195,16 @@ async function main(): Promise<void> {
 
   // Steady state: let stragglers settle, then watch two full resync periods.
   let last = -1;
-  await waitUntil("the operator to stop writing", async () => {
-    const w = writesOf(requestsByVerb((await op.get("/metrics")).body));
-    const quiet = w === last;
-    last = w;
-    return quiet;
-  }, { timeoutMs: 120_000, intervalMs: 3000 });
+  await waitUntil(
+    "the operator to stop writing",
+    async () => {
+      const w = writesOf(requestsByVerb((await op.get("/metrics")).body));
+      const quiet = w === last;
+      last = w;
+      return quiet;
+    },
+    { timeoutMs: 120_000, intervalMs: 3000 },
+  );
   const before = requestsByVerb((await op.get("/metrics")).body);
   const reconcilesBefore = modelReconciles((await op.get("/metrics")).body);
   log(`Watching ${2 * RESYNC_S + 5} s of steady state (two resyncs).`);
@@ -152,12 +213,19 @@ async function main(): Promise<void> {
   const afterSteady = requestsByVerb(steadyMetrics);
   const steadyReconciles = modelReconciles(steadyMetrics) - reconcilesBefore;
   const steadyWrites = writesOf(afterSteady) - writesOf(before);
-  const steadyRequests = Object.values(afterSteady).reduce((a, b) => a + b, 0) - Object.values(before).reduce((a, b) => a + b, 0);
+  const steadyRequests =
+    Object.values(afterSteady).reduce((a, b) => a + b, 0) - Object.values(before).reduce((a, b) => a + b, 0);
   const final = await rss(pid);
 
   const conv = requestsByVerb(converged.metrics);
-  const convTotal = Object.values(conv).reduce((a, b) => a + b, 0) - Object.values(idle.requests).reduce((a, b) => a + b, 0);
-  const errors = metricValue(converged.metrics, "sentiment_operator_reconcile_errors_total", '{controller="sentimentmodel"}') ?? 0;
+  const convTotal =
+    Object.values(conv).reduce((a, b) => a + b, 0) - Object.values(idle.requests).reduce((a, b) => a + b, 0);
+  const errors =
+    metricValue(
+      converged.metrics,
+      "sentiment_operator_reconcile_errors_total",
+      '{controller="sentimentmodel"}',
+    ) ?? 0;
   const verbs = Object.entries(conv)
     .map(([v, n]) => `${v} ${n - (idle.requests[v] ?? 0)}`)
     .join(", ");
@@ -198,7 +266,11 @@ children: PVC, Deployment, Service, PDB, NetworkPolicy (no ServiceMonitor CRD in
   }
 }
 
-async function inBatches<T>(items: readonly T[], size: number, fn: (item: T) => Promise<unknown>): Promise<void> {
+async function inBatches<T>(
+  items: readonly T[],
+  size: number,
+  fn: (item: T) => Promise<unknown>,
+): Promise<void> {
   for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(fn));
 }
 

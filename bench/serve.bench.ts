@@ -333,6 +333,17 @@ async function main(): Promise<void> {
   } finally {
     await server.stop();
   }
+  server = await startModelServer(model.dir, join(work, "serve-worker.log"), ["--predict-in-worker", "true"]);
+  try {
+    await suite(
+      "sentiment-serve, model in a worker thread",
+      "worker",
+      `${server.url}/predict`,
+      rates.filter((r) => r >= 1000),
+    );
+  } finally {
+    await server.stop();
+  }
 
   const f = results["floor@max"]!;
   const s = results["serve@max"]!;
@@ -356,6 +367,7 @@ async function main(): Promise<void> {
     `| Max throughput ≥ 0.5 × floor | ${fmt(s.rps, 0)} / ${fmt(f.rps, 0)} = ${fmt(s.rps / f.rps)} × | ${verdict(s.rps >= 0.5 * f.rps)} |`,
     `| Batch of 64: p99 ≤ 20 ms | ${fmt(b.p99)} ms | ${verdict(b.p99 <= 20)} |`,
     `| Micro-batching (same turn) at max | ${fmt(results["mb@max"]?.rps ?? NaN, 0)} vs ${fmt(s.rps, 0)} req/s off | ${(results["mb@max"]?.rps ?? 0) > s.rps * 1.05 ? "helps" : "does not help"} |`,
+    `| Model in a worker thread at max | ${fmt(results["worker@max"]?.rps ?? NaN, 0)} vs ${fmt(s.rps, 0)} req/s in-process | ${(results["worker@max"]?.rps ?? 0) > s.rps * 1.05 ? "helps" : "does not help"} |`,
   ].join("\n");
   console.log(report);
   if (values.out) await writeFile(values.out, `${report}\n`);

@@ -20,15 +20,17 @@ function slotOf(hi: number, lo: number, mask: number): number {
 }
 
 export class NgramTable {
-  #slots: Int32Array; // dense index + 1; 0 = empty
+  /** Per slot at 4s: [hi, lo, dense index + 1 (0 = empty), unused]: one cache line per probe. */
+  #slots: Int32Array;
   #mask: number;
+  /** Keys by dense index, for `keys()`. */
   #hi: Uint32Array;
   #lo: Uint32Array;
   #size = 0;
 
   constructor(expectedSize = 1024) {
     const cap = 2 ** Math.ceil(Math.log2(Math.max(16, expectedSize * 2)));
-    this.#slots = new Int32Array(cap);
+    this.#slots = new Int32Array(cap * 4);
     this.#mask = cap - 1;
     this.#hi = new Uint32Array(Math.max(16, expectedSize));
     this.#lo = new Uint32Array(Math.max(16, expectedSize));
@@ -48,25 +50,23 @@ export class NgramTable {
   /** Dense index of the key, or -1. */
   get(hi: number, lo: number): number {
     const mask = this.#mask;
+    const slots = this.#slots;
+    const h = hi | 0;
+    const l = lo | 0;
     let s = slotOf(hi, lo, mask);
     for (;;) {
-      const v = this.#slots[s]!;
+      const o = s << 2;
+      const v = slots[o + 2]!;
       if (v === 0) return -1;
-      if (this.#hi[v - 1] === hi && this.#lo[v - 1] === lo) return v - 1;
+      if (slots[o] === h && slots[o + 1] === l) return v - 1;
       s = (s + 1) & mask;
     }
   }
 
   /** Dense index of the key, inserting it (at index `size`) when absent. */
   insert(hi: number, lo: number): number {
-    const mask = this.#mask;
-    let s = slotOf(hi, lo, mask);
-    for (;;) {
-      const v = this.#slots[s]!;
-      if (v === 0) break;
-      if (this.#hi[v - 1] === hi && this.#lo[v - 1] === lo) return v - 1;
-      s = (s + 1) & mask;
-    }
+    const found = this.get(hi, lo);
+    if (found >= 0) return found;
     const index = this.#size++;
     if (index >= this.#hi.length) {
       const hiGrown = new Uint32Array(this.#hi.length * 2);
@@ -76,10 +76,10 @@ export class NgramTable {
       loGrown.set(this.#lo);
       this.#lo = loGrown;
     }
-    this.#hi[index] = hi;
-    this.#lo[index] = lo;
-    this.#slots[s] = index + 1;
-    if (this.#size * 2 > this.#slots.length) this.#rehash();
+    this.#hi[index] = hi >>> 0;
+    this.#lo[index] = lo >>> 0;
+    this.#place(this.#slots, this.#mask, hi, lo, index);
+    if (this.#size * 2 > this.#mask) this.#rehash();
     return index;
   }
 
@@ -88,15 +88,20 @@ export class NgramTable {
     return { hi: this.#hi.slice(0, this.#size), lo: this.#lo.slice(0, this.#size) };
   }
 
+  #place(slots: Int32Array, mask: number, hi: number, lo: number, index: number): void {
+    let s = slotOf(hi, lo, mask);
+    while (slots[(s << 2) + 2] !== 0) s = (s + 1) & mask;
+    const o = s << 2;
+    slots[o] = hi | 0;
+    slots[o + 1] = lo | 0;
+    slots[o + 2] = index + 1;
+  }
+
   #rehash(): void {
-    const slots = new Int32Array(this.#slots.length * 2);
-    const mask = slots.length - 1;
-    for (let i = 0; i < this.#size; i++) {
-      let s = slotOf(this.#hi[i]!, this.#lo[i]!, mask);
-      while (slots[s] !== 0) s = (s + 1) & mask;
-      slots[s] = i + 1;
-    }
+    const cap = (this.#mask + 1) * 2;
+    const slots = new Int32Array(cap * 4);
+    for (let i = 0; i < this.#size; i++) this.#place(slots, cap - 1, this.#hi[i]!, this.#lo[i]!, i);
     this.#slots = slots;
-    this.#mask = mask;
+    this.#mask = cap - 1;
   }
 }

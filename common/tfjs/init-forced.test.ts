@@ -1,17 +1,18 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import type { Tensor } from "@tensorflow/tfjs";
 import { createLogger } from "../log.ts";
 import { initTfjs } from "./init.ts";
 
-test("SENTIMENT_TFJS_BACKEND forces a backend, and the cpu backend gets the linear segment sum", async () => {
+test("SENTIMENT_TFJS_BACKEND forces a backend, and an Embedding trains on it", async () => {
   process.env["SENTIMENT_TFJS_BACKEND"] = "tfjs-cpu";
   const { tf, backend } = await initTfjs({ logger: createLogger({ component: "test", silent: true }) });
   assert.equal(backend, "tfjs-cpu");
   assert.equal(tf.getBackend(), "cpu");
-  // An Embedding-sized gather gradient: the cpu backend's own kernel is O(rows × indices).
-  const table = tf.variable(tf.zeros([200_000, 8]));
-  const started = performance.now();
-  const grad = tf.grad((t: import("@tensorflow/tfjs").Tensor) => tf.sum(tf.gather(t, tf.range(0, 20_000, 1, "int32"))))(table);
-  assert.equal((await tf.sum(grad).data())[0], 20_000 * 8);
-  assert.ok(performance.now() - started < 5_000, "the gather gradient took over 5 s");
+  const table = tf.variable(tf.zeros([1000, 8]));
+  const grad = tf.grad((t: Tensor) => tf.sum(tf.gather(t, tf.tensor1d([3, 3, 999], "int32"))))(table);
+  assert.deepEqual(
+    Array.from(await tf.sum(grad, 1).data()).filter((v) => v !== 0),
+    [16, 8],
+  );
 });

@@ -5,8 +5,11 @@ import { initTfjs } from "./init.ts";
 
 test("initTfjs picks tfjs-node when installed, else wasm, and logs the choice once", async () => {
   const lines: { message: string; fields: Record<string, unknown> }[] = [];
-  const logger = { info: (message: string, fields: Record<string, unknown>) => lines.push({ message, fields }) } as unknown as Logger;
-  const nodeInstalled = await import("@tensorflow/tfjs-node" as string).then(
+  const logger = {
+    info: (message: string, fields: Record<string, unknown>) => lines.push({ message, fields }),
+  } as unknown as Logger;
+  const tfjsNode: string = "@tensorflow/tfjs-node";
+  const nodeInstalled = await import(tfjsNode).then(
     () => true,
     () => false,
   );
@@ -18,5 +21,6 @@ test("initTfjs picks tfjs-node when installed, else wasm, and logs the choice on
   assert.equal(lines.length, 1);
   assert.equal(lines[0]!.message, "Selected TF.js backend");
   assert.equal(lines[0]!.fields["backend"], first.backend);
-  if (!nodeInstalled) assert.match(String((lines[0]!.fields["skipped"] as string[])[0]), /tfjs-node is not installed/);
+  if (!nodeInstalled)
+    assert.match(String((lines[0]!.fields["skipped"] as string[])[0]), /tfjs-node is not installed/);
 });

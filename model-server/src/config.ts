@@ -34,6 +34,11 @@ export interface ServerConfig {
    * event-loop turn; n > 0 waits up to n ms. @default off (see BENCHMARKS.md: it did not help nblr)
    */
   readonly microBatchMs: number | undefined;
+  /**
+   * Load the model and score texts in a worker thread, so model CPU work runs beside the HTTP
+   * work on a second core. @default false
+   */
+  readonly predictInWorker: boolean;
   /** One JSON log line per request. @default true */
   readonly logRequests: boolean;
   /** winston level. @default "info" */
@@ -52,6 +57,7 @@ export const CONFIG_DEFAULTS: ConfigDefaults = {
   shutdownDelayMs: 0,
   shutdownTimeoutMs: 10_000,
   microBatchMs: undefined,
+  predictInWorker: false,
   logRequests: true,
   logLevel: "info",
 };
@@ -85,6 +91,7 @@ const OPTIONS = {
     env: "MICRO_BATCH",
     schema: z.union([z.literal("off"), int(0, 1000)]),
   },
+  predictInWorker: { flag: "predict-in-worker", env: "PREDICT_IN_WORKER", schema: bool },
   logRequests: { flag: "log-requests", env: "LOG_REQUESTS", schema: bool },
   logLevel: {
     flag: "log-level",
@@ -192,6 +199,7 @@ export function parseConfig(
       shutdownTimeoutMs: pick("shutdownTimeoutMs"),
       microBatchMs:
         microBatch === undefined || microBatch === "off" ? CONFIG_DEFAULTS.microBatchMs : microBatch,
+      predictInWorker: pick("predictInWorker"),
       logRequests: pick("logRequests"),
       logLevel: pick("logLevel"),
     },

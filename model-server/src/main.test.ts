@@ -118,7 +118,11 @@ describe("sentiment-serve as a real process", () => {
         return r.status === 200 ? (r.json as { model: { version: string } }) : undefined;
       });
       const va = ready.model.version;
-      assert.equal((await post(`${url}/predict`, { text: POSITIVE_REVIEW })).status, 401, "the token file applies");
+      assert.equal(
+        (await post(`${url}/predict`, { text: POSITIVE_REVIEW })).status,
+        401,
+        "the token file applies",
+      );
       const first = await post(`${url}/predict`, { text: POSITIVE_REVIEW }, auth);
       assert.equal(first.status, 200);
       assert.equal(first.json.sentiment, "positive");

@@ -15,6 +15,7 @@ import { createLifecycle, drainAndClose } from "./lifecycle.ts";
 import { loadModel } from "../../common/artifact/loader.ts";
 import { createModelHolder } from "./model-holder.ts";
 import { watchModelVersion } from "./model-watcher.ts";
+import { createWorkerLoader } from "./worker-loader.ts";
 
 const parsed = parseConfig(process.argv.slice(2), process.env);
 if (!parsed.ok) {
@@ -45,7 +46,7 @@ try {
   process.exit(2);
 }
 
-const holder = createModelHolder(loadModel);
+const holder = createModelHolder(config.predictInWorker ? createWorkerLoader() : loadModel);
 const lifecycle = createLifecycle();
 const app = createApp({
   holder,
@@ -73,6 +74,7 @@ logger.info("Started server", {
   modelDir: config.modelDir,
   auth: token !== undefined,
   microBatchMs: config.microBatchMs,
+  predictInWorker: config.predictInWorker,
   pid: process.pid,
 });
 

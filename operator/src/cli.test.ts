@@ -56,7 +56,17 @@ describe("parseCli", () => {
       "debug",
     ]);
     assert.deepEqual(
-      [o.kubeconfig, o.namespace, o.metricsPort, o.leaderElect, o.leaderElectionNamespace, o.identity, o.workers, o.resyncPeriodMs, o.logLevel],
+      [
+        o.kubeconfig,
+        o.namespace,
+        o.metricsPort,
+        o.leaderElect,
+        o.leaderElectionNamespace,
+        o.identity,
+        o.workers,
+        o.resyncPeriodMs,
+        o.logLevel,
+      ],
       ["/k", "team-a", 9090, true, "ops", "me", 4, 5_400_000, "debug"],
     );
     assert.equal(o.config.trainerImage, "registry/trainer:1");
@@ -77,7 +87,11 @@ describe("parseCli", () => {
   });
 
   test("a config file sets images; --server-image overrides it", () => {
-    const o = run(["run", "--config", "/c.yaml", "--server-image", "s:2"], {}, { "/c.yaml": "trainerImage: t:1\nserverImage: s:1\n" });
+    const o = run(
+      ["run", "--config", "/c.yaml", "--server-image", "s:2"],
+      {},
+      { "/c.yaml": "trainerImage: t:1\nserverImage: s:1\n" },
+    );
     assert.equal(o.config.trainerImage, "t:1");
     assert.equal(o.config.serverImage, "s:2");
   });
@@ -94,7 +108,10 @@ describe("parseCli", () => {
   for (const c of bad) test(`rejects ${c.argv.join(" ")}`, () => assert.match(failure(c.argv), c.want));
 
   test("rejects a bad leader-elect environment value", () => {
-    assert.match(failure(["run"], { SENTIMENT_OPERATOR_LEADER_ELECT: "yes" }), /SENTIMENT_OPERATOR_LEADER_ELECT must be true or false/);
+    assert.match(
+      failure(["run"], { SENTIMENT_OPERATOR_LEADER_ELECT: "yes" }),
+      /SENTIMENT_OPERATOR_LEADER_ELECT must be true or false/,
+    );
   });
 
   test("rejects an invalid config value naming the field", () => {

@@ -78,23 +78,32 @@ export function parseDuration(s: string): number | undefined {
 
 const envName = (flag: string): string => `SENTIMENT_OPERATOR_${flag.toUpperCase().replace(/-/g, "_")}`;
 
-export type CliCommand = { readonly command: "help" } | { readonly command: "run"; readonly options: RunOptions };
+export type CliCommand =
+  { readonly command: "help" } | { readonly command: "run"; readonly options: RunOptions };
 
 /**
  * Parses `argv` (without node and the script) and `env` into a command. Errors are values with
  * a one-line message that says what to do.
  */
-export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv, readFile = (p: string) => readFileSync(p, "utf8")): Result<CliCommand> {
+export function parseCli(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+  readFile = (p: string) => readFileSync(p, "utf8"),
+): Result<CliCommand> {
   let parsed: ReturnType<typeof parseArgs<{ options: typeof FLAGS; allowPositionals: true }>>;
   try {
     parsed = parseArgs({ args: [...argv], options: FLAGS, allowPositionals: true, strict: true });
   } catch (e) {
-    return err(failure("InvalidFlag", `${(e as Error).message}. Run 'sentiment-operator --help' for the flags.`));
+    return err(
+      failure("InvalidFlag", `${(e as Error).message}. Run 'sentiment-operator --help' for the flags.`),
+    );
   }
   const [command, ...extra] = parsed.positionals;
   if (parsed.values.help || command === "help" || command === undefined) return ok({ command: "help" });
-  if (command !== "run") return err(failure("UnknownCommand", `Unknown command '${command}'; the only command is 'run'.`));
-  if (extra.length > 0) return err(failure("InvalidFlag", `Unexpected argument '${extra[0]}'; flags start with --.`));
+  if (command !== "run")
+    return err(failure("UnknownCommand", `Unknown command '${command}'; the only command is 'run'.`));
+  if (extra.length > 0)
+    return err(failure("InvalidFlag", `Unexpected argument '${extra[0]}'; flags start with --.`));
 
   const get = (flag: FlagName): string | undefined => {
     const v = parsed.values[flag];
@@ -120,13 +129,20 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv, readFi
 
   const leaderRaw = get("leader-elect");
   if (leaderRaw !== undefined && !["true", "false", "1", "0"].includes(leaderRaw)) {
-    return err(failure("InvalidFlag", `${envName("leader-elect")} must be true or false; got '${leaderRaw}'.`));
+    return err(
+      failure("InvalidFlag", `${envName("leader-elect")} must be true or false; got '${leaderRaw}'.`),
+    );
   }
 
   const resyncRaw = get("resync-period") ?? "10m";
   const resyncPeriodMs = parseDuration(resyncRaw);
   if (resyncPeriodMs === undefined) {
-    return err(failure("InvalidFlag", `--resync-period must be a duration such as 30s, 10m or 1h; got '${resyncRaw}'.`));
+    return err(
+      failure(
+        "InvalidFlag",
+        `--resync-period must be a duration such as 30s, 10m or 1h; got '${resyncRaw}'.`,
+      ),
+    );
   }
 
   const config = loadConfig(get("config"), get("trainer-image"), get("server-image"), readFile);
@@ -183,7 +199,12 @@ function loadConfig(
   if (!result.success) {
     const issue = result.error.issues[0];
     const where = issue && issue.path.length > 0 ? issue.path.join(".") : "(root)";
-    return err(failure("InvalidConfig", `Operator config field ${where}: ${issue?.message ?? z.prettifyError(result.error)}. Fix ${path ?? "the flags"}.`));
+    return err(
+      failure(
+        "InvalidConfig",
+        `Operator config field ${where}: ${issue?.message ?? z.prettifyError(result.error)}. Fix ${path ?? "the flags"}.`,
+      ),
+    );
   }
   return ok(result.data);
 }

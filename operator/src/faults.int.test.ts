@@ -9,7 +9,15 @@ import { Resources } from "./k8s/resources.ts";
 import type { KubeObject } from "./k8s/object.ts";
 import { metricsSummary, trainingRun, withModel, withSpec } from "./testing/fixtures.ts";
 import { metricValue, spawnOperator } from "./testing/child-operator.ts";
-import { installCrds, Kube, operatorAccess, phaseOf, reportTrainerMessage, startOperator, statusOf } from "./testing/harness.ts";
+import {
+  installCrds,
+  Kube,
+  operatorAccess,
+  phaseOf,
+  reportTrainerMessage,
+  startOperator,
+  statusOf,
+} from "./testing/harness.ts";
 import { createModel, waitServing } from "./testing/scenarios.ts";
 
 const cluster = useTestCluster();
@@ -17,12 +25,14 @@ let kube: Kube;
 
 before(async () => {
   kube = await Kube.connect(cluster);
-  await installCrds(kube, process.env["SENTIMENT_DEV_CRDS"]); // DEV-ONLY env: remove
+  await installCrds(kube);
 });
 after(() => kube.close());
 
-const jobsOf = (ns: string, run: string) => kube.list(Resources.job, ns, `sentiment.mlops.dev/training-run=${run}`);
-const summary = (run: string, version: string) => JSON.stringify(metricsSummary(version, { accuracy: 0.9 }, `/models/m/${run}`));
+const jobsOf = (ns: string, run: string) =>
+  kube.list(Resources.job, ns, `sentiment.mlops.dev/training-run=${run}`);
+const summary = (run: string, version: string) =>
+  JSON.stringify(metricsSummary(version, { accuracy: 0.9 }, `/models/m/${run}`));
 
 describe("faults and concurrency", () => {
   test("an operator killed between creating the Job and writing status restarts without a duplicate Job", async (t) => {
@@ -48,15 +58,33 @@ describe("faults and concurrency", () => {
     const [job] = await jobsOf(ns, "r1");
     assert.ok(job, "the Job was created before the crash");
     const orphaned = (await kube.get(Resources.trainingRun, ns, "r1"))!;
-    assert.equal(statusOf<{ jobName?: string }>(orphaned).jobName, undefined, "status was never written: the crash was mid-reconcile");
+    assert.equal(
+      statusOf<{ jobName?: string }>(orphaned).jobName,
+      undefined,
+      "status was never written: the crash was mid-reconcile",
+    );
 
     const restarted = await startOperator(t, access, ns);
-    await kube.waitFor(Resources.trainingRun, ns, "r1", "to record its Job", (r) => statusOf<{ jobName?: string }>(r).jobName === "r1");
+    await kube.waitFor(
+      Resources.trainingRun,
+      ns,
+      "r1",
+      "to record its Job",
+      (r) => statusOf<{ jobName?: string }>(r).jobName === "r1",
+    );
     await reportTrainerMessage(kube, ns, "r1", summary("r1", "v1"));
     await kube.waitFor(Resources.trainingRun, ns, "r1", "to be promoted", (r) => phaseOf(r) === "Promoted");
     const jobs = await jobsOf(ns, "r1");
-    assert.deepEqual(jobs.map((j) => j.metadata?.uid), [job.metadata?.uid], "still exactly the one Job");
-    assert.equal(restarted.stats.snapshot()["create jobs"] ?? 0, 0, "the restarted operator found the Job in its cache");
+    assert.deepEqual(
+      jobs.map((j) => j.metadata?.uid),
+      [job.metadata?.uid],
+      "still exactly the one Job",
+    );
+    assert.equal(
+      restarted.stats.snapshot()["create jobs"] ?? 0,
+      0,
+      "the restarted operator found the Job in its cache",
+    );
   });
 
   test("a SIGKILL'd operator process restarts and finishes the run with one Job", async (t) => {
@@ -81,14 +109,28 @@ describe("faults and concurrency", () => {
     const access = await operatorAccess(cluster, kube, t, ns, { leaderElection: true });
     const le = ["--leader-elect", "--leader-election-namespace", ns];
     const a = await spawnOperator(t, access.kubeconfigPath, ns, "replica-a", le);
-    await waitUntil("replica-a to lead", async () => JSON.parse((await a.get("/readyz")).body).role === "leader");
+    await waitUntil(
+      "replica-a to lead",
+      async () => JSON.parse((await a.get("/readyz")).body).role === "leader",
+    );
     const b = await spawnOperator(t, access.kubeconfigPath, ns, "replica-b", le);
     await waitUntil("replica-b to campaign", async () => (await b.get("/readyz")).status === 200);
 
-    const lease = async () => (await kube.get<KubeObject & { spec: { holderIdentity?: string } }>(Resources.lease, ns, "sentiment-operator-leader"))?.spec.holderIdentity;
+    const lease = async () =>
+      (
+        await kube.get<KubeObject & { spec: { holderIdentity?: string } }>(
+          Resources.lease,
+          ns,
+          "sentiment-operator-leader",
+        )
+      )?.spec.holderIdentity;
     assert.equal(await lease(), "replica-a");
     const standby = JSON.parse((await b.get("/readyz")).body) as { ready: boolean; role: string };
-    assert.deepEqual([standby.ready, standby.role], [true, "standby"], "a standby is ready (so rollouts proceed) and says it does not lead");
+    assert.deepEqual(
+      [standby.ready, standby.role],
+      [true, "standby"],
+      "a standby is ready (so rollouts proceed) and says it does not lead",
+    );
     assert.equal(metricValue((await a.get("/metrics")).body, "sentiment_operator_leader"), 1);
     assert.equal(metricValue((await b.get("/metrics")).body, "sentiment_operator_leader"), 0);
 
@@ -96,14 +138,28 @@ describe("faults and concurrency", () => {
     await kube.waitFor(Resources.sentimentModel, ns, "one", "to be Ready", (m) => phaseOf(m) === "Ready");
     const standbyWrites = (await b.get("/metrics")).body
       .split("\n")
-      .filter((l) => /^sentiment_operator_kube_requests_total\{verb="(create|update|patch|delete)"/.test(l) && !l.includes('resource="leases"'));
+      .filter(
+        (l) =>
+          /^sentiment_operator_kube_requests_total\{verb="(create|update|patch|delete)"/.test(l) &&
+          !l.includes('resource="leases"'),
+      );
     assert.deepEqual(standbyWrites, [], "the standby wrote nothing but the lease");
 
     a.proc.kill("SIGTERM");
     assert.equal(await a.exited, 0, "a graceful stop");
-    await waitUntil("replica-b to take over", async () => JSON.parse((await b.get("/readyz")).body).role === "leader", { timeoutMs: 15_000 });
+    await waitUntil(
+      "replica-b to take over",
+      async () => JSON.parse((await b.get("/readyz")).body).role === "leader",
+      { timeoutMs: 15_000 },
+    );
     assert.equal(await lease(), "replica-b");
     await createModel(kube, t, ns, "two", withSpec({ artifactUri: "pvc://two-models/two/v1" }));
-    await kube.waitFor(Resources.sentimentModel, ns, "two", "to be Ready under the new leader", (m) => phaseOf(m) === "Ready");
+    await kube.waitFor(
+      Resources.sentimentModel,
+      ns,
+      "two",
+      "to be Ready under the new leader",
+      (m) => phaseOf(m) === "Ready",
+    );
   });
 });

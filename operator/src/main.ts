@@ -37,7 +37,10 @@ async function run(o: RunOptions): Promise<number> {
   try {
     kubeConfig = loadKubeConfig(o);
   } catch (e) {
-    logger.error("Failed to load the kubeconfig", { error: (e as Error).message, hint: "pass --kubeconfig or run in a cluster" });
+    logger.error("Failed to load the kubeconfig", {
+      error: (e as Error).message,
+      hint: "pass --kubeconfig or run in a cluster",
+    });
     return 2;
   }
   let leNamespace = o.leaderElectionNamespace;
@@ -45,7 +48,10 @@ async function run(o: RunOptions): Promise<number> {
     leNamespace = readFileSync(IN_CLUSTER_NAMESPACE, "utf8").trim();
   }
   if (o.leaderElect && leNamespace === undefined) {
-    logger.error("Failed to start leader election", { error: "no namespace for the Lease", hint: "pass --leader-election-namespace or set POD_NAMESPACE" });
+    logger.error("Failed to start leader election", {
+      error: "no namespace for the Lease",
+      hint: "pass --leader-election-namespace or set POD_NAMESPACE",
+    });
     return 2;
   }
 
@@ -57,7 +63,9 @@ async function run(o: RunOptions): Promise<number> {
     workers: o.workers,
     resyncPeriodMs: o.resyncPeriodMs,
     ...(o.namespace === undefined ? {} : { namespace: o.namespace }),
-    ...(o.leaderElect && leNamespace !== undefined ? { leaderElection: { namespace: leNamespace, name: o.leaderElectionId } } : {}),
+    ...(o.leaderElect && leNamespace !== undefined
+      ? { leaderElection: { namespace: leNamespace, name: o.leaderElectionId } }
+      : {}),
   });
   const app = createProbeApp({ registry: operator.metrics.registry, readiness: () => operator.readiness() });
   const server: Server = await new Promise((resolve, reject) => {

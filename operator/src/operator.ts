@@ -76,7 +76,12 @@ export class Operator {
       le === undefined
         ? undefined
         : new LeaderElector({
-            store: kubeLeaseStore(client, le.namespace, le.name ?? "sentiment-operator-leader", le.renewDeadlineMs ?? 10_000),
+            store: kubeLeaseStore(
+              client,
+              le.namespace,
+              le.name ?? "sentiment-operator-leader",
+              le.renewDeadlineMs ?? 10_000,
+            ),
             identity: opts.identity,
             ...(le.leaseDurationMs === undefined ? {} : { leaseDurationMs: le.leaseDurationMs }),
             ...(le.renewDeadlineMs === undefined ? {} : { renewDeadlineMs: le.renewDeadlineMs }),
@@ -111,14 +116,22 @@ export class Operator {
   readiness(): Readiness {
     switch (this.#role) {
       case "standby":
-        return { ready: true, role: "standby", detail: `Waiting for the leader lease; held by ${this.#elector?.observedLeader || "nobody"}` };
+        return {
+          ready: true,
+          role: "standby",
+          detail: `Waiting for the leader lease; held by ${this.#elector?.observedLeader || "nobody"}`,
+        };
       case "leader":
         return { ready: true, role: "leader", detail: "Caches synced; controllers running" };
       case "stopped":
         return { ready: false, role: "stopped", detail: "Shutting down" };
       default: {
         const missing = this.#caches?.unsynced() ?? [];
-        return { ready: false, role: "starting", detail: missing.length ? `Caches not synced: ${missing.join(", ")}` : "Starting" };
+        return {
+          ready: false,
+          role: "starting",
+          detail: missing.length ? `Caches not synced: ${missing.join(", ")}` : "Starting",
+        };
       }
     }
   }
@@ -168,7 +181,11 @@ export class Operator {
       ...(log ? { logger: log } : {}),
     });
     this.#caches = caches;
-    const events = new EventRecorder(this.client, { instance: opts.identity, clock, ...(log ? { logger: log } : {}) });
+    const events = new EventRecorder(this.client, {
+      instance: opts.identity,
+      clock,
+      ...(log ? { logger: log } : {}),
+    });
     const controllers = new ControllerSet(
       { client: this.client, caches, events, config: opts.config, clock, ...(log ? { logger: log } : {}) },
       { workers: opts.workers ?? 2, resyncPeriodMs: opts.resyncPeriodMs ?? 600_000, metrics: this.metrics },
@@ -203,7 +220,12 @@ export class Operator {
     await stopAll();
   }
 
-  async #switchServiceMonitors(caches: Caches, controllers: ControllerSet, served: boolean, signal: AbortSignal): Promise<void> {
+  async #switchServiceMonitors(
+    caches: Caches,
+    controllers: ControllerSet,
+    served: boolean,
+    signal: AbortSignal,
+  ): Promise<void> {
     if (!served) {
       controllers.setServiceMonitorsReady(false);
       await caches.setServiceMonitors(false);
@@ -213,7 +235,10 @@ export class Operator {
     if (!inf) return;
     controllers.routeServiceMonitors(inf);
     inf.start();
-    await Promise.race([inf.synced(), new Promise((r) => signal.addEventListener("abort", r, { once: true }))]);
+    await Promise.race([
+      inf.synced(),
+      new Promise((r) => signal.addEventListener("abort", r, { once: true })),
+    ]);
     if (!signal.aborted) controllers.setServiceMonitorsReady(true);
   }
 }

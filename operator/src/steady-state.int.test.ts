@@ -5,13 +5,22 @@
  */
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
-import { after, before, describe, test } from "node:test";
+import { after, before, describe, test, type TestContext } from "node:test";
 import { useTestCluster, waitUntil } from "../../scripts/testenv/cluster.ts";
 import { FIELD_MANAGER } from "./k8s/writes.ts";
 import { Resources } from "./k8s/resources.ts";
 import type { KubeObject } from "./k8s/object.ts";
 import { withSpec } from "./testing/fixtures.ts";
-import { conditionOf, installCrds, Kube, operatorAccess, phaseOf, reconcileCount, settled, startOperator } from "./testing/harness.ts";
+import {
+  conditionOf,
+  installCrds,
+  Kube,
+  operatorAccess,
+  phaseOf,
+  reconcileCount,
+  settled,
+  startOperator,
+} from "./testing/harness.ts";
 import { createModel } from "./testing/scenarios.ts";
 
 const cluster = useTestCluster();
@@ -19,7 +28,7 @@ let kube: Kube;
 
 before(async () => {
   kube = await Kube.connect(cluster);
-  await installCrds(kube, process.env["SENTIMENT_DEV_CRDS"]); // DEV-ONLY env: remove
+  await installCrds(kube);
 });
 after(() => kube.close());
 
@@ -41,26 +50,71 @@ describe("steady state", () => {
     const writes = first.stats.writes({ includeEvents: true });
     const reconciles = await reconcileCount(first, "sentimentmodel");
     await sleep(3500);
-    assert.ok((await reconcileCount(first, "sentimentmodel")) >= reconciles + 3, "three resyncs reconciled the model again");
-    assert.equal(first.stats.writes({ includeEvents: true }), writes, `writes during resyncs: ${JSON.stringify(first.stats.snapshot())}`);
+    assert.ok(
+      (await reconcileCount(first, "sentimentmodel")) >= reconciles + 3,
+      "three resyncs reconciled the model again",
+    );
+    assert.equal(
+      first.stats.writes({ includeEvents: true }),
+      writes,
+      `writes during resyncs: ${JSON.stringify(first.stats.snapshot())}`,
+    );
     await first.stop();
 
     const second = await startOperator(t, access, ns, { resyncPeriodMs: 1000 });
-    await waitUntil("the restarted operator to reconcile the model", async () => (await reconcileCount(second, "sentimentmodel")) >= 2);
-    assert.equal(second.stats.writes({ includeEvents: true }), 0, `a restart wrote: ${JSON.stringify(second.stats.snapshot())}`);
+    await waitUntil(
+      "the restarted operator to reconcile the model",
+      async () => (await reconcileCount(second, "sentimentmodel")) >= 2,
+    );
+    assert.equal(
+      second.stats.writes({ includeEvents: true }),
+      0,
+      `a restart wrote: ${JSON.stringify(second.stats.snapshot())}`,
+    );
   });
 
   test("the HPA owns replicas: scaling the Deployment causes no fight", async (t) => {
     const ns = await cluster.namespace(t);
-    const op = await startOperator(t, await operatorAccess(cluster, kube, t, ns), ns, { resyncPeriodMs: 1000 });
-    await createModel(kube, t, ns, "m", pinnedModel("m"), withSpec({ autoscaling: { enabled: true, minReplicas: 1, maxReplicas: 5 } }));
+    const op = await startOperator(t, await operatorAccess(cluster, kube, t, ns), ns, {
+      resyncPeriodMs: 1000,
+    });
+    await createModel(
+      kube,
+      t,
+      ns,
+      "m",
+      pinnedModel("m"),
+      withSpec({ autoscaling: { enabled: true, minReplicas: 1, maxReplicas: 5 } }),
+    );
     await waitReady(ns, "m");
-    const hpa = (await kube.get<KubeObject & { spec: { minReplicas: number; maxReplicas: number; scaleTargetRef: { kind: string; name: string } } }>(Resources.hpa, ns, "m"))!;
-    assert.deepEqual([hpa.spec.scaleTargetRef.kind, hpa.spec.scaleTargetRef.name, hpa.spec.minReplicas, hpa.spec.maxReplicas], ["Deployment", "m", 1, 5]);
+    const hpa = (await kube.get<
+      KubeObject & {
+        spec: { minReplicas: number; maxReplicas: number; scaleTargetRef: { kind: string; name: string } };
+      }
+    >(Resources.hpa, ns, "m"))!;
+    assert.deepEqual(
+      [
+        hpa.spec.scaleTargetRef.kind,
+        hpa.spec.scaleTargetRef.name,
+        hpa.spec.minReplicas,
+        hpa.spec.maxReplicas,
+      ],
+      ["Deployment", "m", 1, 5],
+    );
 
-    type Managed = KubeObject & { metadata: { managedFields?: { manager: string; operation: string; fieldsV1?: { "f:spec"?: Record<string, unknown> } }[] } };
+    type Managed = KubeObject & {
+      metadata: {
+        managedFields?: {
+          manager: string;
+          operation: string;
+          fieldsV1?: { "f:spec"?: Record<string, unknown> };
+        }[];
+      };
+    };
     const deploy = (await kube.get<Managed>(Resources.deployment, ns, "m"))!;
-    const ours = deploy.metadata.managedFields?.find((f) => f.manager === FIELD_MANAGER && f.operation === "Apply");
+    const ours = deploy.metadata.managedFields?.find(
+      (f) => f.manager === FIELD_MANAGER && f.operation === "Apply",
+    );
     assert.ok(ours?.fieldsV1?.["f:spec"], "the operator applies the Deployment spec");
     assert.equal("f:replicas" in ours.fieldsV1["f:spec"], false, "the operator does not own spec.replicas");
 
@@ -69,9 +123,17 @@ describe("steady state", () => {
     // What the HPA controller does when it scales: write the scale subresource.
     await kube.patch(Resources.deployment, ns, "m", { spec: { replicas: 3 } }, "scale");
     await sleep(3000); // three resyncs
-    const after = (await kube.get<KubeObject & { spec: { replicas: number } }>(Resources.deployment, ns, "m"))!;
+    const after = (await kube.get<KubeObject & { spec: { replicas: number } }>(
+      Resources.deployment,
+      ns,
+      "m",
+    ))!;
     assert.equal(after.spec.replicas, 3, "the operator left the HPA's replica count alone");
-    assert.equal(op.stats.snapshot()["patch deployments"] ?? 0, before, "no Deployment write after the scale");
+    assert.equal(
+      op.stats.snapshot()["patch deployments"] ?? 0,
+      before,
+      "no Deployment write after the scale",
+    );
   });
 
   test("without the ServiceMonitor CRD, MonitoringReady is False with one Warning; once installed, a ServiceMonitor appears", async (t) => {
@@ -88,15 +150,32 @@ describe("steady state", () => {
     assert.equal(warnings[0]?.type, "Warning");
 
     await installServiceMonitorCrd(t);
-    const sm = await waitUntil(`ServiceMonitor ${ns}/m`, () => kube.get(Resources.serviceMonitor, ns, "m"), { timeoutMs: 20_000 });
-    assert.equal((sm["spec"] as { endpoints: { port: string; interval: string }[] }).endpoints[0]?.interval, "15s");
-    const monitored = await kube.waitFor(Resources.sentimentModel, ns, "m", "to report MonitoringReady", (m) => conditionOf(m, "MonitoringReady")?.status === "True");
+    const sm = await waitUntil(`ServiceMonitor ${ns}/m`, () => kube.get(Resources.serviceMonitor, ns, "m"), {
+      timeoutMs: 20_000,
+    });
+    assert.equal(
+      (sm["spec"] as { endpoints: { port: string; interval: string }[] }).endpoints[0]?.interval,
+      "15s",
+    );
+    const monitored = await kube.waitFor(
+      Resources.sentimentModel,
+      ns,
+      "m",
+      "to report MonitoringReady",
+      (m) => conditionOf(m, "MonitoringReady")?.status === "True",
+    );
     assert.equal(phaseOf(monitored), "Ready");
   });
 });
 
-async function eventsAbout(ns: string, name: string, reason: string): Promise<{ type: string; reason: string }[]> {
-  const list = await kube.client.request<{ items: { type: string; reason: string; regarding: { name: string } }[] }>({
+async function eventsAbout(
+  ns: string,
+  name: string,
+  reason: string,
+): Promise<{ type: string; reason: string }[]> {
+  const list = await kube.client.request<{
+    items: { type: string; reason: string; regarding: { name: string } }[];
+  }>({
     method: "GET",
     path: `/apis/events.k8s.io/v1/namespaces/${ns}/events`,
   });
@@ -104,7 +183,7 @@ async function eventsAbout(ns: string, name: string, reason: string): Promise<{ 
 }
 
 /** A minimal servicemonitors.monitoring.coreos.com CRD (the Prometheus Operator's), removed after the test. */
-async function installServiceMonitorCrd(t: import("node:test").TestContext): Promise<void> {
+async function installServiceMonitorCrd(t: TestContext): Promise<void> {
   const name = "servicemonitors.monitoring.coreos.com";
   const crd = {
     apiVersion: "apiextensions.k8s.io/v1",
@@ -113,7 +192,12 @@ async function installServiceMonitorCrd(t: import("node:test").TestContext): Pro
     spec: {
       group: "monitoring.coreos.com",
       scope: "Namespaced",
-      names: { kind: "ServiceMonitor", listKind: "ServiceMonitorList", plural: "servicemonitors", singular: "servicemonitor" },
+      names: {
+        kind: "ServiceMonitor",
+        listKind: "ServiceMonitorList",
+        plural: "servicemonitors",
+        singular: "servicemonitor",
+      },
       versions: [
         {
           name: "v1",
@@ -125,6 +209,12 @@ async function installServiceMonitorCrd(t: import("node:test").TestContext): Pro
     },
   };
   const path = `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${name}`;
-  await kube.client.request({ method: "PATCH", path, query: { fieldManager: "sentiment-operator-tests", force: true }, contentType: "application/apply-patch+yaml", body: crd });
+  await kube.client.request({
+    method: "PATCH",
+    path,
+    query: { fieldManager: "sentiment-operator-tests", force: true },
+    contentType: "application/apply-patch+yaml",
+    body: crd,
+  });
   t.after(() => kube.client.request({ method: "DELETE", path }).catch(() => undefined));
 }

@@ -8,7 +8,14 @@ import { useTestCluster } from "../../scripts/testenv/cluster.ts";
 import { TEST_NAMESPACE_LABEL } from "../../scripts/testenv/namespaces.ts";
 import { ApiError } from "./k8s/client.ts";
 import { Resources } from "./k8s/resources.ts";
-import { sentimentModel, trainingRun, withGate, withModel, withSpec, type Resource } from "./testing/fixtures.ts";
+import {
+  sentimentModel,
+  trainingRun,
+  withGate,
+  withModel,
+  withSpec,
+  type Resource,
+} from "./testing/fixtures.ts";
 import { installCrds, Kube } from "./testing/harness.ts";
 
 const cluster = useTestCluster();
@@ -17,10 +24,14 @@ let ns: string;
 
 before(async () => {
   kube = await Kube.connect(cluster);
-  await installCrds(kube, process.env["SENTIMENT_DEV_CRDS"]); // DEV-ONLY env: remove
+  await installCrds(kube);
   // One namespace for the whole file: nothing here runs long enough to need isolation.
   ns = `t-validation-${Math.random().toString(36).slice(2, 8)}`;
-  await kube.client.request({ method: "POST", path: "/api/v1/namespaces", body: { metadata: { name: ns, labels: { [TEST_NAMESPACE_LABEL]: "true" } } } });
+  await kube.client.request({
+    method: "POST",
+    path: "/api/v1/namespaces",
+    body: { metadata: { name: ns, labels: { [TEST_NAMESPACE_LABEL]: "true" } } },
+  });
 });
 after(async () => {
   await kube.client.request({ method: "DELETE", path: `/api/v1/namespaces/${ns}` }).catch(() => undefined);
@@ -48,7 +59,8 @@ const cases: { name: string; obj: Resource; message: RegExp }[] = [
   {
     name: "zero epochs",
     obj: trainingRun("zero-epochs", withModel("m"), withSpec({ hyperparameters: { epochs: 0 } })),
-    message: /spec\.hyperparameters\.epochs: Invalid value: 0: spec\.hyperparameters\.epochs in body should be greater than or equal to 1/,
+    message:
+      /spec\.hyperparameters\.epochs: Invalid value: 0: spec\.hyperparameters\.epochs in body should be greater than or equal to 1/,
   },
   {
     name: "a learning rate of zero",
@@ -67,7 +79,11 @@ const cases: { name: string; obj: Resource; message: RegExp }[] = [
   },
   {
     name: "automatic promotion without a model",
-    obj: trainingRun("no-model", withGate({ policy: "Auto" }), withSpec({ output: { claimName: "scratch" } })),
+    obj: trainingRun(
+      "no-model",
+      withGate({ policy: "Auto" }),
+      withSpec({ output: { claimName: "scratch" } }),
+    ),
     message: /spec\.promotion\.policy Auto or Manual requires spec\.model/,
   },
   {
@@ -77,7 +93,10 @@ const cases: { name: string; obj: Resource; message: RegExp }[] = [
   },
   {
     name: "minReplicas above maxReplicas",
-    obj: sentimentModel("bad-hpa", withSpec({ autoscaling: { enabled: true, minReplicas: 5, maxReplicas: 2 } })),
+    obj: sentimentModel(
+      "bad-hpa",
+      withSpec({ autoscaling: { enabled: true, minReplicas: 5, maxReplicas: 2 } }),
+    ),
     message: /spec\.autoscaling\.minReplicas must be <= maxReplicas/,
   },
   {

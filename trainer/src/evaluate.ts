@@ -5,6 +5,7 @@ import { loadModel } from "../../common/artifact/loader.ts";
 import { SEED_DEFAULT, VALIDATION_SPLIT_DEFAULT } from "../../common/hyperparameters.ts";
 import { err, failure, ok, type Failure, type Result } from "../../common/result.ts";
 import { describeIssues, TEST_SPLIT_DEFAULT } from "./config.ts";
+import type { Dataset } from "./data/dataset.ts";
 import { DATA_FORMATS, loadDataset } from "./data/load.ts";
 import { deriveSplits } from "./data/splits.ts";
 import { evaluateProbabilities } from "./metrics.ts";
@@ -56,7 +57,7 @@ function splitSettings(metadata: ModelMetadata) {
  */
 export async function evaluate(
   input: EvaluateConfig,
-  options: { readonly progress?: Progress; readonly env?: NodeJS.ProcessEnv } = {},
+  options: { readonly progress?: Progress; readonly env?: NodeJS.ProcessEnv; readonly dataset?: Dataset } = {},
 ): Promise<Result<EvaluateResult, Failure>> {
   const parsed = EvaluateConfig.safeParse(input);
   if (!parsed.success) return err(failure("ConfigInvalid", `The evaluation configuration is invalid: ${describeIssues(parsed.error)}.`));
@@ -66,7 +67,7 @@ export async function evaluate(
   if (!loaded.ok) return loaded;
   const { metadata, predictor, sha256 } = loaded.value;
   try {
-    const data = await loadDataset(config.data, {
+    const data = options.dataset !== undefined ? ok(options.dataset) : await loadDataset(config.data, {
       format: config.format,
       sha256: config.sha256,
       textColumn: config.textColumn,

@@ -3,8 +3,8 @@
  * percent and ETA. Otherwise: a plain line at each quarter, so logs in a pod stay readable.
  */
 export interface Progress {
-  /** `fraction` in [0, 1] of the phase named `phase`; a new name starts a new bar. */
-  update(phase: string, fraction: number): void;
+  /** `fraction` in [0, 1] of the phase named `phase` (a new name starts a new bar); `detail` says what runs now. */
+  update(phase: string, fraction: number, detail?: string): void;
   /** Ends the current bar. */
   done(): void;
 }
@@ -39,7 +39,7 @@ export function createProgress(options: ProgressOptions): Progress {
   };
 
   return {
-    update(name, fraction) {
+    update(name, fraction, detail) {
       const f = Math.min(1, Math.max(0, fraction));
       const t = now();
       if (name !== phase) {
@@ -58,13 +58,14 @@ export function createProgress(options: ProgressOptions): Progress {
         const filled = Math.round(f * width);
         const bar = "█".repeat(filled) + "░".repeat(width - filled);
         const tail = eta === undefined ? `${clock(elapsed)} elapsed` : `ETA ${clock(eta)}`;
-        stream.write(`\r\x1b[2K${name.padEnd(12)} ${bar} ${String(Math.floor(f * 100)).padStart(3)}%  ${tail}`);
+        stream.write(`\r\x1b[2K${name.padEnd(10)} ${bar} ${String(Math.floor(f * 100)).padStart(3)}%  ${tail}${detail ? `  ${detail}` : ""}`);
         open = true;
       } else {
         const quarter = Math.floor(f * 4);
-        if (quarter === lastQuarter) return;
+        if (quarter === lastQuarter || quarter === 0) return;
         lastQuarter = quarter;
-        stream.write(`${name}: ${quarter * 25}%${eta !== undefined && f < 1 ? ` (ETA ${clock(eta)})` : ` (${clock(elapsed)} elapsed)`}\n`);
+        const when = eta !== undefined && f < 1 ? `ETA ${clock(eta)}` : `${clock(elapsed)} elapsed`;
+        stream.write(`${name}: ${quarter * 25}% (${when})${detail && f < 1 ? ` ${detail}` : ""}\n`);
       }
     },
     done: finish,

@@ -11,7 +11,8 @@
  *   sha256?, textColumn?, labelColumn?, testSplit?, limit?, testLimit? }`. `limit` trains on a
  *   seeded, stratified sample (e.g. `{ data: process.env.SENTIMENT_IMDB_PATH, out, limit: 2000 }`
  *   trains a real nblr model in a few seconds).
- * - `options`: `{ logger?, progress?, env?, now?, fetch? }`; all optional, silent by default.
+ * - `options`: `{ logger?, progress?, env?, now?, fetch?, dataset? }`; all optional, silent by
+ *   default; `dataset` (from `loadDataset`) skips reading `config.data` again.
  * - Never throws for bad input: a `Failure` with a reason (`ConfigInvalid`, `Data*`,
  *   `Artifact*`, `ArchitectureUnavailable`) and a one-line message.
  *
@@ -37,6 +38,7 @@ import { METRICS_SUMMARY_MAX_BYTES, MetricsSummary } from "../../common/metrics-
 import { err, failure, FailureError, ok, type Failure, type Result } from "../../common/result.ts";
 import { BASIC_ENGLISH } from "../../common/text/tokenizer.ts";
 import { describeIssues, MODEL_NAME_DEFAULT, TEST_SPLIT_DEFAULT, TrainConfig, type TrainConfigInput } from "./config.ts";
+import type { Dataset } from "./data/dataset.ts";
 import { loadDataset } from "./data/load.ts";
 import { deriveSplits } from "./data/splits.ts";
 import { evaluateProbabilities } from "./metrics.ts";
@@ -58,6 +60,11 @@ export interface TrainOptions {
   readonly now?: () => Date;
   /** For downloads. @default globalThis.fetch */
   readonly fetch?: typeof fetch;
+  /**
+   * Data already loaded with `loadDataset(config.data, ...)`, to train several models on one read
+   * (the benchmark, tests). `config.data` must still name it.
+   */
+  readonly dataset?: Dataset;
 }
 
 export interface TrainResult {
@@ -100,7 +107,7 @@ export async function train(input: TrainConfigInput, options: TrainOptions = {})
   if (!target.ok) return target;
 
   // 1. Data.
-  const loaded = await loadDataset(config.data, {
+  const loaded = options.dataset !== undefined ? ok(options.dataset) : await loadDataset(config.data, {
     format: config.format,
     sha256: config.sha256,
     textColumn: config.textColumn,
@@ -151,7 +158,7 @@ export async function train(input: TrainConfigInput, options: TrainOptions = {})
         maxLength,
       },
       {
-        progress: (f, label) => progress.update(`training: ${label}`, f),
+        progress: (f, label) => progress.update("training", f, label),
         log: (message, fields) => log.info(message, { architecture, ...fields }),
       },
     );

@@ -31,8 +31,11 @@ export async function writeStatusAndEvents(
 ): Promise<void> {
   if (changed && (await patchStatus(deps.client, live, status))) {
     const from = (live["status"] as { phase?: string } | undefined)?.phase ?? "";
-    const fields = { [String(live.kind).toLowerCase()]: `${live.metadata?.namespace}/${live.metadata?.name}` };
-    if (status.phase !== from) deps.logger?.info(`Moved ${live.kind} to a new phase`, { ...fields, from, to: status.phase });
+    const fields = {
+      [String(live.kind).toLowerCase()]: `${live.metadata?.namespace}/${live.metadata?.name}`,
+    };
+    if (status.phase !== from)
+      deps.logger?.info(`Moved ${live.kind} to a new phase`, { ...fields, from, to: status.phase });
     else deps.logger?.debug(`Updated ${live.kind} status`, fields);
   }
   for (const e of events) await deps.events.record(live, { type: e.type, reason: e.reason, note: e.message });

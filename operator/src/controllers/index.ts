@@ -5,7 +5,7 @@ import { objectKey, type KubeObject } from "../k8s/object.ts";
 import { Controller } from "../runtime/controller.ts";
 import type { OperatorMetrics } from "../server/metrics.ts";
 import type { ReconcilerDeps } from "./deps.ts";
-import { modelKeyOfRun, ownerKey, runKeysOfModel, trainerPodOwnerKey } from "./routing.ts";
+import { modelKeyOfRun, ownerKey, trainerPodOwnerKey } from "./routing.ts";
 import { sentimentModelReconciler } from "./sentiment-model.ts";
 import { trainingRunReconciler } from "./training-run.ts";
 
@@ -20,8 +20,8 @@ export interface ControllerSetOptions {
  * - a TrainingRun event queues the run, and the SentimentModel it names (a promotion changes what
  *   the model serves);
  * - Job and trainer-pod events queue the run that controls them;
- * - a SentimentModel event queues the model, and the runs that target it (their gate compares
- *   with what it serves);
+ * - a SentimentModel event queues the model (runs read their model only when they reconcile for
+ *   their own reasons: the gate compares with what it serves at that moment);
  * - Deployment, Service, PVC, HPA, PDB, NetworkPolicy and ServiceMonitor events queue the model
  *   that controls them.
  */
@@ -49,7 +49,10 @@ export class ControllerSet {
     this.sentimentModel = new Controller({
       ...common,
       name: "sentimentmodel",
-      reconcile: sentimentModelReconciler({ ...deps, serviceMonitorsReady: () => this.#serviceMonitorsReady }),
+      reconcile: sentimentModelReconciler({
+        ...deps,
+        serviceMonitorsReady: () => this.#serviceMonitorsReady,
+      }),
       listKeys: () => deps.caches.sentimentModels.list().map(objectKey),
       ...(opts.metrics ? { metrics: opts.metrics.forController("sentimentmodel") } : {}),
     });
@@ -92,11 +95,9 @@ export class ControllerSet {
     });
     c.jobs.on((job) => enqueue(tr, ownerKey(job, TRAINING_RUN.kind)));
     c.pods.on((pod) => enqueue(tr, trainerPodOwnerKey(pod)));
-    c.sentimentModels.on((model) => {
-      sm.enqueue(objectKey(model));
-      for (const k of runKeysOfModel(model, c.trainingRuns.list(model.metadata?.namespace))) tr.enqueue(k);
-    });
-    for (const inf of [c.deployments, c.services, c.pvcs, c.hpas, c.pdbs, c.networkPolicies]) this.#toModel(inf);
+    c.sentimentModels.on((model) => sm.enqueue(objectKey(model)));
+    for (const inf of [c.deployments, c.services, c.pvcs, c.hpas, c.pdbs, c.networkPolicies])
+      this.#toModel(inf);
   }
 
   #toModel(inf: Informer): void {

@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { KubeObject, OwnerReference } from "../k8s/object.ts";
-import { modelKeyOfRun, ownerKey, runKeysOfModel, trainerPodOwnerKey } from "./routing.ts";
+import { modelKeyOfRun, ownerKey, trainerPodOwnerKey } from "./routing.ts";
 
 const child = (ownerReferences: OwnerReference[], labels: Record<string, string> = {}): KubeObject => ({
   metadata: { name: "c", namespace: "ns", ownerReferences, labels },
@@ -13,17 +13,44 @@ const ref = (kind: string, name: string, controller = true, apiVersion = "sentim
   uid: "u",
   controller,
 });
-const run = (name: string, model?: string, namespace = "ns"): KubeObject =>
-  ({ metadata: { name, namespace }, spec: model === undefined ? {} : { model } });
+const run = (name: string, model?: string, namespace = "ns"): KubeObject => ({
+  metadata: { name, namespace },
+  spec: model === undefined ? {} : { model },
+});
 
 describe("ownerKey", () => {
   const cases = [
-    { name: "the controlling SentimentModel", obj: child([ref("SentimentModel", "m")]), kind: "SentimentModel", want: "ns/m" },
-    { name: "a non-controller reference is ignored", obj: child([ref("SentimentModel", "m", false)]), kind: "SentimentModel", want: undefined },
-    { name: "another kind is ignored", obj: child([ref("TrainingRun", "r")]), kind: "SentimentModel", want: undefined },
-    { name: "same kind from another group is ignored", obj: child([ref("SentimentModel", "m", true, "other.io/v1")]), kind: "SentimentModel", want: undefined },
+    {
+      name: "the controlling SentimentModel",
+      obj: child([ref("SentimentModel", "m")]),
+      kind: "SentimentModel",
+      want: "ns/m",
+    },
+    {
+      name: "a non-controller reference is ignored",
+      obj: child([ref("SentimentModel", "m", false)]),
+      kind: "SentimentModel",
+      want: undefined,
+    },
+    {
+      name: "another kind is ignored",
+      obj: child([ref("TrainingRun", "r")]),
+      kind: "SentimentModel",
+      want: undefined,
+    },
+    {
+      name: "same kind from another group is ignored",
+      obj: child([ref("SentimentModel", "m", true, "other.io/v1")]),
+      kind: "SentimentModel",
+      want: undefined,
+    },
     { name: "no references", obj: child([]), kind: "TrainingRun", want: undefined },
-    { name: "a Job controlled by a run", obj: child([ref("TrainingRun", "r")]), kind: "TrainingRun", want: "ns/r" },
+    {
+      name: "a Job controlled by a run",
+      obj: child([ref("TrainingRun", "r")]),
+      kind: "TrainingRun",
+      want: "ns/r",
+    },
   ] as const;
   for (const c of cases) test(c.name, () => assert.equal(ownerKey(c.obj, c.kind), c.want));
 });
@@ -39,10 +66,5 @@ describe("run and model keys", () => {
   test("a run that names a model maps to it; an experiment maps to nothing", () => {
     assert.equal(modelKeyOfRun(run("r", "m")), "ns/m");
     assert.equal(modelKeyOfRun(run("r")), undefined);
-  });
-  test("a model maps to the runs of its namespace that target it", () => {
-    const model = { metadata: { name: "m", namespace: "ns" } } as KubeObject;
-    const runs = [run("a", "m"), run("b", "other"), run("c"), run("d", "m", "elsewhere"), run("e", "m")];
-    assert.deepEqual(runKeysOfModel(model, runs), ["ns/a", "ns/e"]);
   });
 });

@@ -11,7 +11,10 @@ import { controllerOf } from "../k8s/object.ts";
 const key = (namespace: string | undefined, name: string): string => `${namespace ?? ""}/${name}`;
 
 /** The key of the TrainingRun or SentimentModel that controls `child`, if it is one of ours. */
-export function ownerKey(child: KubeObject, kind: typeof TRAINING_RUN.kind | typeof SENTIMENT_MODEL.kind): string | undefined {
+export function ownerKey(
+  child: KubeObject,
+  kind: typeof TRAINING_RUN.kind | typeof SENTIMENT_MODEL.kind,
+): string | undefined {
   const ref = controllerOf(child);
   if (!ref || ref.kind !== kind || ref.apiVersion.split("/")[0] !== GROUP) return undefined;
   return key(child.metadata?.namespace, ref.name);
@@ -27,10 +30,4 @@ export function trainerPodOwnerKey(pod: KubeObject): string | undefined {
 export function modelKeyOfRun(run: KubeObject): string | undefined {
   const model = (run["spec"] as { model?: unknown } | undefined)?.model;
   return typeof model === "string" && model ? key(run.metadata?.namespace, model) : undefined;
-}
-
-/** Keys of the runs in `runs` that target the SentimentModel `model` (their gate compares with it). */
-export function runKeysOfModel(model: KubeObject, runs: readonly KubeObject[]): string[] {
-  const name = model.metadata?.name;
-  return runs.filter((r) => modelKeyOfRun(r) === key(model.metadata?.namespace, name ?? "")).map((r) => key(r.metadata?.namespace, r.metadata?.name ?? ""));
 }

@@ -1,6 +1,5 @@
 import { modelPvcName, serverName } from "../api/names.ts";
-import { SentimentModel } from "../api/sentiment-model.ts";
-import { TrainingRun } from "../api/training-run.ts";
+import { parseSentimentModel, parseTrainingRun } from "../core/parse.ts";
 import { decideSentimentModel } from "../core/sentiment-model/decide.ts";
 import { statusChanged } from "../core/status-changed.ts";
 import type { SentimentModelChildren } from "../core/types.ts";
@@ -29,15 +28,21 @@ export function sentimentModelReconciler(deps: SentimentModelReconcilerDeps): Re
     const { namespace, name } = splitKey(key);
     const raw = caches.sentimentModels.get(namespace, name);
     if (!raw || raw.metadata?.deletionTimestamp) return undefined;
-    const parsed = SentimentModel.safeParse(raw);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const note = `The SentimentModel cannot be read: ${issue?.path.join(".") ?? ""}: ${issue?.message ?? "invalid"}. Fix the spec.`;
-      logger?.warn("Skipped invalid SentimentModel", { sentimentmodel: key, error: note });
-      await deps.events.record(raw, { type: "Warning", reason: "InvalidSpec", note });
+    const parsed = parseSentimentModel(raw);
+    if (!parsed.ok) {
+      logger?.warn("Skipped invalid SentimentModel", {
+        sentimentmodel: key,
+        reason: parsed.error.reason,
+        error: parsed.error.message,
+      });
+      await deps.events.record(raw, {
+        type: "Warning",
+        reason: parsed.error.reason,
+        note: parsed.error.message,
+      });
       return undefined;
     }
-    const model = parsed.data;
+    const model = parsed.value;
     const uid = model.metadata.uid;
     const owned = <T>(inf: Informer | undefined, childName: string): T | undefined => {
       const live = inf?.get(namespace, childName);
@@ -55,8 +60,8 @@ export function sentimentModelReconciler(deps: SentimentModelReconcilerDeps): Re
     };
     const trainingRuns = caches.trainingRuns
       .list(namespace)
-      .map((r: KubeObject) => TrainingRun.safeParse(r))
-      .flatMap((r) => (r.success ? [r.data] : []));
+      .map((r: KubeObject) => parseTrainingRun(r))
+      .flatMap((r) => (r.ok ? [r.value] : []));
 
     const world = { trainingRuns, children, serviceMonitorCrdInstalled: deps.serviceMonitorsReady() };
     const decision = decideSentimentModel(model, world, new Date(deps.clock.now()), deps.config);
@@ -65,7 +70,11 @@ export function sentimentModelReconciler(deps: SentimentModelReconcilerDeps): Re
     await writeStatusAndEvents(deps, raw, decision.status, changed, decision.events);
     if (changed && decision.status.currentVersion !== model.status?.currentVersion) {
       const from = model.status?.currentVersion ?? "";
-      logger?.info("Switched served model version", { sentimentmodel: key, from, to: decision.status.currentVersion });
+      logger?.info("Switched served model version", {
+        sentimentmodel: key,
+        from,
+        to: decision.status.currentVersion,
+      });
     }
     return requeue(decision.requeueAfterSeconds);
   };

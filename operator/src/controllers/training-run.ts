@@ -1,7 +1,6 @@
 import type { V1Job, V1Pod } from "@kubernetes/client-node";
 import { LABELS, jobName } from "../api/names.ts";
-import { SentimentModel } from "../api/sentiment-model.ts";
-import { TrainingRun } from "../api/training-run.ts";
+import { parseSentimentModel, parseTrainingRun } from "../core/parse.ts";
 import { decideTrainingRun } from "../core/training-run/decide.ts";
 import { statusChanged } from "../core/status-changed.ts";
 import { splitKey } from "../k8s/object.ts";
@@ -23,23 +22,33 @@ export function trainingRunReconciler(deps: ReconcilerDeps): Reconcile {
     const { namespace, name } = splitKey(key);
     const raw = caches.trainingRuns.get(namespace, name);
     if (!raw || raw.metadata?.deletionTimestamp) return undefined;
-    const parsed = TrainingRun.safeParse(raw);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const note = `The TrainingRun cannot be read: ${issue?.path.join(".") ?? ""}: ${issue?.message ?? "invalid"}. Fix the spec.`;
-      logger?.warn("Skipped invalid TrainingRun", { trainingrun: key, error: note });
-      await deps.events.record(raw, { type: "Warning", reason: "InvalidSpec", note });
+    const parsed = parseTrainingRun(raw);
+    if (!parsed.ok) {
+      logger?.warn("Skipped invalid TrainingRun", {
+        trainingrun: key,
+        reason: parsed.error.reason,
+        error: parsed.error.message,
+      });
+      await deps.events.record(raw, {
+        type: "Warning",
+        reason: parsed.error.reason,
+        note: parsed.error.message,
+      });
       return undefined;
     }
-    const run = parsed.data;
+    const run = parsed.value;
     const job = caches.jobs.get(namespace, jobName(name)) as V1Job | undefined;
     const jobUid = job?.metadata?.uid;
     const pods = caches.pods
       .list(namespace)
       .filter((p) => p.metadata?.labels?.[LABELS.trainingRun] === name)
-      .filter((p) => jobUid === undefined || p.metadata?.ownerReferences?.some((r) => r.uid === jobUid)) as unknown as V1Pod[];
-    const liveModel = run.spec.model === undefined ? undefined : caches.sentimentModels.get(namespace, run.spec.model);
-    const model = liveModel === undefined ? undefined : SentimentModel.safeParse(liveModel).data;
+      .filter(
+        (p) => jobUid === undefined || p.metadata?.ownerReferences?.some((r) => r.uid === jobUid),
+      ) as unknown as V1Pod[];
+    const liveModel =
+      run.spec.model === undefined ? undefined : caches.sentimentModels.get(namespace, run.spec.model);
+    const parsedModel = liveModel === undefined ? undefined : parseSentimentModel(liveModel);
+    const model = parsedModel?.ok ? parsedModel.value : undefined;
 
     const decision = decideTrainingRun(run, { job, pods, model }, new Date(deps.clock.now()), deps.config);
     await applyActions(deps.client, decision.actions, { logger, owner: key });

@@ -79,7 +79,10 @@ export class Caches {
   async synced(signal?: AbortSignal): Promise<void> {
     const all = Promise.all(this.fixed.map((i) => i.synced()));
     if (!signal) return void (await all);
-    await Promise.race([all, new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }))]);
+    await Promise.race([
+      all,
+      new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true })),
+    ]);
   }
 
   /** Resources whose first list has not arrived yet (for /readyz). */
@@ -105,7 +108,9 @@ export class Caches {
   }
 
   async stop(): Promise<void> {
-    await Promise.all([...this.fixed, ...(this.#serviceMonitors ? [this.#serviceMonitors] : [])].map((i) => i.stop()));
+    await Promise.all(
+      [...this.fixed, ...(this.#serviceMonitors ? [this.#serviceMonitors] : [])].map((i) => i.stop()),
+    );
   }
 
   #make(resource: ResourceType, labelSelector?: string): Informer {

@@ -74,7 +74,11 @@ export class KubeClient {
 
   static async create(kc: KubeConfig, opts: KubeClientOptions = {}): Promise<KubeClient> {
     const cluster = kc.getCurrentCluster();
-    if (!cluster) throw new FailureError("NoCluster", "The kubeconfig has no current cluster; pass --kubeconfig or set a context.");
+    if (!cluster)
+      throw new FailureError(
+        "NoCluster",
+        "The kubeconfig has no current cluster; pass --kubeconfig or set a context.",
+      );
     const server = new URL(cluster.server);
     const tls: https.RequestOptions = {};
     await kc.applyToHTTPSOptions(tls);
@@ -104,7 +108,9 @@ export class KubeClient {
       return (body.length > 0 ? JSON.parse(body) : {}) as T;
     } catch (e) {
       if (e instanceof ApiError) throw e;
-      throw new ApiError(0, "Unreachable", `${req.method} ${req.path} failed: ${(e as Error).message}`, { cause: e });
+      throw new ApiError(0, "Unreachable", `${req.method} ${req.path} failed: ${(e as Error).message}`, {
+        cause: e,
+      });
     } finally {
       const record = { ...described, code };
       this.stats.record(record);
@@ -121,7 +127,8 @@ export class KubeClient {
     const auth: https.RequestOptions = {};
     await this.kubeConfig.applyToHTTPSOptions(auth);
     const url = new URL(req.path, this.#server);
-    for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    for (const [k, v] of Object.entries(req.query ?? {}))
+      if (v !== undefined) url.searchParams.set(k, String(v));
     const payload = req.body === undefined ? undefined : JSON.stringify(req.body);
     const headers: Record<string, string> = { Accept: "application/json" };
     for (const [k, v] of Object.entries(auth.headers ?? {})) if (v !== undefined) headers[k] = String(v);
@@ -139,7 +146,9 @@ export class KubeClient {
         (res) => {
           const chunks: Buffer[] = [];
           res.on("data", (c: Buffer) => chunks.push(c));
-          res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
+          res.on("end", () =>
+            resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }),
+          );
           res.on("error", reject);
         },
       );
@@ -170,7 +179,9 @@ function statusError(code: number, body: string, req: ApiRequest): ApiError {
   } catch {
     status = { message: body.trim().slice(0, 200) || undefined };
   }
-  const reason = typeof status.reason === "string" && status.reason ? status.reason : (REASONS[code] ?? `Http${code}`);
-  const message = typeof status.message === "string" ? status.message : `${req.method} ${req.path} returned ${code}`;
+  const reason =
+    typeof status.reason === "string" && status.reason ? status.reason : (REASONS[code] ?? `Http${code}`);
+  const message =
+    typeof status.message === "string" ? status.message : `${req.method} ${req.path} returned ${code}`;
   return new ApiError(code, reason, message);
 }

@@ -61,7 +61,10 @@ export class ApiAvailability {
           onChange(now);
         }
       } catch (e) {
-        this.#logger?.warn("Failed to check an optional API", { resource: this.#res.plural, error: (e as Error).message });
+        this.#logger?.warn("Failed to check an optional API", {
+          resource: this.#res.plural,
+          error: (e as Error).message,
+        });
       }
       if (!this.#stopped) this.#cancel = this.#clock.after(this.#recheckMs, () => void check());
     };

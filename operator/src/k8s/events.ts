@@ -37,7 +37,12 @@ export class EventRecorder {
 
   constructor(
     client: KubeClient,
-    opts: { readonly instance: string; readonly clock?: Clock; readonly logger?: Logger; readonly dedupeMs?: number },
+    opts: {
+      readonly instance: string;
+      readonly clock?: Clock;
+      readonly logger?: Logger;
+      readonly dedupeMs?: number;
+    },
   ) {
     this.#client = client;
     this.#instance = opts.instance;
@@ -76,7 +81,11 @@ export class EventRecorder {
       },
     };
     try {
-      await this.#client.request({ method: "POST", path: resourcePath(Resources.event, { namespace }), body });
+      await this.#client.request({
+        method: "POST",
+        path: resourcePath(Resources.event, { namespace }),
+        body,
+      });
     } catch (e) {
       this.#sent.delete(key);
       this.#logger?.warn("Failed to record event", {

@@ -52,9 +52,16 @@ export class Informer<T extends KubeObject = KubeObject> {
     const base = resourcePath(opts.resource, opts.namespace ? { namespace: opts.namespace } : {});
     const timeoutSeconds = 300 + Math.floor(Math.random() * 300);
     const watchPath = `${base}?allowWatchBookmarks=true&timeoutSeconds=${timeoutSeconds}`;
-    this.#inner = makeInformer<KubernetesObject>(client.kubeConfig, watchPath, () => this.#list(base), opts.labelSelector);
+    this.#inner = makeInformer<KubernetesObject>(
+      client.kubeConfig,
+      watchPath,
+      () => this.#list(base),
+      opts.labelSelector,
+    );
     // "connect" fires before each (re)list-and-watch: count the watch request it leads to.
-    this.#inner.on("connect", () => client.stats.record({ verb: "watch", resource: opts.resource.plural, code: 0 }));
+    this.#inner.on("connect", () =>
+      client.stats.record({ verb: "watch", resource: opts.resource.plural, code: 0 }),
+    );
     this.#inner.on("error", (err: unknown) => this.#restartLater(err));
   }
 
@@ -139,7 +146,9 @@ export class Informer<T extends KubeObject = KubeObject> {
     } while (cont);
     // Items of a list carry no kind; fill it in so handlers can rely on it.
     const kind = this.resource.kind;
-    const apiVersion = this.resource.group ? `${this.resource.group}/${this.resource.version}` : this.resource.version;
+    const apiVersion = this.resource.group
+      ? `${this.resource.group}/${this.resource.version}`
+      : this.resource.version;
     return {
       metadata: { resourceVersion },
       items: items.map((i) => ({ ...i, apiVersion, kind }) as unknown as KubernetesObject),

@@ -71,7 +71,11 @@ describe("LeaderElector", () => {
     const firstRenew = store.lease?.spec.renewTime;
     await clock.advance(2_000);
     assert.notEqual(store.lease?.spec.renewTime, firstRenew, "the leader renews every retry period");
-    assert.match(store.lease.spec.renewTime ?? "", /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/, "MicroTime format");
+    assert.match(
+      store.lease.spec.renewTime ?? "",
+      /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/,
+      "MicroTime format",
+    );
     a.stop.abort();
     await a.done;
     assert.equal(a.state.end, "stopped");
@@ -131,7 +135,13 @@ describe("LeaderElector", () => {
 
   test("rejects timings where the renew deadline is not below the lease duration", () => {
     assert.throws(
-      () => new LeaderElector({ store: new MemoryLease(), identity: "x", leaseDurationMs: 10_000, renewDeadlineMs: 10_000 }),
+      () =>
+        new LeaderElector({
+          store: new MemoryLease(),
+          identity: "x",
+          leaseDurationMs: 10_000,
+          renewDeadlineMs: 10_000,
+        }),
       /leaseDuration > renewDeadline > retryPeriod > 0; got 10000, 10000, 2000 ms/,
     );
   });

@@ -54,7 +54,9 @@ export class LeaderElector {
     };
     const { leaseDurationMs: d, renewDeadlineMs: r, retryPeriodMs: p } = this.#o;
     if (!(d > r && r > p && p > 0)) {
-      throw new RangeError(`Leader election needs leaseDuration > renewDeadline > retryPeriod > 0; got ${d}, ${r}, ${p} ms.`);
+      throw new RangeError(
+        `Leader election needs leaseDuration > renewDeadline > retryPeriod > 0; got ${d}, ${r}, ${p} ms.`,
+      );
     }
   }
 
@@ -93,7 +95,8 @@ export class LeaderElector {
     }
     this.#leading = false;
     lead.abort();
-    if (end === "lost") logger?.error("Lost leader lease", { lease: store.description, identity, holder: this.observedLeader });
+    if (end === "lost")
+      logger?.error("Lost leader lease", { lease: store.description, identity, holder: this.observedLeader });
     cb.onStoppedLeading();
     return end;
   }
@@ -115,7 +118,10 @@ export class LeaderElector {
       this.#observed = await store.update(spec, current.resourceVersion);
       logger?.info("Released leader lease", { lease: store.description, identity });
     } catch (e) {
-      logger?.warn("Failed to release leader lease", { lease: store.description, error: (e as Error).message });
+      logger?.warn("Failed to release leader lease", {
+        lease: store.description,
+        error: (e as Error).message,
+      });
     }
   }
 
@@ -143,7 +149,10 @@ export class LeaderElector {
           : fresh(transitions + 1);
       return this.#saw(await store.update(spec, current.resourceVersion), now);
     } catch (e) {
-      logger?.debug("Failed to acquire or renew leader lease", { lease: store.description, error: (e as Error).message });
+      logger?.debug("Failed to acquire or renew leader lease", {
+        lease: store.description,
+        error: (e as Error).message,
+      });
       return false;
     }
   }

@@ -34,10 +34,18 @@ interface LeaseObject {
   readonly spec?: LeaseRecord;
 }
 
-const stored = (l: LeaseObject): StoredLease => ({ spec: l.spec ?? {}, resourceVersion: l.metadata?.resourceVersion ?? "" });
+const stored = (l: LeaseObject): StoredLease => ({
+  spec: l.spec ?? {},
+  resourceVersion: l.metadata?.resourceVersion ?? "",
+});
 
 /** A LeaseStore on a real Lease object. Requests time out after `timeoutMs` (the renew deadline). */
-export function kubeLeaseStore(client: KubeClient, namespace: string, name: string, timeoutMs = 10_000): LeaseStore {
+export function kubeLeaseStore(
+  client: KubeClient,
+  namespace: string,
+  name: string,
+  timeoutMs = 10_000,
+): LeaseStore {
   const path = resourcePath(Resources.lease, { namespace, name });
   return {
     description: `${namespace}/${name}`,
@@ -50,7 +58,12 @@ export function kubeLeaseStore(client: KubeClient, namespace: string, name: stri
       }
     },
     async create(spec) {
-      const body = { apiVersion: "coordination.k8s.io/v1", kind: "Lease", metadata: { name, namespace }, spec };
+      const body = {
+        apiVersion: "coordination.k8s.io/v1",
+        kind: "Lease",
+        metadata: { name, namespace },
+        spec,
+      };
       return stored(
         await client.request<LeaseObject>({
           method: "POST",
@@ -61,7 +74,12 @@ export function kubeLeaseStore(client: KubeClient, namespace: string, name: stri
       );
     },
     async update(spec, resourceVersion) {
-      const body = { apiVersion: "coordination.k8s.io/v1", kind: "Lease", metadata: { name, namespace, resourceVersion }, spec };
+      const body = {
+        apiVersion: "coordination.k8s.io/v1",
+        kind: "Lease",
+        metadata: { name, namespace, resourceVersion },
+        spec,
+      };
       return stored(await client.request<LeaseObject>({ method: "PUT", path, body, timeoutMs }));
     },
   };

@@ -6,15 +6,31 @@ describe("describeRequest", () => {
   const cases = [
     { m: "GET", p: "/api/v1/namespaces/ns/pods", want: { verb: "list", resource: "pods", namespace: "ns" } },
     { m: "GET", p: "/api/v1/pods?labelSelector=a%3Db", want: { verb: "list", resource: "pods" } },
-    { m: "GET", p: "/apis/apps/v1/namespaces/ns/deployments/web", want: { verb: "get", resource: "deployments", namespace: "ns", name: "web" } },
+    {
+      m: "GET",
+      p: "/apis/apps/v1/namespaces/ns/deployments/web",
+      want: { verb: "get", resource: "deployments", namespace: "ns", name: "web" },
+    },
     {
       m: "PATCH",
       p: "/apis/sentiment.mlops.dev/v1alpha1/namespaces/ns/sentimentmodels/m/status",
       want: { verb: "patch", resource: "sentimentmodels/status", namespace: "ns", name: "m" },
     },
-    { m: "POST", p: "/apis/batch/v1/namespaces/ns/jobs", want: { verb: "create", resource: "jobs", namespace: "ns" } },
-    { m: "PUT", p: "/apis/coordination.k8s.io/v1/namespaces/x/leases/l", want: { verb: "update", resource: "leases", namespace: "x", name: "l" } },
-    { m: "DELETE", p: "/apis/policy/v1/namespaces/ns/poddisruptionbudgets/m", want: { verb: "delete", resource: "poddisruptionbudgets", namespace: "ns", name: "m" } },
+    {
+      m: "POST",
+      p: "/apis/batch/v1/namespaces/ns/jobs",
+      want: { verb: "create", resource: "jobs", namespace: "ns" },
+    },
+    {
+      m: "PUT",
+      p: "/apis/coordination.k8s.io/v1/namespaces/x/leases/l",
+      want: { verb: "update", resource: "leases", namespace: "x", name: "l" },
+    },
+    {
+      m: "DELETE",
+      p: "/apis/policy/v1/namespaces/ns/poddisruptionbudgets/m",
+      want: { verb: "delete", resource: "poddisruptionbudgets", namespace: "ns", name: "m" },
+    },
     { m: "GET", p: "/api/v1/namespaces/ns", want: { verb: "get", resource: "namespaces", name: "ns" } },
   ];
   for (const c of cases) {
@@ -32,6 +48,11 @@ describe("RequestStats", () => {
     assert.equal(s.total(), 4);
     assert.equal(s.writes(), 1);
     assert.equal(s.writes({ includeLeases: true, includeEvents: true }), 3);
-    assert.deepEqual(s.snapshot(), { "create events": 1, "list pods": 1, "patch deployments": 1, "update leases": 1 });
+    assert.deepEqual(s.snapshot(), {
+      "create events": 1,
+      "list pods": 1,
+      "patch deployments": 1,
+      "update leases": 1,
+    });
   });
 });

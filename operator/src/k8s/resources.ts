@@ -10,7 +10,13 @@ export interface ResourceType {
   readonly namespaced: boolean;
 }
 
-const r = (group: string, version: string, kind: string, plural: string, namespaced = true): ResourceType => ({
+const r = (
+  group: string,
+  version: string,
+  kind: string,
+  plural: string,
+  namespaced = true,
+): ResourceType => ({
   group,
   version,
   kind,
@@ -56,6 +62,9 @@ export function resourcePath(
 }
 
 /** The table entry for an object's `apiVersion` and `kind`, if the operator knows it. */
-export function resourceFor(apiVersion: string | undefined, kind: string | undefined): ResourceType | undefined {
+export function resourceFor(
+  apiVersion: string | undefined,
+  kind: string | undefined,
+): ResourceType | undefined {
   return Object.values(Resources).find((res) => apiVersionOf(res) === apiVersion && res.kind === kind);
 }

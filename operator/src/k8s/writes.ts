@@ -8,7 +8,12 @@ export const FIELD_MANAGER = "sentiment-operator";
 
 function typeOf(obj: KubeObject): ResourceType {
   const res = resourceFor(obj.apiVersion, obj.kind);
-  if (!res) throw new ApiError(0, "UnknownKind", `The operator does not manage ${obj.apiVersion ?? "?"} ${obj.kind ?? "?"}.`);
+  if (!res)
+    throw new ApiError(
+      0,
+      "UnknownKind",
+      `The operator does not manage ${obj.apiVersion ?? "?"} ${obj.kind ?? "?"}.`,
+    );
   return res;
 }
 
@@ -52,13 +57,19 @@ export async function createIfAbsent<T extends KubeObject>(
     });
     return { created: true, object };
   } catch (e) {
-    if (e instanceof ApiError && e.statusCode === 409 && e.reason === "AlreadyExists") return { created: false };
+    if (e instanceof ApiError && e.statusCode === 409 && e.reason === "AlreadyExists")
+      return { created: false };
     throw e;
   }
 }
 
 /** Deletes an object; an object already gone counts as deleted. Children are removed in the background. */
-export async function deleteIfPresent(client: KubeClient, res: ResourceType, namespace: string, name: string): Promise<boolean> {
+export async function deleteIfPresent(
+  client: KubeClient,
+  res: ResourceType,
+  namespace: string,
+  name: string,
+): Promise<boolean> {
   try {
     await client.request({
       method: "DELETE",

@@ -42,7 +42,8 @@ describe("Controller", () => {
     const { c, clock, keys, outcomes } = harness({
       reconcile: () => {
         times.push(clock.now());
-        if (failuresLeft-- > 0) return Promise.reject(Object.assign(new Error("apiserver said no"), { reason: "Boom" }));
+        if (failuresLeft-- > 0)
+          return Promise.reject(Object.assign(new Error("apiserver said no"), { reason: "Boom" }));
         return Promise.resolve(undefined);
       },
     });
@@ -174,7 +175,13 @@ describe("Controller", () => {
 
   test("rejects a worker count below one", () => {
     assert.throws(
-      () => new Controller({ name: "x", workers: 0, reconcile: () => Promise.resolve(undefined), listKeys: () => [] }),
+      () =>
+        new Controller({
+          name: "x",
+          workers: 0,
+          reconcile: () => Promise.resolve(undefined),
+          listKeys: () => [],
+        }),
       /needs at least 1 worker; got 0/,
     );
   });

@@ -41,9 +41,7 @@ export class FakeClock implements Clock {
     const end = this.#now + ms;
     await flush();
     for (;;) {
-      const next = this.#timers
-        .filter((t) => t.at <= end)
-        .sort((a, b) => a.at - b.at || a.seq - b.seq)[0];
+      const next = this.#timers.filter((t) => t.at <= end).sort((a, b) => a.at - b.at || a.seq - b.seq)[0];
       if (!next) break;
       this.#timers = this.#timers.filter((t) => t !== next);
       this.#now = Math.max(this.#now, next.at);

@@ -82,7 +82,10 @@ describe("WorkQueue", () => {
 
   test("addRateLimited backs off exponentially per key until forget", async () => {
     const clock = new FakeClock();
-    const q = new WorkQueue({ clock, rateLimiter: exponentialBackoff({ baseDelayMs: 100, maxDelayMs: 1000 }) });
+    const q = new WorkQueue({
+      clock,
+      rateLimiter: exponentialBackoff({ baseDelayMs: 100, maxDelayMs: 1000 }),
+    });
     const delays: number[] = [];
     for (let i = 0; i < 6; i++) {
       const start = clock.now();
@@ -151,7 +154,10 @@ describe("WorkQueue", () => {
 
 describe("exponentialBackoff", () => {
   test("rejects a base above the cap with a readable message", () => {
-    assert.throws(() => exponentialBackoff({ baseDelayMs: 10, maxDelayMs: 1 }), /baseDelayMs <= maxDelayMs; got 10 and 1/);
+    assert.throws(
+      () => exponentialBackoff({ baseDelayMs: 10, maxDelayMs: 1 }),
+      /baseDelayMs <= maxDelayMs; got 10 and 1/,
+    );
   });
 
   test("caps at the maximum even after many failures", () => {

@@ -35,7 +35,10 @@ describe("probe app", () => {
 
   test("/healthz follows the liveness check", async () => {
     let alive = true;
-    const s = await serve(() => ({ ready: true, role: "leader", detail: "" }), () => alive);
+    const s = await serve(
+      () => ({ ready: true, role: "leader", detail: "" }),
+      () => alive,
+    );
     try {
       assert.equal((await fetch(`${s.base}/healthz`)).status, 200);
       alive = false;
@@ -60,11 +63,20 @@ describe("probe app", () => {
       assert.equal(res.status, 200);
       assert.match(res.headers.get("content-type") ?? "", /text\/plain/);
       const text = await res.text();
-      assert.match(text, /sentiment_operator_reconcile_total\{controller="sentimentmodel",result="success"\} 1/);
+      assert.match(
+        text,
+        /sentiment_operator_reconcile_total\{controller="sentimentmodel",result="success"\} 1/,
+      );
       assert.match(text, /sentiment_operator_reconcile_errors_total\{controller="sentimentmodel"\} 1/);
-      assert.match(text, /sentiment_operator_reconcile_duration_seconds_count\{controller="sentimentmodel"\} 2/);
+      assert.match(
+        text,
+        /sentiment_operator_reconcile_duration_seconds_count\{controller="sentimentmodel"\} 2/,
+      );
       assert.match(text, /sentiment_operator_workqueue_depth\{controller="sentimentmodel"\} 7/);
-      assert.match(text, /sentiment_operator_kube_requests_total\{verb="patch",resource="sentimentmodels\/status",code="200"\} 1/);
+      assert.match(
+        text,
+        /sentiment_operator_kube_requests_total\{verb="patch",resource="sentimentmodels\/status",code="200"\} 1/,
+      );
       assert.match(text, /sentiment_operator_leader 1/);
       assert.match(text, /sentiment_operator_process_resident_memory_bytes \d+/);
     } finally {

@@ -21,10 +21,26 @@ export interface ChildOperator {
   readonly exited: Promise<number | null>;
 }
 
-export async function spawnOperator(t: TestContext, kubeconfigPath: string, ns: string, identity: string, extra: string[] = []): Promise<ChildOperator> {
-  const args = [join(REPO, "operator", "bin", "sentiment-operator.js"), "run", "--kubeconfig", kubeconfigPath, "--namespace", ns];
+export async function spawnOperator(
+  t: TestContext,
+  kubeconfigPath: string,
+  ns: string,
+  identity: string,
+  extra: string[] = [],
+): Promise<ChildOperator> {
+  const args = [
+    join(REPO, "operator", "bin", "sentiment-operator.js"),
+    "run",
+    "--kubeconfig",
+    kubeconfigPath,
+    "--namespace",
+    ns,
+  ];
   args.push("--metrics-port", "0", "--metrics-host", "127.0.0.1", "--identity", identity, ...extra);
-  const proc = spawn(process.execPath, args, { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, LOG_LEVEL: "debug" } });
+  const proc = spawn(process.execPath, args, {
+    stdio: ["ignore", "ignore", "pipe"],
+    env: { ...process.env, LOG_LEVEL: "debug" },
+  });
   const exited = new Promise<number | null>((resolve) => proc.once("exit", (code) => resolve(code)));
   t.after(async () => {
     if (proc.exitCode === null && proc.signalCode === null) proc.kill("SIGKILL");
@@ -32,7 +48,7 @@ export async function spawnOperator(t: TestContext, kubeconfigPath: string, ns: 
   });
   const logs: Record<string, unknown>[] = [];
   let buffer = "";
-  proc.stderr!.on("data", (chunk: Buffer) => {
+  proc.stderr.on("data", (chunk: Buffer) => {
     buffer += chunk.toString();
     const lines = buffer.split("\n");
     buffer = lines.pop() ?? "";
@@ -47,7 +63,8 @@ export async function spawnOperator(t: TestContext, kubeconfigPath: string, ns: 
   const started = await waitUntil(
     `operator ${identity} to start`,
     () => {
-      if (proc.exitCode !== null) throw new Error(`exited with ${proc.exitCode}: ${JSON.stringify(logs.slice(-5))}`);
+      if (proc.exitCode !== null)
+        throw new Error(`exited with ${proc.exitCode}: ${JSON.stringify(logs.slice(-5))}`);
       return logs.find((l) => l["message"] === "Started operator");
     },
     { timeoutMs: 20_000 },

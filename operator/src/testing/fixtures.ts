@@ -8,7 +8,12 @@ import { API_VERSION } from "../api/group.ts";
 export interface Resource {
   apiVersion: string;
   kind: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
   spec: Record<string, unknown>;
 }
 
@@ -67,7 +72,15 @@ export function metricsSummary(
   metrics: Partial<MetricsSummary["metrics"]> & { accuracy: number },
   artifactDir: string,
 ): MetricsSummary {
-  const m = { f1: metrics.accuracy, precision: metrics.accuracy, recall: metrics.accuracy, auc: metrics.accuracy, loss: 0.3, trainSeconds: 12, ...metrics };
+  const m = {
+    f1: metrics.accuracy,
+    precision: metrics.accuracy,
+    recall: metrics.accuracy,
+    auc: metrics.accuracy,
+    loss: 0.3,
+    trainSeconds: 12,
+    ...metrics,
+  };
   return {
     schemaVersion: 1,
     name: "sentiment",

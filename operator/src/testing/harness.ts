@@ -36,12 +36,19 @@ export class Kube {
 
   async create<T extends KubeObject>(ns: string, obj: Resource | KubeObject): Promise<T> {
     const res = typeOf(obj);
-    return this.client.request<T>({ method: "POST", path: resourcePath(res, { namespace: ns }), body: { ...obj, metadata: { ...obj.metadata, namespace: ns } } });
+    return this.client.request<T>({
+      method: "POST",
+      path: resourcePath(res, { namespace: ns }),
+      body: { ...obj, metadata: { ...obj.metadata, namespace: ns } },
+    });
   }
 
   async get<T extends KubeObject>(res: ResourceType, ns: string, name: string): Promise<T | undefined> {
     try {
-      return await this.client.request<T>({ method: "GET", path: resourcePath(res, { namespace: ns, name }) });
+      return await this.client.request<T>({
+        method: "GET",
+        path: resourcePath(res, { namespace: ns, name }),
+      });
     } catch (e) {
       if (isNotFound(e)) return undefined;
       throw e;
@@ -49,12 +56,22 @@ export class Kube {
   }
 
   async list<T extends KubeObject>(res: ResourceType, ns: string, labelSelector?: string): Promise<T[]> {
-    const l = await this.client.request<KubeList<T>>({ method: "GET", path: resourcePath(res, { namespace: ns }), query: { labelSelector } });
+    const l = await this.client.request<KubeList<T>>({
+      method: "GET",
+      path: resourcePath(res, { namespace: ns }),
+      query: { labelSelector },
+    });
     return l.items;
   }
 
   /** JSON merge patch of `name` (the main resource, or a subresource). */
-  async patch(res: ResourceType, ns: string, name: string, patch: unknown, subresource?: string): Promise<KubeObject> {
+  async patch(
+    res: ResourceType,
+    ns: string,
+    name: string,
+    patch: unknown,
+    subresource?: string,
+  ): Promise<KubeObject> {
     return this.client.request({
       method: "PATCH",
       path: resourcePath(res, { namespace: ns, name, ...(subresource ? { subresource } : {}) }),
@@ -65,7 +82,11 @@ export class Kube {
 
   async delete(res: ResourceType, ns: string, name: string): Promise<void> {
     try {
-      await this.client.request({ method: "DELETE", path: resourcePath(res, { namespace: ns, name }), body: { propagationPolicy: "Background" } });
+      await this.client.request({
+        method: "DELETE",
+        path: resourcePath(res, { namespace: ns, name }),
+        body: { propagationPolicy: "Background" },
+      });
     } catch (e) {
       if (!isNotFound(e)) throw e;
     }
@@ -91,7 +112,9 @@ export class Kube {
         { timeoutMs, intervalMs: 100 },
       );
     } catch (e) {
-      throw new Error(`${(e as Error).message}\nLast seen status: ${JSON.stringify(last?.["status"] ?? last ?? null)}`);
+      throw new Error(
+        `${(e as Error).message}\nLast seen status: ${JSON.stringify(last?.["status"] ?? last ?? null)}`,
+      );
     }
   }
 
@@ -113,7 +136,9 @@ function typeOf(obj: { apiVersion?: string; kind?: string }): ResourceType {
  */
 export async function installCrds(kube: Kube, dir = join(REPO, "crds")): Promise<string[]> {
   const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f));
-  const crds = files.flatMap((f) => parseAllDocuments(readFileSync(join(dir, f), "utf8")).map((d) => d.toJS() as KubeObject));
+  const crds = files.flatMap((f) =>
+    parseAllDocuments(readFileSync(join(dir, f), "utf8")).map((d) => d.toJS() as KubeObject),
+  );
   if (crds.length === 0) throw new Error(`Found no CRD in ${dir}: run the CRD generator first.`);
   for (const crd of crds) {
     await kube.client.request({
@@ -127,7 +152,9 @@ export async function installCrds(kube: Kube, dir = join(REPO, "crds")): Promise
   for (const crd of crds) {
     const name = crd.metadata?.name ?? "";
     await waitUntil(`CRD ${name} to be Established`, async () => {
-      const live = await kube.client.request<{ status?: { conditions?: { type: string; status: string }[] } }>({
+      const live = await kube.client.request<{
+        status?: { conditions?: { type: string; status: string }[] };
+      }>({
         method: "GET",
         path: `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${name}`,
       });
@@ -135,14 +162,19 @@ export async function installCrds(kube: Kube, dir = join(REPO, "crds")): Promise
     });
     const spec = crd["spec"] as { group: string; names: { plural: string }; versions: { name: string }[] };
     await waitUntil(`${name} to serve lists`, async () => {
-      await kube.client.request({ method: "GET", path: `/apis/${spec.group}/${spec.versions[0]!.name}/${spec.names.plural}` });
+      await kube.client.request({
+        method: "GET",
+        path: `/apis/${spec.group}/${spec.versions[0]!.name}/${spec.names.plural}`,
+      });
       return true;
     });
   }
   return crds.map((c) => c.metadata?.name ?? "");
 }
 
-const yamlDocs = (file: string): KubeObject[] => [parseYaml(readFileSync(join(RBAC, file), "utf8")) as KubeObject];
+const yamlDocs = (file: string): KubeObject[] => [
+  parseYaml(readFileSync(join(RBAC, file), "utf8")) as KubeObject,
+];
 
 /** Server-side applies a cluster- or namespace-scoped RBAC object (not in the operator's resource table). */
 async function applyRbac(kube: Kube, obj: KubeObject): Promise<void> {
@@ -150,7 +182,13 @@ async function applyRbac(kube: Kube, obj: KubeObject): Promise<void> {
   const plural = `${kind.toLowerCase()}s`;
   const ns = obj.metadata?.namespace;
   const path = `/apis/rbac.authorization.k8s.io/v1/${ns ? `namespaces/${ns}/` : ""}${plural}/${obj.metadata?.name ?? ""}`;
-  await kube.client.request({ method: "PATCH", path, query: { fieldManager: "sentiment-operator-tests", force: true }, contentType: "application/apply-patch+yaml", body: obj });
+  await kube.client.request({
+    method: "PATCH",
+    path,
+    query: { fieldManager: "sentiment-operator-tests", force: true },
+    contentType: "application/apply-patch+yaml",
+    body: obj,
+  });
 }
 
 /** Server-side applies the shipped ClusterRole, config/rbac/cluster-role.yaml. */
@@ -174,7 +212,9 @@ export async function operatorAccess(
   if (opts.leaderElection) {
     for (const file of ["leader-election-role.yaml", "leader-election-role-binding.yaml"]) {
       for (const doc of yamlDocs(file)) {
-        const moved = JSON.parse(JSON.stringify(doc).replaceAll("sentiment-operator-system", ns)) as KubeObject;
+        const moved = JSON.parse(
+          JSON.stringify(doc).replaceAll("sentiment-operator-system", ns),
+        ) as KubeObject;
         await applyRbac(kube, moved);
       }
     }
@@ -185,7 +225,11 @@ export async function operatorAccess(
 /** A logger that is silent unless SENTIMENT_TEST_OPERATOR_LOG names a level (e.g. debug). */
 export function testLogger(identity: string) {
   const level = process.env["SENTIMENT_TEST_OPERATOR_LOG"];
-  return createLogger({ component: `operator:${identity}`, level: level ?? "info", silent: level === undefined });
+  return createLogger({
+    component: `operator:${identity}`,
+    level: level ?? "info",
+    silent: level === undefined,
+  });
 }
 
 /** Starts an in-process operator as `access`, watching `ns`; stopped when the test ends. */
@@ -215,7 +259,13 @@ export async function startOperator(
  * A PersistentVolume pre-bound to claim `ns/claim` (there is no provisioner in the test cluster),
  * so pods that mount the claim can be scheduled. Deleted when the test ends.
  */
-export async function provideVolume(kube: Kube, t: TestContext, ns: string, claim: string, size = "2Gi"): Promise<void> {
+export async function provideVolume(
+  kube: Kube,
+  t: TestContext,
+  ns: string,
+  claim: string,
+  size = "2Gi",
+): Promise<void> {
   const hash = createHash("sha256").update(`${ns}/${claim}`).digest("hex").slice(0, 10);
   const name = `pv-${hash}-${claim}`.slice(0, 63).replace(/-+$/, "");
   const pv = {
@@ -249,10 +299,21 @@ interface PodStatusView {
  * Plays the kubelet's part KWOK leaves out: writes the trainer container's termination message
  * (the metrics summary) into the status of the run's completed pod.
  */
-export async function reportTrainerMessage(kube: Kube, ns: string, run: string, message: string): Promise<void> {
+export async function reportTrainerMessage(
+  kube: Kube,
+  ns: string,
+  run: string,
+  message: string,
+): Promise<void> {
   const pod = await waitUntil(`a completed trainer pod of ${ns}/${run}`, async () => {
-    const pods = await kube.list<PodStatusView & KubeObject>(Resources.pod, ns, `sentiment.mlops.dev/training-run=${run}`);
-    return pods.find((p) => p.status?.containerStatuses?.some((c) => c.name === "trainer" && c.state?.terminated));
+    const pods = await kube.list<PodStatusView & KubeObject>(
+      Resources.pod,
+      ns,
+      `sentiment.mlops.dev/training-run=${run}`,
+    );
+    return pods.find((p) =>
+      p.status?.containerStatuses?.some((c) => c.name === "trainer" && c.state?.terminated),
+    );
   });
   const cs = pod.status!.containerStatuses!.find((c) => c.name === "trainer")!;
   const terminated = { ...cs.state!.terminated!, message };
@@ -272,9 +333,12 @@ export interface ConditionView {
 }
 
 export const conditionOf = (obj: KubeObject, type: string): ConditionView | undefined =>
-  ((obj["status"] as { conditions?: ConditionView[] } | undefined)?.conditions ?? []).find((c) => c.type === type);
+  ((obj["status"] as { conditions?: ConditionView[] } | undefined)?.conditions ?? []).find(
+    (c) => c.type === type,
+  );
 
-export const phaseOf = (obj: KubeObject): string | undefined => (obj["status"] as { phase?: string } | undefined)?.phase;
+export const phaseOf = (obj: KubeObject): string | undefined =>
+  (obj["status"] as { phase?: string } | undefined)?.phase;
 
 export const statusOf = <T = Record<string, unknown>>(obj: KubeObject): T => (obj["status"] ?? {}) as T;
 
@@ -283,7 +347,9 @@ export { API_VERSION };
 /** Reconciles counted by `op` for one controller (all results). */
 export async function reconcileCount(op: Operator, controller: string): Promise<number> {
   const metric = await op.metrics.registry.getSingleMetric("sentiment_operator_reconcile_total")?.get();
-  return (metric?.values ?? []).filter((v) => v.labels["controller"] === controller).reduce((n, v) => n + v.value, 0);
+  return (metric?.values ?? [])
+    .filter((v) => v.labels["controller"] === controller)
+    .reduce((n, v) => n + v.value, 0);
 }
 
 /** Resolves once `op` has made no write for `quietMs` (convergence finished). */

@@ -6,11 +6,24 @@ import type { TestContext } from "node:test";
 import { modelPvcName } from "../api/names.ts";
 import { Resources } from "../k8s/resources.ts";
 import type { KubeObject } from "../k8s/object.ts";
-import { metricsSummary, sentimentModel, trainingRun, withGate, withModel, type Modifier } from "./fixtures.ts";
+import {
+  metricsSummary,
+  sentimentModel,
+  trainingRun,
+  withGate,
+  withModel,
+  type Modifier,
+} from "./fixtures.ts";
 import { phaseOf, provideVolume, reportTrainerMessage, type Kube } from "./harness.ts";
 
 /** Creates a SentimentModel that serves promoted runs, with a volume for its model claim. */
-export async function createModel(kube: Kube, t: TestContext, ns: string, name: string, ...mods: Modifier[]): Promise<KubeObject> {
+export async function createModel(
+  kube: Kube,
+  t: TestContext,
+  ns: string,
+  name: string,
+  ...mods: Modifier[]
+): Promise<KubeObject> {
   await provideVolume(kube, t, ns, modelPvcName(name));
   return kube.create(ns, sentimentModel(name, ...mods));
 }
@@ -28,16 +41,32 @@ export interface TrainOptions {
  * Creates a TrainingRun for `model`, lets KWOK complete its Job, writes the trainer's metrics into
  * the pod's termination message, and waits for the run to reach `expect`.
  */
-export async function train(kube: Kube, ns: string, model: string, run: string, o: TrainOptions): Promise<KubeObject> {
+export async function train(
+  kube: Kube,
+  ns: string,
+  model: string,
+  run: string,
+  o: TrainOptions,
+): Promise<KubeObject> {
   await kube.create(ns, trainingRun(run, withModel(model), ...(o.gate ? [withGate(o.gate)] : [])));
-  const summary = metricsSummary(o.version, { accuracy: o.accuracy, ...(o.f1 === undefined ? {} : { f1: o.f1 }) }, `/models/${model}/${run}`);
+  const summary = metricsSummary(
+    o.version,
+    { accuracy: o.accuracy, ...(o.f1 === undefined ? {} : { f1: o.f1 }) },
+    `/models/${model}/${run}`,
+  );
   await reportTrainerMessage(kube, ns, run, JSON.stringify(summary));
   const want = o.expect ?? "Promoted";
   return kube.waitFor(Resources.trainingRun, ns, run, `to reach phase ${want}`, (r) => phaseOf(r) === want);
 }
 
 /** Waits until the model is Ready and serves `version`. */
-export function waitServing(kube: Kube, ns: string, model: string, version: string, timeoutMs = 30_000): Promise<KubeObject> {
+export function waitServing(
+  kube: Kube,
+  ns: string,
+  model: string,
+  version: string,
+  timeoutMs = 30_000,
+): Promise<KubeObject> {
   return kube.waitFor(
     Resources.sentimentModel,
     ns,

@@ -15,6 +15,10 @@ export interface ImdbOptions {
   readonly env?: NodeJS.ProcessEnv | undefined;
   readonly progress?: DownloadProgress | undefined;
   readonly fetch?: typeof fetch | undefined;
+  /** @default IMDB_URL (tests point it elsewhere) */
+  readonly url?: string | undefined;
+  /** @default IMDB_SHA256 */
+  readonly sha256?: string | undefined;
 }
 
 /**
@@ -31,9 +35,9 @@ export async function resolveImdb(options: ImdbOptions = {}): Promise<string> {
     return local;
   }
   return downloadVerified({
-    url: IMDB_URL,
+    url: options.url ?? IMDB_URL,
     target: join(cacheDirectory(env), "aclImdb_v1.tar.gz"),
-    sha256: IMDB_SHA256,
+    sha256: options.sha256 ?? IMDB_SHA256,
     offlineHint: OFFLINE_HINT,
     progress: options.progress,
     fetch: options.fetch,

@@ -51,9 +51,14 @@ export function evaluateParams(p: Problem, params: Float64Array): { loss: number
  * 91.6 % on a 20 % hold-out of IMDB train). Deterministic: a seeded shuffle per epoch.
  */
 export class AdagradLogistic {
-  /** [w_0 .. w_{dim-1}, bias] */
-  readonly params: Float64Array;
-  readonly #squares: Float64Array;
+  /**
+   * Per feature j, at 4j: [weight, sum of squared gradients, NB ratio, unused]. Interleaved, so
+   * one memory access brings everything an update needs (the epoch is memory-bound).
+   */
+  readonly #state: Float64Array;
+  #bias = 0;
+  #biasSquares = 1e-8;
+  readonly #dim: number;
   readonly #settings: AdagradSettings;
   readonly #random: () => number;
   readonly #grad: Float64Array;
@@ -61,13 +66,22 @@ export class AdagradLogistic {
   readonly #marked: Uint8Array;
 
   constructor(dim: number, settings: AdagradSettings) {
-    this.params = new Float64Array(dim + 1);
-    this.#squares = new Float64Array(dim + 1).fill(1e-8);
+    this.#dim = dim;
+    this.#state = new Float64Array(dim * 4);
+    for (let j = 0; j < dim; j++) this.#state[4 * j + 1] = 1e-8;
     this.#settings = settings;
     this.#random = seededRandom(settings.seed);
-    this.#grad = new Float64Array(settings.batchSize > 1 ? dim + 1 : 0);
-    this.#touched = new Int32Array(settings.batchSize > 1 ? dim + 1 : 0);
-    this.#marked = new Uint8Array(settings.batchSize > 1 ? dim + 1 : 0);
+    this.#grad = new Float64Array(settings.batchSize > 1 ? dim : 0);
+    this.#touched = new Int32Array(settings.batchSize > 1 ? dim : 0);
+    this.#marked = new Uint8Array(settings.batchSize > 1 ? dim : 0);
+  }
+
+  /** A copy of [w_0 .. w_{dim-1}, bias]. */
+  params(): Float64Array {
+    const out = new Float64Array(this.#dim + 1);
+    for (let j = 0; j < this.#dim; j++) out[j] = this.#state[4 * j]!;
+    out[this.#dim] = this.#bias;
+    return out;
   }
 
   /** One pass over `p` in a fresh seeded order; returns the mean loss before each update. */
@@ -76,60 +90,61 @@ export class AdagradLogistic {
     const order = shuffleInPlace(Array.from({ length: n }, (_, i) => i), this.#random);
     const { learningRate: lr, batchSize } = this.#settings;
     const { rowPtr, cols } = p.rows;
-    const r = p.ratios;
-    const w = this.params;
-    const G = this.#squares;
-    const bias = r.length;
+    const st = this.#state;
+    for (let j = 0; j < this.#dim; j++) st[4 * j + 2] = p.ratios[j]!;
     let loss = 0;
-    if (batchSize <= 1) {
-      for (const i of order) {
-        const m = margin(p.rows, i, w, r);
-        loss += logisticLoss(m, p.labels[i]!);
-        const e = 1 / (1 + Math.exp(-m)) - p.labels[i]!;
-        for (let k = rowPtr[i]!; k < rowPtr[i + 1]!; k++) {
-          const c = cols[k]!;
-          const g = e * r[c]!;
-          G[c]! += g * g;
-          w[c]! -= (lr * g) / Math.sqrt(G[c]!);
-        }
-        G[bias]! += e * e;
-        w[bias]! -= (lr * e) / Math.sqrt(G[bias]!);
-      }
-      return loss / Math.max(1, n);
-    }
+    const batch = Math.max(1, batchSize);
     const grad = this.#grad;
     const touched = this.#touched;
     const marked = this.#marked;
-    for (let start = 0; start < n; start += batchSize) {
+    for (let start = 0; start < n; start += batch) {
+      const end = Math.min(n, start + batch);
       let count = 0;
-      const end = Math.min(n, start + batchSize);
+      let biasGrad = 0;
       for (let o = start; o < end; o++) {
         const i = order[o]!;
-        const m = margin(p.rows, i, w, r);
+        const from = rowPtr[i]!;
+        const to = rowPtr[i + 1]!;
+        let m = this.#bias;
+        for (let k = from; k < to; k++) {
+          const q = cols[k]! << 2;
+          m += st[q]! * st[q + 2]!;
+        }
         loss += logisticLoss(m, p.labels[i]!);
         const e = 1 / (1 + Math.exp(-m)) - p.labels[i]!;
-        for (let k = rowPtr[i]!; k < rowPtr[i + 1]!; k++) {
-          const c = cols[k]!;
-          if (marked[c] === 0) {
-            marked[c] = 1;
-            touched[count++] = c;
+        if (batch === 1) {
+          for (let k = from; k < to; k++) {
+            const q = cols[k]! << 2;
+            const g = e * st[q + 2]!;
+            const sq = st[q + 1]! + g * g;
+            st[q + 1] = sq;
+            st[q]! -= (lr * g) / Math.sqrt(sq);
           }
-          grad[c]! += e * r[c]!;
+        } else {
+          for (let k = from; k < to; k++) {
+            const c = cols[k]!;
+            if (marked[c] === 0) {
+              marked[c] = 1;
+              touched[count++] = c;
+            }
+            grad[c]! += e * st[(c << 2) + 2]!;
+          }
         }
-        if (marked[bias] === 0) {
-          marked[bias] = 1;
-          touched[count++] = bias;
-        }
-        grad[bias]! += e;
+        biasGrad += e;
       }
       for (let t = 0; t < count; t++) {
         const c = touched[t]!;
+        const q = c << 2;
         const g = grad[c]! / (end - start);
         grad[c] = 0;
         marked[c] = 0;
-        G[c]! += g * g;
-        w[c]! -= (lr * g) / Math.sqrt(G[c]!);
+        const sq = st[q + 1]! + g * g;
+        st[q + 1] = sq;
+        st[q]! -= (lr * g) / Math.sqrt(sq);
       }
+      const gb = biasGrad / (end - start);
+      this.#biasSquares += gb * gb;
+      this.#bias -= (lr * gb) / Math.sqrt(this.#biasSquares);
     }
     return loss / Math.max(1, n);
   }

@@ -26,6 +26,8 @@ export const NBLR_DEFAULTS = {
   learningRate: 0.03,
   batchSize: 1,
   patience: 2,
+  /** Smallest drop of the validation loss that counts as an improvement. */
+  minDelta: 5e-4,
   refit: true,
 } as const;
 
@@ -68,12 +70,13 @@ async function train(input: TrainInput, ctx: TrainContext): Promise<TrainedModel
   const validationProblem = { rows: sliceRows(prepared.rows, nTrain, examples.length), labels: labels.subarray(nTrain), ratios: trainProblem.ratios };
   const optimizer = new AdagradLogistic(dim, { learningRate: settings.learningRate, batchSize: settings.batchSize, seed: input.seed });
   const history: History = [];
-  let best = { epoch: 0, loss: Infinity, params: optimizer.params.slice() };
+  let best = { epoch: 0, loss: Infinity, params: optimizer.params() };
   const share = refit ? 0.3 : 0.5;
   for (let epoch = 1; epoch <= settings.epochs; epoch++) {
     const started = performance.now();
     const trainLoss = optimizer.epoch(trainProblem);
-    const v = hasValidation ? evaluateParams(validationProblem, optimizer.params) : undefined;
+    const params = optimizer.params();
+    const v = hasValidation ? evaluateParams(validationProblem, params) : undefined;
     const record = {
       epoch,
       trainLoss,
@@ -84,7 +87,8 @@ async function train(input: TrainInput, ctx: TrainContext): Promise<TrainedModel
     ctx.log("Finished epoch", record);
     ctx.progress(0.5 + (share * epoch) / settings.epochs, `epoch ${epoch}`);
     const loss = v?.loss ?? -epoch; // without validation: the last epoch
-    if (loss < best.loss) best = { epoch, loss, params: optimizer.params.slice() };
+    // An epoch counts as better only when it lowers the validation loss by more than minDelta.
+    if (loss < best.loss - (best.epoch === 0 ? 0 : NBLR_DEFAULTS.minDelta)) best = { epoch, loss, params };
     else if (epoch - best.epoch >= settings.patience) {
       ctx.log("Stopped early", { epoch, bestEpoch: best.epoch });
       break;
@@ -104,7 +108,7 @@ async function train(input: TrainInput, ctx: TrainContext): Promise<TrainedModel
       ctx.progress(0.8 + (0.2 * epoch) / best.epoch, "refitting");
     }
     ctx.log("Refitted on train and validation", { epochs: best.epoch, examples: labels.length });
-    model = toModel(prepared, all, final.params);
+    model = toModel(prepared, all, final.params());
   }
   ctx.progress(1, "done");
   return {
@@ -119,6 +123,7 @@ async function train(input: TrainInput, ctx: TrainContext): Promise<TrainedModel
       seed: input.seed,
       optimizer: "adagrad",
       patience: settings.patience,
+      minDelta: NBLR_DEFAULTS.minDelta,
       nbAlpha: settings.nbAlpha,
       refit,
     },

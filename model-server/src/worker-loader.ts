@@ -1,0 +1,70 @@
+import { Worker } from "node:worker_threads";
+import type { ModelMetadata } from "../../common/artifact/metadata.ts";
+import type { SentimentPredictor } from "../../common/model.ts";
+import { err, failure, ok } from "../../common/result.ts";
+import type { LoadModel } from "./model-holder.ts";
+import type { WorkerReply } from "./predict-worker.ts";
+
+/**
+ * A `LoadModel` that loads each model in its own worker thread (through the same shared loader)
+ * and scores texts there, so the model's CPU work runs beside the HTTP work on another core.
+ * Disposing the predictor stops the worker. If the worker dies, calls fail with an error.
+ */
+export function createWorkerLoader(): LoadModel {
+  return (dir) =>
+    new Promise((resolve) => {
+      const worker = new Worker(new URL("./predict-worker.ts", import.meta.url), { workerData: { dir } });
+      const pending = new Map<number, { resolve: (p: Float64Array) => void; reject: (e: Error) => void }>();
+      let nextId = 0;
+      let dead: Error | undefined;
+      let settled = false;
+      const fail = (e: Error): void => {
+        dead = e;
+        for (const p of pending.values()) p.reject(e);
+        pending.clear();
+        if (!settled) {
+          settled = true;
+          resolve(err(failure("LoadFailed", `The model worker for ${dir} stopped: ${e.message}`)));
+        }
+      };
+      worker.on("error", fail);
+      worker.on("exit", (code) => fail(new Error(`model worker exited with code ${code}`)));
+      worker.on("message", (m: WorkerReply) => {
+        switch (m.type) {
+          case "scored":
+          case "error": {
+            const p = pending.get(m.id);
+            pending.delete(m.id);
+            if (m.type === "scored") p?.resolve(m.probabilities);
+            else p?.reject(new Error(m.message));
+            return;
+          }
+          case "failed":
+            settled = true;
+            void worker.terminate();
+            resolve(err(failure(m.reason, m.message)));
+            return;
+          case "loaded": {
+            settled = true;
+            const predictor: SentimentPredictor = {
+              architecture: m.architecture,
+              predictProba(texts) {
+                if (dead) return Promise.reject(dead);
+                return new Promise((res, rej) => {
+                  const id = nextId++;
+                  pending.set(id, { resolve: res, reject: rej });
+                  worker.postMessage({ id, texts });
+                });
+              },
+              dispose() {
+                worker.removeAllListeners("exit");
+                void worker.terminate();
+              },
+            };
+            resolve(ok({ dir, metadata: m.metadata as ModelMetadata, sha256: m.sha256, predictor }));
+            return;
+          }
+        }
+      });
+    });
+}

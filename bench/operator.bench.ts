@@ -9,6 +9,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import type { TestContext } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -38,11 +39,13 @@ const { values } = parseArgs({
   options: {
     models: { type: "string", default: "200" },
     resync: { type: "string", default: "15" },
+    workers: { type: "string", default: "2" },
     out: { type: "string", default: "/work/coord/operator-figures.md" },
   },
 });
 const MODELS = Number(values.models);
 const RESYNC_S = Number(values.resync);
+const WORKERS = Number(values.workers);
 const log = (m: string) => console.error(`[bench] ${m}`);
 
 /** Cleanup steps, run in reverse at the end (a stand-in for the TestContext the helpers expect). */
@@ -70,6 +73,20 @@ async function rss(pid: number): Promise<{ now: number; peak: number }> {
   const kb = (key: string) =>
     Number(/(\d+) kB/.exec(status.split("\n").find((l) => l.startsWith(key)) ?? "")?.[1] ?? 0);
   return { now: kb("VmRSS:") / 1024, peak: kb("VmHWM:") / 1024 };
+}
+
+/** CPU seconds (user + system) the process has used, from /proc/<pid>/stat. */
+async function cpuSeconds(pid: number): Promise<number> {
+  const fields = (await readFile(`/proc/${pid}/stat`, "utf8")).split(") ")[1]!.split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+}
+
+/** Mean of a Prometheus histogram for the sentimentmodel controller, in ms. */
+function meanMs(text: string, name: string): number {
+  const get = (suffix: string) =>
+    metricValue(text, `${name}_${suffix}`, '{controller="sentimentmodel"}') ?? 0;
+  const count = get("count");
+  return count === 0 ? 0 : (get("sum") / count) * 1000;
 }
 
 /** Sums `sentiment_operator_kube_requests_total` by verb from the Prometheus text. */
@@ -158,7 +175,11 @@ async function main(): Promise<void> {
   ]);
   const pid = op.proc.pid!;
   await waitUntil("the operator to be ready", async () => (await op.get("/readyz")).status === 200);
-  const idle = { rss: await rss(pid), requests: requestsByVerb((await op.get("/metrics")).body) };
+  const idle = {
+    rss: await rss(pid),
+    cpu: await cpuSeconds(pid),
+    requests: requestsByVerb((await op.get("/metrics")).body),
+  };
   log(`Operator ready (RSS ${idle.rss.now.toFixed(0)} MiB). Creating ${MODELS} SentimentModels.`);
 
   let peakRss = idle.rss.now;
@@ -190,7 +211,11 @@ async function main(): Promise<void> {
   );
   const convergeMs = performance.now() - t0;
   clearInterval(sampler);
-  const converged = { rss: await rss(pid), metrics: (await op.get("/metrics")).body };
+  const converged = {
+    rss: await rss(pid),
+    cpu: await cpuSeconds(pid),
+    metrics: (await op.get("/metrics")).body,
+  };
   log(`All ${MODELS} Ready after ${(convergeMs / 1000).toFixed(1)} s.`);
 
   // Steady state: let stragglers settle, then watch two full resync periods.
@@ -232,11 +257,12 @@ async function main(): Promise<void> {
   const date = new Date().toISOString().slice(0, 16).replace("T", " ");
   const report = `# Operator benchmark
 
-Command: \`npm run bench:operator -- --models ${MODELS} --resync ${RESYNC_S}\` (${date} UTC). The
-machine (2 cores) was shared with other sessions while it ran, so times are pessimistic.
+Command: \`npm run bench:operator -- --models ${MODELS} --resync ${RESYNC_S} --workers ${WORKERS}\` (${date} UTC).
+The machine (2 cores) was shared with other sessions while it ran (load average ${loadavg()[0]!.toFixed(1)} at the
+end), and the control plane runs on the same cores, so times are pessimistic.
 
 Test control plane: etcd + kube-apiserver v1.33 + controller-manager + scheduler + KWOK (fake
-kubelets, ${1 + extraNodes} nodes). The operator ran as a child process (\`sentiment-operator run\`, 2 workers
+kubelets, ${1 + extraNodes} nodes). The operator ran as a child process (\`sentiment-operator run\`, ${WORKERS} workers
 per controller) with a ServiceAccount bound to config/rbac/cluster-role.yaml, watching one
 namespace. Each SentimentModel served a pinned artifact (\`spec.artifactUri\`), 1 replica; its
 children: PVC, Deployment, Service, PDB, NetworkPolicy (no ServiceMonitor CRD installed).
@@ -247,6 +273,8 @@ children: PVC, Deployment, Service, PDB, NetworkPolicy (no ServiceMonitor CRD in
 | Time to create them (admin client, 20 in flight) | ${(createdMs / 1000).toFixed(1)} s |
 | Time from first create to all Ready | ${(convergeMs / 1000).toFixed(1)} s |
 | Operator RSS idle / peak while converging / after | ${idle.rss.now.toFixed(0)} / ${Math.max(peakRss, converged.rss.peak).toFixed(0)} / ${final.now.toFixed(0)} MiB |
+| Operator CPU time while converging | ${(converged.cpu - idle.cpu).toFixed(1)} s |
+| Mean model reconcile / mean wait in the work queue | ${meanMs(converged.metrics, "sentiment_operator_reconcile_duration_seconds").toFixed(0)} ms / ${meanMs(converged.metrics, "sentiment_operator_workqueue_wait_seconds").toFixed(0)} ms |
 | API requests to converge | ${convTotal} (${verbs}) |
 | API requests per model | ${(convTotal / MODELS).toFixed(1)} |
 | Reconcile errors (retried; 409 conflicts from a cache behind a write) | ${errors} |

@@ -27,12 +27,15 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
 import { parseArgs } from "node:util";
+import { loadModel } from "../common/artifact/loader.ts";
 import { benchModel, imdbTestReviews } from "../model-server/src/testing/trained-model.ts";
 
 const FLOOR_FLAG = "--floor-body";
 
 interface RunResult {
   readonly rps: number;
+  /** CPU time (user + system, all threads) of the server process per completed request, in µs. */
+  readonly cpuUs?: number;
   readonly p50: number;
   readonly p95: number;
   readonly p99: number;
@@ -217,8 +220,28 @@ async function startModelServer(modelDir: string, logFile: string, extra: string
 }
 
 const fmt = (n: number, digits = 2): string => (Number.isFinite(n) ? n.toFixed(digits) : "-");
+/** CPU µs per review of the model alone (predictProba of one review at a time, after a warm-up pass). */
+async function modelCpuPerReview(dir: string, texts: readonly string[]): Promise<number> {
+  const loaded = await loadModel(dir);
+  if (!loaded.ok) throw new Error(loaded.error.message);
+  const p = loaded.value.predictor;
+  for (const t of texts) await p.predictProba([t]);
+  const start = process.cpuUsage();
+  for (let round = 0; round < 3; round++) for (const t of texts) await p.predictProba([t]);
+  const used = process.cpuUsage(start);
+  p.dispose();
+  return (used.user + used.system) / (3 * texts.length);
+}
+
+/** User + system CPU seconds of a process and all its threads, from /proc (Linux). */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in USER_HZ (100)
+}
+
 const row = (what: string, load: string, r: RunResult): string =>
-  `| ${what} | ${load} | ${fmt(r.rps, 0)} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.p99)} | ${fmt(r.max)} | ${r.errors} |`;
+  `| ${what} | ${load} | ${fmt(r.rps, 0)} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.p99)} | ${fmt(r.max)} | ${fmt(r.cpuUs ?? NaN, 0)} | ${r.errors} |`;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -245,6 +268,8 @@ async function main(): Promise<void> {
     Buffer.from(JSON.stringify({ texts: reviews.slice(k * 64, k * 64 + 64) })),
   );
   const meanChars = reviews.reduce((a, r) => a + r.length, 0) / reviews.length;
+  const modelUs = await modelCpuPerReview(model.dir, reviews);
+  log(`model alone: ${modelUs.toFixed(0)} µs CPU per review`);
 
   const lines: string[] = [];
   const results: Record<string, RunResult> = {};
@@ -252,21 +277,27 @@ async function main(): Promise<void> {
     key: string,
     what: string,
     load: string,
+    target: Target,
     run: () => Promise<RunResult>,
     warm: () => Promise<RunResult>,
   ) => {
     await warm();
-    const r = await run();
+    const cpuBefore = cpuSeconds(target.child.pid!);
+    const measured = await run();
+    const cpu = cpuSeconds(target.child.pid!) - cpuBefore;
+    const r = { ...measured, cpuUs: (cpu * 1e6) / Math.max(1, measured.rps * seconds) };
     results[key] = r;
     lines.push(row(what, load, r));
     log(row(what, load, r));
   };
-  const suite = async (name: string, prefix: string, url: string, withRates: readonly number[]) => {
+  const suite = async (name: string, prefix: string, target: Target, withRates: readonly number[]) => {
+    const url = `${target.url}/predict`;
     for (const rate of withRates) {
       await measure(
         `${prefix}@${rate}`,
         name,
         `${rate} req/s`,
+        target,
         () => paced(url, singles, rate, seconds),
         () => paced(url, singles, rate, warmup),
       );
@@ -275,6 +306,7 @@ async function main(): Promise<void> {
       `${prefix}@max`,
       name,
       `max (${connections} conn)`,
+      target,
       () => saturate(url, singles.slice(0, 200), seconds, connections),
       () => saturate(url, singles.slice(0, 200), warmup, connections),
     );
@@ -299,16 +331,17 @@ async function main(): Promise<void> {
     },
   );
   try {
-    await suite("bare node:http floor", "floor", `${floor.url}/predict`, rates);
+    await suite("bare node:http floor", "floor", floor, rates);
   } finally {
     await floor.stop();
   }
   try {
-    await suite("sentiment-serve, micro-batch off", "serve", `${server.url}/predict`, rates);
+    await suite("sentiment-serve, micro-batch off", "serve", server, rates);
     await measure(
       "batch64@seq",
       "sentiment-serve, batch of 64",
       "sequential (1 conn)",
+      server,
       () => saturate(`${server.url}/predict`, batch64, seconds, 1),
       () => saturate(`${server.url}/predict`, batch64, warmup, 1),
     );
@@ -316,6 +349,7 @@ async function main(): Promise<void> {
       "batch64@max",
       "sentiment-serve, batch of 64",
       "max (4 conn)",
+      server,
       () => saturate(`${server.url}/predict`, batch64, seconds, 4),
       () => saturate(`${server.url}/predict`, batch64, warmup, 4),
     );
@@ -327,7 +361,7 @@ async function main(): Promise<void> {
     await suite(
       "sentiment-serve, micro-batch on (same turn)",
       "mb",
-      `${server.url}/predict`,
+      server,
       rates.filter((r) => r >= 1000),
     );
   } finally {
@@ -338,7 +372,7 @@ async function main(): Promise<void> {
     await suite(
       "sentiment-serve, model in a worker thread",
       "worker",
-      `${server.url}/predict`,
+      server,
       rates.filter((r) => r >= 1000),
     );
   } finally {
@@ -355,10 +389,13 @@ async function main(): Promise<void> {
       .map((x) => x.toFixed(2))
       .join(" ")}; Node ${process.version}.`,
     `Model: ${model.description}. Requests: ${reviews.length} IMDB test reviews (mean ${meanChars.toFixed(0)} characters); response ${sample.length} bytes (the floor returns the same bytes).`,
-    `Each run ${seconds} s after a ${warmup} s warm-up. Latencies in ms.`,
+    `Model alone (predictProba of one review, in the bench process): ${modelUs.toFixed(0)} µs CPU per review.`,
+    `Each run ${seconds} s after a ${warmup} s warm-up. Latencies in ms. Load average at the end ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(" ")}.`,
     "",
-    "| Server | Load | req/s | p50 | p95 | p99 | max | errors |",
-    "|---|---|---|---|---|---|---|---|",
+    "| Server | Load | req/s | p50 | p95 | p99 | max | server CPU µs/req | errors |",
+    "|---|---|---|---|---|---|---|---|---|",
     ...lines,
     "",
     "| Target | Measured | |",

@@ -58,7 +58,11 @@ async function benchFullTraining(architecture: string): Promise<BenchRow> {
   const started = performance.now();
   const cpuStarted = cpu();
   try {
-    const r = await train({ data: dataPath(), out: join(out, "model"), architecture: architecture as "nblr" });
+    const r = await train({
+      data: dataPath(),
+      out: join(out, "model"),
+      architecture: architecture as "nblr",
+    });
     if (!r.ok) throw new Error(r.error.message);
     const { test, metadata } = r.value;
     return {
@@ -71,7 +75,7 @@ async function benchFullTraining(architecture: string): Promise<BenchRow> {
       wallSeconds: (performance.now() - started) / 1000,
       cpuSeconds: cpu() - cpuStarted,
       peakRssMiB: peakRssMiB(),
-      note: `${metadata.dataset.trainSize} train / ${metadata.dataset.validationSize} validation / ${metadata.dataset.testSize} test; best epoch ${String(metadata.hyperparameters["bestEpoch"] ?? "-")}`,
+      note: `${metadata.dataset.trainSize} train / ${metadata.dataset.validationSize} validation / ${metadata.dataset.testSize} test; best epoch ${JSON.stringify(metadata.hyperparameters["bestEpoch"] ?? "-")}`,
     };
   } finally {
     await rm(out, { recursive: true, force: true });
@@ -99,18 +103,41 @@ async function benchBilstmRow(batches: number | undefined): Promise<BenchRow> {
 }
 
 /** Architectures benchmarked by default, in order. */
-export const BENCHES: Record<string, (options: { bilstmBatches?: number | undefined }) => Promise<BenchRow>> = {
-  nblr: () => benchFullTraining("nblr"),
-  bilstm: (o) => benchBilstmRow(o.bilstmBatches),
-};
+export const BENCHES: Record<string, (options: { bilstmBatches?: number | undefined }) => Promise<BenchRow>> =
+  {
+    nblr: () => benchFullTraining("nblr"),
+    bilstm: (o) => benchBilstmRow(o.bilstmBatches),
+  };
 
 const pct = (x: number | undefined): string => (x === undefined ? "—" : `${(x * 100).toFixed(2)} %`);
 const f4 = (x: number | undefined): string => (x === undefined ? "—" : x.toFixed(4));
 
 export function formatRows(rows: readonly BenchRow[]): string {
-  const header = ["architecture", "backend", "test acc", "F1", "AUC", "train s", "wall s", "CPU s", "peak RSS MiB", "note"];
+  const header = [
+    "architecture",
+    "backend",
+    "test acc",
+    "F1",
+    "AUC",
+    "train s",
+    "wall s",
+    "CPU s",
+    "peak RSS MiB",
+    "note",
+  ];
   const cells = [
-    ["reference (PyTorch BiLSTM)", "-", "89 %", "0.88", "-", "-", "-", "-", "-", "figure from the system we replace"],
+    [
+      "reference (PyTorch BiLSTM)",
+      "-",
+      "89 %",
+      "0.88",
+      "-",
+      "-",
+      "-",
+      "-",
+      "-",
+      "figure from the system we replace",
+    ],
     ...rows.map((r) => [
       r.architecture,
       r.backend,
@@ -125,7 +152,11 @@ export function formatRows(rows: readonly BenchRow[]): string {
     ]),
   ];
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const line = (c: readonly string[]): string => c.map((x, i) => x.padEnd(widths[i]!)).join("  ").trimEnd();
+  const line = (c: readonly string[]): string =>
+    c
+      .map((x, i) => x.padEnd(widths[i]!))
+      .join("  ")
+      .trimEnd();
   return [line(header), line(widths.map((w) => "-".repeat(w))), ...cells.map(line)].join("\n");
 }
 
@@ -149,8 +180,17 @@ if (import.meta.main) {
     const rows: BenchRow[] = [];
     for (const arch of archs) {
       console.error(`Benchmarking ${arch}...`);
-      const args = [fileURLToPath(import.meta.url), "--child", arch, ...(bilstmBatches === undefined ? [] : ["--bilstm-batches", String(bilstmBatches)])];
-      const child = spawnSync(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"], encoding: "utf8", maxBuffer: 1 << 24 });
+      const args = [
+        fileURLToPath(import.meta.url),
+        "--child",
+        arch,
+        ...(bilstmBatches === undefined ? [] : ["--bilstm-batches", String(bilstmBatches)]),
+      ];
+      const child = spawnSync(process.execPath, args, {
+        stdio: ["ignore", "pipe", "inherit"],
+        encoding: "utf8",
+        maxBuffer: 1 << 24,
+      });
       if (child.status !== 0) {
         console.error(`The ${arch} benchmark failed (exit ${child.status}).`);
         process.exitCode = 1;
@@ -158,6 +198,10 @@ if (import.meta.main) {
       }
       rows.push(JSON.parse(child.stdout.trim().split("\n").at(-1)!) as BenchRow);
     }
-    console.log(values.json === true ? JSON.stringify(rows, null, 2) : `\n${formatRows(rows)}\n\nMeasured ${new Date().toISOString()} on ${process.platform}/${process.arch}, Node ${process.version}.`);
+    console.log(
+      values.json === true
+        ? JSON.stringify(rows, null, 2)
+        : `\n${formatRows(rows)}\n\nMeasured ${new Date().toISOString()} on ${process.platform}/${process.arch}, Node ${process.version}.`,
+    );
   }
 }

@@ -7,7 +7,8 @@ import { planFromRepo, readChart } from "./gen-chart.ts";
 
 const CRD = "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: { name: a.b }\n";
 const ROLE = "kind: ClusterRole\nrules:\n  - { apiGroups: [''], resources: [pods], verbs: [get] }\n";
-const LEADER = "kind: Role\nrules:\n  - { apiGroups: [coordination.k8s.io], resources: [leases], verbs: [create] }\n";
+const LEADER =
+  "kind: Role\nrules:\n  - { apiGroups: [coordination.k8s.io], resources: [leases], verbs: [create] }\n";
 
 /** Valid sources, with modifiers for each case. */
 const sources = (over: Partial<ChartSources> = {}): ChartSources => ({
@@ -45,12 +46,42 @@ describe("planChart", () => {
 
   const refusals: [string, Partial<ChartSources>, string, RegExp][] = [
     ["no CRDs yet", { crds: new Map() }, "MissingSource", /run `npm run gen:crds` first/],
-    ["a CRD file holding another kind", { crds: new Map([["x.yaml", "kind: ConfigMap\n"]]) }, "InvalidSource", /crds\/x\.yaml must be a CustomResourceDefinition; found kind 'ConfigMap'/],
-    ["a ClusterRole without rules", { clusterRole: "kind: ClusterRole\nrules: []\n" }, "InvalidSource", /cluster-role\.yaml has no rules/],
-    ["a Role where the ClusterRole belongs", { clusterRole: LEADER }, "InvalidSource", /must be a ClusterRole; found kind 'Role'/],
-    ["two objects in one RBAC file", { leaderElectionRole: `${LEADER}---\n${LEADER}` }, "InvalidSource", /exactly one object; found 2/],
-    ["broken YAML", { prometheusRules: "groups: [\n" }, "InvalidSource", /prometheus-rules\.yaml is not valid YAML/],
-    ["a dashboard that is not JSON", { grafanaDashboard: "{title" }, "InvalidSource", /grafana-dashboard\.json is not JSON/],
+    [
+      "a CRD file holding another kind",
+      { crds: new Map([["x.yaml", "kind: ConfigMap\n"]]) },
+      "InvalidSource",
+      /crds\/x\.yaml must be a CustomResourceDefinition; found kind 'ConfigMap'/,
+    ],
+    [
+      "a ClusterRole without rules",
+      { clusterRole: "kind: ClusterRole\nrules: []\n" },
+      "InvalidSource",
+      /cluster-role\.yaml has no rules/,
+    ],
+    [
+      "a Role where the ClusterRole belongs",
+      { clusterRole: LEADER },
+      "InvalidSource",
+      /must be a ClusterRole; found kind 'Role'/,
+    ],
+    [
+      "two objects in one RBAC file",
+      { leaderElectionRole: `${LEADER}---\n${LEADER}` },
+      "InvalidSource",
+      /exactly one object; found 2/,
+    ],
+    [
+      "broken YAML",
+      { prometheusRules: "groups: [\n" },
+      "InvalidSource",
+      /prometheus-rules\.yaml is not valid YAML/,
+    ],
+    [
+      "a dashboard that is not JSON",
+      { grafanaDashboard: "{title" },
+      "InvalidSource",
+      /grafana-dashboard\.json is not JSON/,
+    ],
   ];
   for (const [name, over, reason, message] of refusals) {
     test(`refuses ${name}`, () => {
@@ -96,7 +127,9 @@ describe("the committed chart", () => {
   });
 
   test("`npm run check:chart` agrees", () => {
-    const r = spawnSync(process.execPath, [join(import.meta.dirname, "gen-chart.ts"), "--check"], { encoding: "utf8" });
+    const r = spawnSync(process.execPath, [join(import.meta.dirname, "gen-chart.ts"), "--check"], {
+      encoding: "utf8",
+    });
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /charts\/sentiment-operator matches its sources \(\d+ generated files\)/);
   });

@@ -13,7 +13,9 @@ export const REPO = join(import.meta.dirname, "..");
 export const CHART_DIR = join(REPO, "charts", "sentiment-operator");
 
 /** Reads repo files by key; the first missing one gives a Failure with its hint. */
-function readTexts<K extends string>(files: Record<K, readonly [path: string, hint: string]>): Result<Record<K, string>> {
+function readTexts<K extends string>(
+  files: Record<K, readonly [path: string, hint: string]>,
+): Result<Record<K, string>> {
   const texts = {} as Record<K, string>;
   for (const [key, [path, hint]] of Object.entries(files) as [K, readonly [string, string]][]) {
     try {
@@ -35,7 +37,9 @@ const yamlFiles = (dir: string): string[] => {
 
 /** Reads the sources and plans the generated files. */
 export function planFromRepo(): Result<ChartFiles> {
-  const crds = new Map(yamlFiles(join(REPO, "crds")).map((f) => [f, readFileSync(join(REPO, "crds", f), "utf8")]));
+  const crds = new Map(
+    yamlFiles(join(REPO, "crds")).map((f) => [f, readFileSync(join(REPO, "crds", f), "utf8")]),
+  );
   const texts = readTexts({
     clusterRole: ["config/rbac/cluster-role.yaml", "it holds the operator's ClusterRole"],
     leaderElectionRole: ["config/rbac/leader-election-role.yaml", "it holds the leader-election Role"],

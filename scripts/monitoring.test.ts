@@ -15,9 +15,20 @@ import { OperatorMetrics } from "../operator/src/server/metrics.ts";
 
 const REPO = join(import.meta.dirname, "..");
 const RULES = parseYaml(readFileSync(join(REPO, "config/monitoring/prometheus-rules.yaml"), "utf8")) as {
-  groups: { name: string; rules: { alert: string; expr: string; for?: string; labels?: Record<string, string>; annotations?: Record<string, string> }[] }[];
+  groups: {
+    name: string;
+    rules: {
+      alert: string;
+      expr: string;
+      for?: string;
+      labels?: Record<string, string>;
+      annotations?: Record<string, string>;
+    }[];
+  }[];
 };
-const DASHBOARD = JSON.parse(readFileSync(join(REPO, "config/monitoring/grafana-dashboard.json"), "utf8")) as {
+const DASHBOARD = JSON.parse(
+  readFileSync(join(REPO, "config/monitoring/grafana-dashboard.json"), "utf8"),
+) as {
   templating: { list: { query?: string }[] };
   panels: { title: string; targets: { expr: string }[] }[];
 };
@@ -54,7 +65,9 @@ function exportedLabels(): Map<string, Set<string>> {
 const QUERIES: { where: string; expr: string }[] = [
   ...RULES.groups.flatMap((g) => g.rules.map((r) => ({ where: `alert ${r.alert}`, expr: r.expr }))),
   ...DASHBOARD.panels.flatMap((p) => p.targets.map((t) => ({ where: `panel "${p.title}"`, expr: t.expr }))),
-  ...DASHBOARD.templating.list.filter((v) => v.query?.includes("(")).map((v) => ({ where: "variable", expr: v.query! })),
+  ...DASHBOARD.templating.list
+    .filter((v) => v.query?.includes("("))
+    .map((v) => ({ where: "variable", expr: v.query! })),
 ];
 const METRIC = /\b(model_[a-z_]+|sentiment_operator_[a-z_]+)\b/g;
 
@@ -63,12 +76,15 @@ describe("config/monitoring", () => {
 
   test("queries only metrics the servers and the operator export", () => {
     for (const { where, expr } of QUERIES) {
-      for (const [name] of expr.matchAll(METRIC)) assert.ok(labels.has(name), `${where} queries ${name}, which nothing exports`);
+      for (const [name] of expr.matchAll(METRIC))
+        assert.ok(labels.has(name), `${where} queries ${name}, which nothing exports`);
     }
   });
 
   test("uses every metric whose name is kept", () => {
-    const used = new Set(QUERIES.flatMap((q) => [...q.expr.matchAll(METRIC)].map((m) => m[1]!.replace(/_bucket$/, ""))));
+    const used = new Set(
+      QUERIES.flatMap((q) => [...q.expr.matchAll(METRIC)].map((m) => m[1]!.replace(/_bucket$/, ""))),
+    );
     for (const name of KEPT) {
       assert.ok(labels.has(name), `${name} is no longer exported by model-server/src/metrics.ts`);
       assert.ok(used.has(name), `${name} is in neither the alerts nor the dashboard`);
@@ -76,7 +92,8 @@ describe("config/monitoring", () => {
   });
 
   test("selects and groups only by labels the metric has (or a target label)", () => {
-    const allowed = (metric: string): Set<string> => new Set([...(labels.get(metric) ?? []), ...TARGET_LABELS]);
+    const allowed = (metric: string): Set<string> =>
+      new Set([...(labels.get(metric) ?? []), ...TARGET_LABELS]);
     for (const { where, expr } of QUERIES) {
       // metric{label="...", ...}
       for (const m of expr.matchAll(/\b(model_[a-z_]+|sentiment_operator_[a-z_]+)\{([^}]*)\}/g)) {
@@ -85,9 +102,14 @@ describe("config/monitoring", () => {
         }
       }
       // sum by (labels) (rate(metric...)) and max by (labels) (metric...)
-      for (const m of expr.matchAll(/by \(([^)]*)\)\s*\((?:(?:rate|increase)\()?(model_[a-z_]+|sentiment_operator_[a-z_]+)/g)) {
+      for (const m of expr.matchAll(
+        /by \(([^)]*)\)\s*\((?:(?:rate|increase)\()?(model_[a-z_]+|sentiment_operator_[a-z_]+)/g,
+      )) {
         for (const label of m[1]!.split(",").map((l) => l.trim())) {
-          assert.ok(allowed(m[2]!).has(label), `${where}: groups ${m[2]} by '${label}', which it does not have`);
+          assert.ok(
+            allowed(m[2]!).has(label),
+            `${where}: groups ${m[2]} by '${label}', which it does not have`,
+          );
         }
       }
     }
@@ -95,12 +117,23 @@ describe("config/monitoring", () => {
 
   test("every alert has a severity, a for duration, and a summary that uses only labels its expression keeps", () => {
     for (const rule of RULES.groups.flatMap((g) => g.rules)) {
-      assert.ok(["critical", "warning", "info"].includes(rule.labels?.["severity"] ?? ""), `${rule.alert}: severity`);
+      assert.ok(
+        ["critical", "warning", "info"].includes(rule.labels?.["severity"] ?? ""),
+        `${rule.alert}: severity`,
+      );
       assert.match(rule.for ?? "", /^\d+[smh]$/, `${rule.alert}: for`);
-      assert.ok(rule.annotations?.["summary"] && rule.annotations["description"], `${rule.alert}: annotations`);
-      const kept = new Set([...rule.expr.matchAll(/by \(([^)]*)\)/g)].flatMap((m) => m[1]!.split(",").map((l) => l.trim())));
+      assert.ok(
+        rule.annotations?.["summary"] && rule.annotations["description"],
+        `${rule.alert}: annotations`,
+      );
+      const kept = new Set(
+        [...rule.expr.matchAll(/by \(([^)]*)\)/g)].flatMap((m) => m[1]!.split(",").map((l) => l.trim())),
+      );
       for (const [, label] of rule.annotations["summary"].matchAll(/\$labels\.(\w+)/g)) {
-        assert.ok(kept.has(label!), `${rule.alert}: the summary uses $labels.${label}, which the expression aggregates away`);
+        assert.ok(
+          kept.has(label!),
+          `${rule.alert}: the summary uses $labels.${label}, which the expression aggregates away`,
+        );
       }
     }
   });

@@ -26,7 +26,14 @@ console.error(`Training ${DEFAULT_ARCHITECTURE} on ${data === "imdb" ? "the IMDB
 await mkdir(models, { recursive: true });
 const result = await train(
   { data, out: pending },
-  { logger: createLogger({ component: "start", pretty: process.stderr.isTTY, level: process.env["LOG_LEVEL"] ?? "warn" }), progress: createProgress({ stream: process.stderr }) },
+  {
+    logger: createLogger({
+      component: "start",
+      pretty: process.stderr.isTTY,
+      level: process.env["LOG_LEVEL"] ?? "warn",
+    }),
+    progress: createProgress({ stream: process.stderr }),
+  },
 );
 if (!result.ok) {
   console.error(`error: ${result.error.message}`);

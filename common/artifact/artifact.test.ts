@@ -13,7 +13,12 @@ import { METADATA_FILE } from "./metadata.ts";
 import { defaultVersion } from "./version.ts";
 import { writeArtifact, type MetadataDraft } from "./writer.ts";
 
-const texts = ["A great movie, truly great!", "Not good. A boring, bad movie.", "Great acting; not bad at all", ""];
+const texts = [
+  "A great movie, truly great!",
+  "Not good. A boring, bad movie.",
+  "Great acting; not bad at all",
+  "",
+];
 
 /** A hand-built nblr model: every token and the bigram "not bad" get a weight. */
 function tinyModel(): NblrModel {
@@ -141,7 +146,11 @@ describe("atomic writes", () => {
       const target = join(root, "photos");
       await mkdir(target);
       await writeFile(join(target, "cat.jpg"), "meow");
-      const written = await writeArtifact({ target, writeFiles: (dir) => tinyModel().save(dir), metadata: () => draft("v1") });
+      const written = await writeArtifact({
+        target,
+        writeFiles: (dir) => tinyModel().save(dir),
+        metadata: () => draft("v1"),
+      });
       assert.ok(!written.ok);
       assert.equal(written.error.reason, "ArtifactTargetInvalid");
       assert.deepEqual(await readdir(target), ["cat.jpg"]);
@@ -152,15 +161,65 @@ describe("atomic writes", () => {
 describe("loadModel refuses bad artifacts with a reason", () => {
   const cases: readonly [string, ArtifactReason, RegExp, (dir: string) => Promise<void>][] = [
     ["a missing directory", ArtifactReason.NotFound, /does not exist/, (dir) => rm(dir, { recursive: true })],
-    ["a directory without metadata.json", ArtifactReason.NotFound, /no metadata\.json/, (dir) => rm(join(dir, METADATA_FILE))],
-    ["metadata.json that is not JSON", ArtifactReason.Corrupt, /not valid JSON/, (dir) => writeFile(join(dir, METADATA_FILE), "{ nope")],
-    ["another schemaVersion", ArtifactReason.Incompatible, /schemaVersion 2/, (dir) => editMetadata(dir, (m) => ({ ...m, schemaVersion: 2 }))],
-    ["an unknown architecture", ArtifactReason.Incompatible, /"transformer" model/, (dir) => editMetadata(dir, (m) => ({ ...m, architecture: "transformer" }))],
-    ["a metadata field of the wrong type", ArtifactReason.Corrupt, /dataset\.trainSize/, (dir) => editMetadata(dir, (m) => ({ ...m, dataset: { source: "x", trainSize: "many", validationSize: 0, testSize: 0 } }))],
-    ["a damaged weights file", ArtifactReason.Corrupt, /weights\.bin does not match its sha256/, (dir) => flipByte(join(dir, NBLR_FILES.weights))],
-    ["a missing vocabulary", ArtifactReason.Corrupt, /missing vocab\.json/, (dir) => rm(join(dir, NBLR_FILES.vocabulary))],
-    ["an unlisted extra file", ArtifactReason.Corrupt, /does not list \(extra\.bin\)/, (dir) => writeFile(join(dir, "extra.bin"), "x")],
-    ["a file listed outside the directory", ArtifactReason.Corrupt, /outside the directory/, (dir) => editMetadata(dir, (m) => ({ ...m, files: { ...(m["files"] as object), "../x": "0".repeat(64) } }))],
+    [
+      "a directory without metadata.json",
+      ArtifactReason.NotFound,
+      /no metadata\.json/,
+      (dir) => rm(join(dir, METADATA_FILE)),
+    ],
+    [
+      "metadata.json that is not JSON",
+      ArtifactReason.Corrupt,
+      /not valid JSON/,
+      (dir) => writeFile(join(dir, METADATA_FILE), "{ nope"),
+    ],
+    [
+      "another schemaVersion",
+      ArtifactReason.Incompatible,
+      /schemaVersion 2/,
+      (dir) => editMetadata(dir, (m) => ({ ...m, schemaVersion: 2 })),
+    ],
+    [
+      "an unknown architecture",
+      ArtifactReason.Incompatible,
+      /"transformer" model/,
+      (dir) => editMetadata(dir, (m) => ({ ...m, architecture: "transformer" })),
+    ],
+    [
+      "a metadata field of the wrong type",
+      ArtifactReason.Corrupt,
+      /dataset\.trainSize/,
+      (dir) =>
+        editMetadata(dir, (m) => ({
+          ...m,
+          dataset: { source: "x", trainSize: "many", validationSize: 0, testSize: 0 },
+        })),
+    ],
+    [
+      "a damaged weights file",
+      ArtifactReason.Corrupt,
+      /weights\.bin does not match its sha256/,
+      (dir) => flipByte(join(dir, NBLR_FILES.weights)),
+    ],
+    [
+      "a missing vocabulary",
+      ArtifactReason.Corrupt,
+      /missing vocab\.json/,
+      (dir) => rm(join(dir, NBLR_FILES.vocabulary)),
+    ],
+    [
+      "an unlisted extra file",
+      ArtifactReason.Corrupt,
+      /does not list \(extra\.bin\)/,
+      (dir) => writeFile(join(dir, "extra.bin"), "x"),
+    ],
+    [
+      "a file listed outside the directory",
+      ArtifactReason.Corrupt,
+      /outside the directory/,
+      (dir) =>
+        editMetadata(dir, (m) => ({ ...m, files: { ...(m["files"] as object), "../x": "0".repeat(64) } })),
+    ],
   ];
   for (const [name, reason, message, damage] of cases) {
     test(name, () =>
@@ -171,7 +230,8 @@ describe("loadModel refuses bad artifacts with a reason", () => {
         const refused = await refusal(dir);
         assert.equal(refused.reason, reason);
         assert.match(refused.message, message);
-      }));
+      }),
+    );
   }
 
   test("model files that pass their digests but disagree with nblr.json are refused", () =>
@@ -191,9 +251,15 @@ describe("loadModel refuses bad artifacts with a reason", () => {
     }));
 });
 
-async function editMetadata(dir: string, edit: (m: Record<string, unknown>) => Record<string, unknown>): Promise<void> {
+async function editMetadata(
+  dir: string,
+  edit: (m: Record<string, unknown>) => Record<string, unknown>,
+): Promise<void> {
   const path = join(dir, METADATA_FILE);
-  await writeFile(path, JSON.stringify(edit(JSON.parse(await readFile(path, "utf8")) as Record<string, unknown>)));
+  await writeFile(
+    path,
+    JSON.stringify(edit(JSON.parse(await readFile(path, "utf8")) as Record<string, unknown>)),
+  );
 }
 
 async function flipByte(path: string): Promise<void> {

@@ -3,7 +3,8 @@ import { readdir, readFile } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import { METADATA_FILE } from "./metadata.ts";
 
-export const sha256Hex = (data: Uint8Array | string): string => createHash("sha256").update(data).digest("hex");
+export const sha256Hex = (data: Uint8Array | string): string =>
+  createHash("sha256").update(data).digest("hex");
 
 /** Relative paths (with `/`) of every regular file under `dir` except metadata.json, sorted. */
 export async function listArtifactFiles(dir: string): Promise<string[]> {

@@ -31,7 +31,8 @@ interface CheckedArtifact {
   readonly sha256: string;
 }
 
-const refuse = (reason: ArtifactReason, message: string): Result<never, Failure> => err(failure(reason, message));
+const refuse = (reason: ArtifactReason, message: string): Result<never, Failure> =>
+  err(failure(reason, message));
 
 /**
  * Reads and checks an artifact without building its predictor: metadata.json exists and is valid,
@@ -41,17 +42,26 @@ const refuse = (reason: ArtifactReason, message: string): Result<never, Failure>
 export async function inspectArtifact(dir: string): Promise<Result<CheckedArtifact, Failure>> {
   const info = await stat(dir).catch(() => undefined);
   if (info === undefined || !info.isDirectory()) {
-    return refuse(ArtifactReason.NotFound, `Model directory ${dir} does not exist: train one with \`sentiment-train train --out ${dir}\`.`);
+    return refuse(
+      ArtifactReason.NotFound,
+      `Model directory ${dir} does not exist: train one with \`sentiment-train train --out ${dir}\`.`,
+    );
   }
   const raw = await readFile(join(dir, METADATA_FILE)).catch(() => undefined);
   if (raw === undefined) {
-    return refuse(ArtifactReason.NotFound, `${dir} has no ${METADATA_FILE}: it is not a model written by sentiment-train.`);
+    return refuse(
+      ArtifactReason.NotFound,
+      `${dir} has no ${METADATA_FILE}: it is not a model written by sentiment-train.`,
+    );
   }
   let json: unknown;
   try {
     json = JSON.parse(raw.toString("utf8"));
   } catch (e) {
-    return refuse(ArtifactReason.Corrupt, `${join(dir, METADATA_FILE)} is not valid JSON (${(e as Error).message}): retrain the model.`);
+    return refuse(
+      ArtifactReason.Corrupt,
+      `${join(dir, METADATA_FILE)} is not valid JSON (${(e as Error).message}): retrain the model.`,
+    );
   }
   const version = (json as { schemaVersion?: unknown } | null)?.schemaVersion;
   if (version !== ARTIFACT_SCHEMA_VERSION) {
@@ -63,7 +73,10 @@ export async function inspectArtifact(dir: string): Promise<Result<CheckedArtifa
   const parsed = ModelMetadata.safeParse(json);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
-    return refuse(ArtifactReason.Corrupt, `${join(dir, METADATA_FILE)} is invalid (${issues}): retrain the model.`);
+    return refuse(
+      ArtifactReason.Corrupt,
+      `${join(dir, METADATA_FILE)} is invalid (${issues}): retrain the model.`,
+    );
   }
   const metadata = parsed.data;
   if (architectureLoader(metadata.architecture) === undefined) {
@@ -74,19 +87,31 @@ export async function inspectArtifact(dir: string): Promise<Result<CheckedArtifa
   }
   for (const [path, expected] of Object.entries(metadata.files)) {
     if (path.split("/").includes("..") || path.startsWith("/")) {
-      return refuse(ArtifactReason.Corrupt, `${METADATA_FILE} in ${dir} lists a file outside the directory: ${path}.`);
+      return refuse(
+        ArtifactReason.Corrupt,
+        `${METADATA_FILE} in ${dir} lists a file outside the directory: ${path}.`,
+      );
     }
     const data = await readFile(join(dir, path)).catch(() => undefined);
     if (data === undefined) {
-      return refuse(ArtifactReason.Corrupt, `${dir} is missing ${path}: copy the whole model directory again or retrain.`);
+      return refuse(
+        ArtifactReason.Corrupt,
+        `${dir} is missing ${path}: copy the whole model directory again or retrain.`,
+      );
     }
     if (sha256Hex(data) !== expected) {
-      return refuse(ArtifactReason.Corrupt, `${join(dir, path)} does not match its sha256 in ${METADATA_FILE}: the file is damaged; copy it again or retrain.`);
+      return refuse(
+        ArtifactReason.Corrupt,
+        `${join(dir, path)} does not match its sha256 in ${METADATA_FILE}: the file is damaged; copy it again or retrain.`,
+      );
     }
   }
   const unlisted = (await listArtifactFiles(dir)).filter((p) => !(p in metadata.files));
   if (unlisted.length > 0) {
-    return refuse(ArtifactReason.Corrupt, `${dir} holds files its ${METADATA_FILE} does not list (${unlisted.slice(0, 3).join(", ")}): it was modified after training.`);
+    return refuse(
+      ArtifactReason.Corrupt,
+      `${dir} holds files its ${METADATA_FILE} does not list (${unlisted.slice(0, 3).join(", ")}): it was modified after training.`,
+    );
   }
   return ok({ metadata, sha256: sha256Hex(raw) });
 }
@@ -106,6 +131,9 @@ export async function loadModel(dir: string): Promise<Result<LoadedModel, Failur
     return ok({ dir, metadata, predictor, sha256 });
   } catch (e) {
     if (e instanceof FailureError) return err(failure(e.reason, e.message));
-    return refuse(ArtifactReason.Corrupt, `Could not load the ${metadata.architecture} model in ${dir}: ${(e as Error).message}.`);
+    return refuse(
+      ArtifactReason.Corrupt,
+      `Could not load the ${metadata.architecture} model in ${dir}: ${(e as Error).message}.`,
+    );
   }
 }

@@ -35,7 +35,12 @@ export async function checkArtifactTarget(target: string): Promise<Result<void, 
   const info = await stat(target).catch(() => undefined);
   if (info === undefined) return ok(undefined);
   if (!info.isDirectory()) {
-    return err(failure("ArtifactTargetInvalid", `${target} exists and is not a directory: choose a new directory for --out.`));
+    return err(
+      failure(
+        "ArtifactTargetInvalid",
+        `${target} exists and is not a directory: choose a new directory for --out.`,
+      ),
+    );
   }
   const entries = await readdir(target);
   if (entries.length > 0 && !entries.includes(METADATA_FILE)) {
@@ -55,7 +60,9 @@ export async function checkArtifactTarget(target: string): Promise<Result<void, 
  * it visible. An existing model at the target is replaced only after the new one is complete. On
  * any failure the temporary directory is removed and the target is untouched.
  */
-export async function writeArtifact(request: ArtifactWriteRequest): Promise<Result<WrittenArtifact, Failure>> {
+export async function writeArtifact(
+  request: ArtifactWriteRequest,
+): Promise<Result<WrittenArtifact, Failure>> {
   const target = resolve(request.target);
   const checked = await checkArtifactTarget(target);
   if (!checked.ok) return checked;
@@ -70,18 +77,28 @@ export async function writeArtifact(request: ArtifactWriteRequest): Promise<Resu
     const draft = request.metadata(contentSha256(files));
     const parsed = ModelMetadata.safeParse({ schemaVersion: ARTIFACT_SCHEMA_VERSION, ...draft, files });
     if (!parsed.success) {
-      return err(failure("ArtifactInvalid", `The model metadata is invalid: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`));
+      return err(
+        failure(
+          "ArtifactInvalid",
+          `The model metadata is invalid: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+        ),
+      );
     }
     const json = JSON.stringify(parsed.data, null, 2) + "\n";
     await writeFile(join(tmp, METADATA_FILE), json);
     await chmod(tmp, 0o755);
-    const replacing = await stat(target).then(() => true, () => false);
+    const replacing = await stat(target).then(
+      () => true,
+      () => false,
+    );
     if (replacing) await rename(target, old);
     await rename(tmp, target);
     if (replacing) await rm(old, { recursive: true, force: true });
     return ok({ dir: target, metadata: parsed.data, sha256: sha256Hex(json) });
   } catch (e) {
-    return err(failure("ArtifactWriteFailed", `Could not write the model to ${target}: ${(e as Error).message}`));
+    return err(
+      failure("ArtifactWriteFailed", `Could not write the model to ${target}: ${(e as Error).message}`),
+    );
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }

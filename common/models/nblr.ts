@@ -112,7 +112,10 @@ export class NblrModel implements SentimentPredictor {
 
   constructor(featurizer: NblrFeaturizer, weights: Float32Array, bias: number) {
     if (weights.length !== featurizer.featureCount) {
-      throw new FailureError("ArtifactCorrupt", `nblr has ${weights.length} weights for ${featurizer.featureCount} features`);
+      throw new FailureError(
+        "ArtifactCorrupt",
+        `nblr has ${weights.length} weights for ${featurizer.featureCount} features`,
+      );
     }
     this.featurizer = featurizer;
     this.weights = weights;
@@ -166,7 +169,8 @@ export class NblrModel implements SentimentPredictor {
 }
 
 function assertLittleEndian(): void {
-  if (endianness() !== "LE") throw new FailureError("ArtifactIncompatible", "nblr artifacts need a little-endian machine");
+  if (endianness() !== "LE")
+    throw new FailureError("ArtifactIncompatible", "nblr artifacts need a little-endian machine");
 }
 
 function corrupt(dir: string, file: string, what: string): FailureError {
@@ -176,7 +180,7 @@ function corrupt(dir: string, file: string, what: string): FailureError {
 /** A typed-array copy of a file (Buffers may be unaligned). */
 async function readTyped<T>(path: string, make: (b: ArrayBuffer) => T): Promise<T> {
   const buf = await readFile(path);
-  return make(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer);
+  return make(new Uint8Array(buf).buffer);
 }
 
 /** Reads an nblr model from its files (the registry's loader; digests are checked by the caller). */
@@ -188,11 +192,18 @@ export async function loadNblrPredictor(dir: string, _metadata?: ModelMetadata):
   const vocab = Vocabulary.fromJSON(JSON.parse(await readFile(join(dir, NBLR_FILES.vocabulary), "utf8")));
   if (!vocab.ok) throw corrupt(dir, NBLR_FILES.vocabulary, vocab.error.message);
   const { vocabularySize, ngramCount, ngramOrder, maxTokens, bias } = config.data;
-  if (vocab.value.size !== vocabularySize) throw corrupt(dir, NBLR_FILES.vocabulary, `has ${vocab.value.size} tokens, not ${vocabularySize}`);
-  const keys = await readTyped(join(dir, NBLR_FILES.ngrams), (b) => (b.byteLength % 8 === 0 ? new Uint32Array(b) : undefined));
-  if (keys?.length !== ngramCount * 2) throw corrupt(dir, NBLR_FILES.ngrams, `does not hold ${ngramCount} n-grams`);
-  const weights = await readTyped(join(dir, NBLR_FILES.weights), (b) => (b.byteLength % 4 === 0 ? new Float32Array(b) : undefined));
-  if (weights?.length !== vocabularySize + ngramCount) throw corrupt(dir, NBLR_FILES.weights, `does not hold ${vocabularySize + ngramCount} weights`);
+  if (vocab.value.size !== vocabularySize)
+    throw corrupt(dir, NBLR_FILES.vocabulary, `has ${vocab.value.size} tokens, not ${vocabularySize}`);
+  const keys = await readTyped(join(dir, NBLR_FILES.ngrams), (b) =>
+    b.byteLength % 8 === 0 ? new Uint32Array(b) : undefined,
+  );
+  if (keys?.length !== ngramCount * 2)
+    throw corrupt(dir, NBLR_FILES.ngrams, `does not hold ${ngramCount} n-grams`);
+  const weights = await readTyped(join(dir, NBLR_FILES.weights), (b) =>
+    b.byteLength % 4 === 0 ? new Float32Array(b) : undefined,
+  );
+  if (weights?.length !== vocabularySize + ngramCount)
+    throw corrupt(dir, NBLR_FILES.weights, `does not hold ${vocabularySize + ngramCount} weights`);
   const hi = new Uint32Array(ngramCount);
   const lo = new Uint32Array(ngramCount);
   for (let i = 0; i < ngramCount; i++) {

@@ -6,7 +6,8 @@ import { basicEnglish } from "./tokenizer.ts";
  * torchtext's rules applied literally, one regex substitution after another, then Python's
  * `str.split()`. The fast tokenizer must agree with it on every input.
  */
-const PY_WS = "[\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]";
+const PY_WS =
+  "[\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]";
 const RULES: readonly [RegExp, string][] = [
   [/'/g, " '  "],
   [/"/g, ""],
@@ -29,7 +30,11 @@ function reference(text: string): string[] {
 
 describe("basicEnglish", () => {
   const cases: readonly [string, string, readonly string[]][] = [
-    ["torchtext's docstring example", "You can now install TorchText using pip!", ["you", "can", "now", "install", "torchtext", "using", "pip", "!"]],
+    [
+      "torchtext's docstring example",
+      "You can now install TorchText using pip!",
+      ["you", "can", "now", "install", "torchtext", "using", "pip", "!"],
+    ],
     ["lowercases", "GREAT Movie", ["great", "movie"]],
     ["splits the apostrophe off as its own token", "didn't", ["didn", "'", "t"]],
     ["removes double quotes and joins around them", 'a "b" c"d', ["a", "b", "cd"]],
@@ -38,12 +43,16 @@ describe("basicEnglish", () => {
     ["drops <br /> line breaks", "one<br /><br />two", ["one", "two"]],
     ["drops upper-case <BR /> after lowercasing", "one<BR />two", ["one", "two"]],
     ["keeps <br> without the slash as text", "a<br>b", ["a<br>b"]],
-    ["turns <b\"r /> into a break once the quote is gone", 'x<b"r />y', ["x", "y"]],
+    ['turns <b"r /> into a break once the quote is gone', 'x<b"r />y', ["x", "y"]],
     ["splits commas", "a,b", ["a", ",", "b"]],
     ["splits parentheses", "(a)", ["(", "a", ")"]],
     ["splits ! and ?", "what?!", ["what", "?", "!"]],
     ["drops semicolons and colons", "a;b:c", ["a", "b", "c"]],
-    ["keeps other punctuation inside tokens", "10/10 - e-mail #1 $5 * & [x]", ["10/10", "-", "e-mail", "#1", "$5", "*", "&", "[x]"]],
+    [
+      "keeps other punctuation inside tokens",
+      "10/10 - e-mail #1 $5 * & [x]",
+      ["10/10", "-", "e-mail", "#1", "$5", "*", "&", "[x]"],
+    ],
     ["collapses tabs and newlines", "a\t\n  b", ["a", "b"]],
     ["treats U+0085 and U+001F as whitespace (Python)", "a\u0085b\u001fc", ["a", "b", "c"]],
     ["keeps U+FEFF inside a token (not Python whitespace)", "a\ufeffb", ["a\ufeffb"]],
@@ -60,7 +69,32 @@ describe("basicEnglish", () => {
   }
 
   test("agrees with the literal rule chain on random strings over the interesting alphabet", () => {
-    const alphabet = ["a", "B", "'", '"', ".", ",", "(", ")", "!", "?", ";", ":", " ", "\t", "\n", "<br />", "<br", " />", "<b", "r />", "é", "\u0085", "\ufeff", "x"];
+    const alphabet = [
+      "a",
+      "B",
+      "'",
+      '"',
+      ".",
+      ",",
+      "(",
+      ")",
+      "!",
+      "?",
+      ";",
+      ":",
+      " ",
+      "\t",
+      "\n",
+      "<br />",
+      "<br",
+      " />",
+      "<b",
+      "r />",
+      "é",
+      "\u0085",
+      "\ufeff",
+      "x",
+    ];
     let state = 12345;
     const next = (): number => {
       state = (Math.imul(state, 1103515245) + 12345) >>> 0;

@@ -23,7 +23,8 @@
  */
 export const BASIC_ENGLISH = "basic_english";
 
-const PY_WHITESPACE = "\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
+const PY_WHITESPACE =
+  "\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
 const TOKEN = new RegExp(`[^${PY_WHITESPACE};:'.,()!?]+|['.,()!?]`, "g");
 
 /** Tokens of `text` exactly as torchtext's `get_tokenizer("basic_english")` returns them. */

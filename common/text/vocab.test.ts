@@ -32,7 +32,10 @@ describe("Vocabulary", () => {
 
   test("is the same whatever order the documents come in", () => {
     const a = Vocabulary.build(docs, { minFreq: 1 });
-    const b = Vocabulary.build([...docs].reverse().map((d) => [...d].reverse()), { minFreq: 1 });
+    const b = Vocabulary.build(
+      [...docs].reverse().map((d) => [...d].reverse()),
+      { minFreq: 1 },
+    );
     assert.deepEqual(a.tokens, b.tokens);
   });
 
@@ -58,7 +61,10 @@ describe("Vocabulary", () => {
       const { vocabulary, encoded } = Vocabulary.buildAndEncode(docs, { minFreq });
       const v = Vocabulary.build(docs, { minFreq });
       assert.deepEqual(vocabulary.tokens, v.tokens);
-      assert.deepEqual(encoded.map((e) => [...e]), docs.map((d) => [...v.encode(d)]));
+      assert.deepEqual(
+        encoded.map((e) => [...e]),
+        docs.map((d) => [...v.encode(d)]),
+      );
     }
   });
 

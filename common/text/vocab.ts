@@ -99,11 +99,21 @@ export class Vocabulary {
   static fromJSON(json: unknown): Result<Vocabulary, Failure> {
     const parsed = VocabularyJson.safeParse(json);
     if (!parsed.success) {
-      return err(failure("VocabularyInvalid", `The vocabulary is malformed: ${z.prettifyError(parsed.error)}`));
+      return err(
+        failure("VocabularyInvalid", `The vocabulary is malformed: ${z.prettifyError(parsed.error)}`),
+      );
     }
     const { tokens, specials, minFreq } = parsed.data;
-    if (specials.join("\n") !== DEFAULT_SPECIALS.join("\n") || tokens.slice(0, 2).join("\n") !== specials.join("\n")) {
-      return err(failure("VocabularyInvalid", `The vocabulary must start with the specials ${DEFAULT_SPECIALS.join(", ")}.`));
+    if (
+      specials.join("\n") !== DEFAULT_SPECIALS.join("\n") ||
+      tokens.slice(0, 2).join("\n") !== specials.join("\n")
+    ) {
+      return err(
+        failure(
+          "VocabularyInvalid",
+          `The vocabulary must start with the specials ${DEFAULT_SPECIALS.join(", ")}.`,
+        ),
+      );
     }
     if (new Set(tokens).size !== tokens.length) {
       return err(failure("VocabularyInvalid", "The vocabulary lists a token twice."));
@@ -112,7 +122,12 @@ export class Vocabulary {
   }
 
   toJSON(): VocabularyJson {
-    return { format: "vocabulary/v1", minFreq: this.minFreq, specials: [...DEFAULT_SPECIALS], tokens: [...this.tokens] };
+    return {
+      format: "vocabulary/v1",
+      minFreq: this.minFreq,
+      specials: [...DEFAULT_SPECIALS],
+      tokens: [...this.tokens],
+    };
   }
 
   get size(): number {

@@ -1,6 +1,6 @@
 /**
- * Registers the kernel fixes tfjs needs to train here (see docs in segment-sum.ts and
- * batch-matmul.ts). Idempotent per backend; must run before the backend's first op for the
+ * Registers the kernel fixes tfjs needs to train here (see segment-sum.ts, batch-matmul.ts and
+ * slice.ts). Idempotent per backend; must run before the backend's first op for the
  * wasm BatchMatMul wrapper to inherit the kernel's setup.
  */
 import * as tf from "@tensorflow/tfjs";

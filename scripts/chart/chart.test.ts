@@ -33,7 +33,8 @@ async function renderError(values: Record<string, unknown>): Promise<string> {
   return r.error.message;
 }
 
-const find = (objects: RenderedObject[], kind: string): RenderedObject[] => objects.filter((o) => o.kind === kind);
+const find = (objects: RenderedObject[], kind: string): RenderedObject[] =>
+  objects.filter((o) => o.kind === kind);
 const one = (objects: RenderedObject[], kind: string): RenderedObject => {
   const found = find(objects, kind);
   assert.equal(found.length, 1, `expected one ${kind}, got ${found.length}`);
@@ -44,8 +45,10 @@ interface Container {
   args: string[];
   ports: { name: string; containerPort: number }[];
 }
-const deploymentOf = (objects: RenderedObject[]): OperatorDeployment => one(objects, "Deployment") as unknown as OperatorDeployment;
-const containerOf = (objects: RenderedObject[]): Container => deploymentOf(objects).spec.template.spec.containers[0] as Container;
+const deploymentOf = (objects: RenderedObject[]): OperatorDeployment =>
+  one(objects, "Deployment") as unknown as OperatorDeployment;
+const containerOf = (objects: RenderedObject[]): Container =>
+  deploymentOf(objects).spec.template.spec.containers[0] as Container;
 
 /** The operator's options from the rendered Deployment, parsed by its own CLI (see operator-options.ts). */
 function optionsOf(objects: RenderedObject[], pod = { namespace: NS, name: "op-abc12" }): RunOptions {
@@ -98,7 +101,11 @@ describe("values.schema.json rejects bad values, naming the key", () => {
   const cases: [string, Record<string, unknown>, RegExp][] = [
     ["a replica count as text", { replicaCount: "two" }, /replicaCount/],
     ["an unknown top-level key", { replicas: 3 }, /replicas/],
-    ["an unknown operator config key", { config: { trainerImagePullPolicy: "Always" } }, /trainerImagePullPolicy/],
+    [
+      "an unknown operator config key",
+      { config: { trainerImagePullPolicy: "Always" } },
+      /trainerImagePullPolicy/,
+    ],
     ["an image in the config file instead of workloads", { config: { trainerImage: "x:1" } }, /trainerImage/],
     ["a bad pull policy in the config", { config: { imagePullPolicy: "Sometimes" } }, /imagePullPolicy/],
     ["a bad log level", { logLevel: "verbose" }, /logLevel/],
@@ -147,7 +154,11 @@ describe("the default render", () => {
     assert.equal((one(objects, "Deployment") as unknown as { spec: { replicas: number } }).spec.replicas, 2);
     const o = optionsOf(objects);
     assert.equal(o.leaderElect, true);
-    assert.equal(o.leaderElectionNamespace, NS, "the Lease must live in the release namespace (POD_NAMESPACE)");
+    assert.equal(
+      o.leaderElectionNamespace,
+      NS,
+      "the Lease must live in the release namespace (POD_NAMESPACE)",
+    );
     assert.equal(o.namespace, undefined);
     assert.match(o.identity, /^op-abc12_/, "the pod name is the Lease holder identity");
     assert.equal(o.config.serverImage, DEFAULT_SERVER_IMAGE);
@@ -171,7 +182,11 @@ describe("the default render", () => {
   });
 
   test("follows the security rules (non-root, read-only root, no escalation, drop ALL, seccomp, emptyDir /tmp)", async () => {
-    for (const values of [{}, { watchNamespace: "team-a", replicaCount: 1 }, { "image.digest": `sha256:${"b".repeat(64)}` }]) {
+    for (const values of [
+      {},
+      { watchNamespace: "team-a", replicaCount: 1 },
+      { "image.digest": `sha256:${"b".repeat(64)}` },
+    ]) {
       const objects = await render(values);
       assert.deepEqual(objects.flatMap(podSecurityViolations), [], JSON.stringify(values));
     }
@@ -180,7 +195,10 @@ describe("the default render", () => {
   test("grants exactly the rules of config/rbac, copied by gen:chart", async () => {
     const objects = await render();
     const rules = (o: RenderedObject): unknown => (o as unknown as { rules: unknown }).rules;
-    assert.deepEqual(rules(one(objects, "ClusterRole")), readYaml<{ rules: unknown }>("config/rbac/cluster-role.yaml").rules);
+    assert.deepEqual(
+      rules(one(objects, "ClusterRole")),
+      readYaml<{ rules: unknown }>("config/rbac/cluster-role.yaml").rules,
+    );
     assert.deepEqual(
       rules(one(objects, "Role")),
       readYaml<{ rules: unknown }>("config/rbac/leader-election-role.yaml").rules,
@@ -190,7 +208,10 @@ describe("the default render", () => {
       subjects: { name: string; namespace: string }[];
     };
     assert.equal(binding.roleRef.name, one(objects, "ClusterRole").metadata.name);
-    assert.deepEqual(binding.subjects.map((s) => [s.name, s.namespace]), [[one(objects, "ServiceAccount").metadata.name, NS]]);
+    assert.deepEqual(
+      binding.subjects.map((s) => [s.name, s.namespace]),
+      [[one(objects, "ServiceAccount").metadata.name, NS]],
+    );
   });
 });
 
@@ -210,7 +231,11 @@ describe("values change what the operator is told", () => {
 
   test("config and workloads reach the operator's config, validated by its own schema", async () => {
     const objects = await render({
-      config: { imagePullPolicy: "Always", monitoringNamespaces: ["monitoring"], clusterDomain: "corp.local" },
+      config: {
+        imagePullPolicy: "Always",
+        monitoringNamespaces: ["monitoring"],
+        clusterDomain: "corp.local",
+      },
       "workloads.serverImage": "registry.corp/sentiment-server:1.2.3",
       workers: 4,
       resyncPeriod: "1h30m",
@@ -227,21 +252,29 @@ describe("values change what the operator is told", () => {
 
   test("a config change rolls the pods (checksum annotation), the same config does not", async () => {
     const checksum = async (values: Record<string, unknown>): Promise<string> =>
-      (one(await render(values), "Deployment") as unknown as {
-        spec: { template: { metadata: { annotations: Record<string, string> } } };
-      }).spec.template.metadata.annotations["checksum/config"]!;
+      (
+        one(await render(values), "Deployment") as unknown as {
+          spec: { template: { metadata: { annotations: Record<string, string> } } };
+        }
+      ).spec.template.metadata.annotations["checksum/config"]!;
     const a = await checksum({ config: { clusterDomain: "a.local" } });
     assert.equal(await checksum({ config: { clusterDomain: "a.local" } }), a);
     assert.notEqual(await checksum({ config: { clusterDomain: "b.local" } }), a);
   });
 
   test("rbac.create=false and serviceAccount.create=false leave identity to the user", async () => {
-    const objects = await render({ "rbac.create": false, "serviceAccount.create": false, "serviceAccount.name": "mine" });
+    const objects = await render({
+      "rbac.create": false,
+      "serviceAccount.create": false,
+      "serviceAccount.name": "mine",
+    });
     assert.deepEqual(
       objects.map((o) => o.kind).filter((k) => /Role|ServiceAccount/.test(k)),
       [],
     );
-    const dep = one(objects, "Deployment") as unknown as { spec: { template: { spec: { serviceAccountName: string } } } };
+    const dep = one(objects, "Deployment") as unknown as {
+      spec: { template: { spec: { serviceAccountName: string } } };
+    };
     assert.equal(dep.spec.template.spec.serviceAccountName, "mine");
   });
 
@@ -256,7 +289,9 @@ describe("values change what the operator is told", () => {
     assert.equal(sm.metadata.labels["release"], "prometheus");
     const rule = one(objects, "PrometheusRule") as unknown as { spec: unknown };
     assert.deepEqual(rule.spec, readYaml("config/monitoring/prometheus-rules.yaml"));
-    const dashboard = find(objects, "ConfigMap").find((c) => c.metadata.name.endsWith("-dashboard")) as unknown as {
+    const dashboard = find(objects, "ConfigMap").find((c) =>
+      c.metadata.name.endsWith("-dashboard"),
+    ) as unknown as {
       metadata: { labels: Record<string, string> };
       data: Record<string, string>;
     };

@@ -41,7 +41,10 @@ function helmEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 }
 
 /** Runs helm to completion (any exit code); throws a FailureError (HelmMissing) when there is no helm. */
-export async function helm(args: readonly string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<CommandResult> {
+export async function helm(
+  args: readonly string[],
+  extraEnv: NodeJS.ProcessEnv = {},
+): Promise<CommandResult> {
   const path = helmPath();
   if (!path.ok) throw new FailureError(path.error.reason, path.error.message);
   return runCommand(path.value, args, { env: helmEnv(extraEnv) });
@@ -55,13 +58,22 @@ export function valueFlags(values: Readonly<Record<string, unknown>>): string[] 
 export interface RenderedObject {
   readonly apiVersion: string;
   readonly kind: string;
-  readonly metadata: { readonly name: string; readonly namespace?: string; readonly labels?: Record<string, string> };
+  readonly metadata: {
+    readonly name: string;
+    readonly namespace?: string;
+    readonly labels?: Record<string, string>;
+  };
   readonly [key: string]: unknown;
 }
 
 /** `helm template` of the chart: the objects, or helm's error text. */
 export async function renderChart(
-  opts: { release?: string; namespace?: string; values?: Readonly<Record<string, unknown>>; includeCrds?: boolean } = {},
+  opts: {
+    release?: string;
+    namespace?: string;
+    values?: Readonly<Record<string, unknown>>;
+    includeCrds?: boolean;
+  } = {},
 ): Promise<Result<RenderedObject[]>> {
   const r = await helm([
     "template",

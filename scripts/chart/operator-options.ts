@@ -43,19 +43,23 @@ export function operatorOptions(
   const env: NodeJS.ProcessEnv = {};
   for (const e of c.env ?? []) {
     const field = e.valueFrom?.fieldRef?.fieldPath;
-    env[e.name] = field === "metadata.namespace" ? pod.namespace : field === "metadata.name" ? pod.name : e.value;
+    env[e.name] =
+      field === "metadata.namespace" ? pod.namespace : field === "metadata.name" ? pod.name : e.value;
   }
   const readFile = (path: string): string => {
     for (const m of c.volumeMounts ?? []) {
       if (!path.startsWith(`${m.mountPath}/`)) continue;
       const cmName = spec.volumes?.find((v) => v.name === m.name)?.configMap?.name;
-      const text = configMaps.find((cm) => cm.metadata.name === cmName)?.data?.[path.slice(m.mountPath.length + 1)];
+      const text = configMaps.find((cm) => cm.metadata.name === cmName)?.data?.[
+        path.slice(m.mountPath.length + 1)
+      ];
       if (text !== undefined) return text;
     }
     throw new Error(`ENOENT: ${path} is in no mounted ConfigMap`);
   };
   const parsed = parseCli(c.args ?? [], env, readFile);
   if (!parsed.ok) return parsed;
-  if (parsed.value.command !== "run") return err(failure("NotRun", "the arguments do not start the operator (`run`)"));
+  if (parsed.value.command !== "run")
+    return err(failure("NotRun", "the arguments do not start the operator (`run`)"));
   return ok(parsed.value.options);
 }

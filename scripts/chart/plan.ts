@@ -37,7 +37,12 @@ const header = (source: string): string =>
   `# Copied from ${source} by scripts/gen-chart.ts. DO NOT EDIT: edit ${source}, then run \`npm run gen:chart\`.\n`;
 
 /** Parses one YAML document and checks its kind (and that it has rules, for RBAC). */
-function checkYaml(source: string, text: string, kinds: readonly string[], needsRules: boolean): Result<void> {
+function checkYaml(
+  source: string,
+  text: string,
+  kinds: readonly string[],
+  needsRules: boolean,
+): Result<void> {
   let docs: unknown[];
   try {
     docs = parseAllDocuments(text).map((d) => {
@@ -54,11 +59,16 @@ function checkYaml(source: string, text: string, kinds: readonly string[], needs
   const obj = objects[0]!;
   if (kinds.length > 0 && !kinds.includes(String(obj["kind"]))) {
     return err(
-      failure("InvalidSource", `${source} must be a ${kinds.join(" or ")}; found kind '${String(obj["kind"])}'.`),
+      failure(
+        "InvalidSource",
+        `${source} must be a ${kinds.join(" or ")}; found kind '${String(obj["kind"])}'.`,
+      ),
     );
   }
   if (needsRules && (!Array.isArray(obj["rules"]) || obj["rules"].length === 0)) {
-    return err(failure("InvalidSource", `${source} has no rules: the chart's RBAC reads them from its copy.`));
+    return err(
+      failure("InvalidSource", `${source} has no rules: the chart's RBAC reads them from its copy.`),
+    );
   }
   return ok(undefined);
 }
@@ -76,8 +86,20 @@ export function planChart(src: ChartSources): Result<ChartFiles> {
   }
   const yamlCopies = [
     ["files/role.yaml", "config/rbac/cluster-role.yaml", src.clusterRole, ["ClusterRole"], true],
-    ["files/leader-election-role.yaml", "config/rbac/leader-election-role.yaml", src.leaderElectionRole, ["Role"], true],
-    ["files/prometheus-rules.yaml", "config/monitoring/prometheus-rules.yaml", src.prometheusRules, [], false],
+    [
+      "files/leader-election-role.yaml",
+      "config/rbac/leader-election-role.yaml",
+      src.leaderElectionRole,
+      ["Role"],
+      true,
+    ],
+    [
+      "files/prometheus-rules.yaml",
+      "config/monitoring/prometheus-rules.yaml",
+      src.prometheusRules,
+      [],
+      false,
+    ],
   ] as const;
   for (const [target, source, text, kinds, needsRules] of yamlCopies) {
     const checked = checkYaml(source, text, kinds, needsRules);
@@ -88,7 +110,10 @@ export function planChart(src: ChartSources): Result<ChartFiles> {
     JSON.parse(src.grafanaDashboard);
   } catch (e) {
     return err(
-      failure("InvalidSource", `config/monitoring/grafana-dashboard.json is not JSON: ${(e as Error).message}`),
+      failure(
+        "InvalidSource",
+        `config/monitoring/grafana-dashboard.json is not JSON: ${(e as Error).message}`,
+      ),
     );
   }
   files.set("files/grafana-dashboard.json", src.grafanaDashboard);

@@ -33,7 +33,10 @@ interface PodSpec {
 interface Workload {
   kind?: string;
   metadata?: { name?: string };
-  spec?: { template?: { spec?: PodSpec }; jobTemplate?: { spec?: { template?: { spec?: PodSpec } } } } & PodSpec;
+  spec?: {
+    template?: { spec?: PodSpec };
+    jobTemplate?: { spec?: { template?: { spec?: PodSpec } } };
+  } & PodSpec;
 }
 
 /** The pod spec of a Pod, a workload with a template, or a CronJob; undefined for other kinds. */
@@ -58,22 +61,30 @@ export function podSecurityViolations(obj: Workload): string[] {
   for (const c of containers) {
     const at = `container ${c.name ?? "?"}`;
     const sc = c.securityContext ?? {};
-    if (sc.runAsNonRoot !== true && pod.securityContext?.runAsNonRoot !== true) bad(`${at}: runAsNonRoot is not true`);
+    if (sc.runAsNonRoot !== true && pod.securityContext?.runAsNonRoot !== true)
+      bad(`${at}: runAsNonRoot is not true`);
     if (sc.runAsUser === 0) bad(`${at}: runs as user 0`);
     if (sc.allowPrivilegeEscalation !== false) bad(`${at}: allowPrivilegeEscalation is not false`);
     if (sc.privileged === true) bad(`${at}: privileged`);
     if (sc.readOnlyRootFilesystem !== true) bad(`${at}: readOnlyRootFilesystem is not true`);
     if (!(sc.capabilities?.drop ?? []).includes("ALL")) bad(`${at}: capabilities do not drop ALL`);
-    if ((sc.capabilities?.add ?? []).length > 0) bad(`${at}: adds capabilities ${sc.capabilities?.add?.join(", ")}`);
+    if ((sc.capabilities?.add ?? []).length > 0)
+      bad(`${at}: adds capabilities ${sc.capabilities?.add?.join(", ")}`);
     const seccomp = sc.seccompProfile?.type ?? pod.securityContext?.seccompProfile?.type;
-    if (seccomp !== "RuntimeDefault" && seccomp !== "Localhost") bad(`${at}: seccompProfile is not RuntimeDefault`);
+    if (seccomp !== "RuntimeDefault" && seccomp !== "Localhost")
+      bad(`${at}: seccompProfile is not RuntimeDefault`);
     const image = c.image ?? "";
-    if (!/(:[\w.-]+|@sha256:[a-f0-9]{64})$/.test(image.replace(/^[^/]*:\d+\//, "")) || /:latest$/.test(image)) {
+    if (
+      !/(:[\w.-]+|@sha256:[a-f0-9]{64})$/.test(image.replace(/^[^/]*:\d+\//, "")) ||
+      /:latest$/.test(image)
+    ) {
       bad(`${at}: image '${image}' is not pinned to a tag or digest (or is :latest)`);
     }
     const tmp = (c.volumeMounts ?? []).find((m) => m.mountPath === "/tmp");
-    if (!tmp || !pod.volumes?.some((v) => v.name === tmp.name && v.emptyDir)) bad(`${at}: no emptyDir mounted at /tmp`);
-    if (!c.resources?.requests?.["cpu"] || !c.resources.requests["memory"]) bad(`${at}: no cpu and memory requests`);
+    if (!tmp || !pod.volumes?.some((v) => v.name === tmp.name && v.emptyDir))
+      bad(`${at}: no emptyDir mounted at /tmp`);
+    if (!c.resources?.requests?.["cpu"] || !c.resources.requests["memory"])
+      bad(`${at}: no cpu and memory requests`);
     if (!c.resources?.limits?.["memory"]) bad(`${at}: no memory limit`);
   }
   return out;

@@ -42,7 +42,11 @@ export function parseDockerfile(text: string): Instruction[] {
     if (line.endsWith("\\")) pending.parts.push(line.slice(0, -1).trim());
     else {
       pending.parts.push(line.trim());
-      out.push({ keyword: pending.keyword, args: pending.parts.filter(Boolean).join(" "), line: pending.line });
+      out.push({
+        keyword: pending.keyword,
+        args: pending.parts.filter(Boolean).join(" "),
+        line: pending.line,
+      });
       pending = undefined;
     }
   });
@@ -70,7 +74,11 @@ export function stages(instructions: readonly Instruction[]): Stage[] {
   for (const ins of instructions) {
     if (ins.keyword === "FROM") {
       const [image = "", as, name] = ins.args.split(/\s+/);
-      out.push({ image: substitute(image, args), name: as?.toUpperCase() === "AS" ? name : undefined, instructions: [] });
+      out.push({
+        image: substitute(image, args),
+        name: as?.toUpperCase() === "AS" ? name : undefined,
+        instructions: [],
+      });
     } else {
       out.at(-1)?.instructions.push(ins);
     }
@@ -125,7 +133,12 @@ export function dockerIgnored(dockerignore: string, path: string): boolean {
     const source = pattern
       .split("/")
       .map((seg) =>
-        seg === "**" ? "(?:.*)" : seg.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[^/]*").replace(/\?/g, "[^/]"),
+        seg === "**"
+          ? "(?:.*)"
+          : seg
+              .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+              .replace(/\*/g, "[^/]*")
+              .replace(/\?/g, "[^/]"),
       )
       .join("/")
       .replace(/\(\?:\.\*\)\//g, "(?:.*/)?");

@@ -15,7 +15,15 @@ import { defaultOperatorConfig } from "../../operator/src/config.ts";
 import { sentimentModel, trainingRun } from "../../operator/src/core/testing/resources.ts";
 import { buildDeployment } from "../../operator/src/render/k8s/deployment.ts";
 import { buildJob } from "../../operator/src/render/k8s/job.ts";
-import { contextCopies, dockerIgnored, execForm, labels, parseDockerfile, stages, type Stage } from "./dockerfile.ts";
+import {
+  contextCopies,
+  dockerIgnored,
+  execForm,
+  labels,
+  parseDockerfile,
+  stages,
+  type Stage,
+} from "./dockerfile.ts";
 import { importClosure } from "./import-closure.ts";
 
 const REPO = join(import.meta.dirname, "..", "..");
@@ -40,9 +48,11 @@ function repoPathOf(stage: Stage, containerPath: string): string | undefined {
   for (const { sources, dest } of contextCopies(stage)) {
     const destAbs = posix.resolve(wd, dest);
     for (const src of sources) {
-      const target = dest.endsWith("/") || sources.length > 1 ? posix.join(destAbs, posix.basename(src)) : destAbs;
+      const target =
+        dest.endsWith("/") || sources.length > 1 ? posix.join(destAbs, posix.basename(src)) : destAbs;
       if (containerPath === target) return src;
-      if (containerPath.startsWith(`${target}/`)) return posix.join(src, containerPath.slice(target.length + 1));
+      if (containerPath.startsWith(`${target}/`))
+        return posix.join(src, containerPath.slice(target.length + 1));
     }
   }
   return undefined;
@@ -92,7 +102,10 @@ for (const dockerfile of ["Dockerfile.operator", "Dockerfile.server"]) {
     test("carries the OCI labels", () => {
       const l = labels(final);
       for (const key of ["title", "description", "source", "licenses", "version", "revision"]) {
-        assert.ok(l.get(`org.opencontainers.image.${key}`), `LABEL org.opencontainers.image.${key} is missing`);
+        assert.ok(
+          l.get(`org.opencontainers.image.${key}`),
+          `LABEL org.opencontainers.image.${key} is missing`,
+        );
       }
       assert.equal(l.get("org.opencontainers.image.licenses"), "Apache-2.0");
     });
@@ -103,7 +116,10 @@ for (const dockerfile of ["Dockerfile.operator", "Dockerfile.server"]) {
       assert.equal(ci.length, 1, "exactly one `npm ci`");
       assert.match(ci[0]!, /--omit=dev/);
       assert.match(ci[0]!, /--ignore-scripts/);
-      assert.ok(!runs.some((r) => /\bnpm (install|i|add)\b/.test(r)), "no `npm install`: it could drift from the lock");
+      assert.ok(
+        !runs.some((r) => /\bnpm (install|i|add)\b/.test(r)),
+        "no `npm install`: it could drift from the lock",
+      );
     });
 
     test("contains every file its entrypoint loads, and none is excluded by .dockerignore", () => {
@@ -115,7 +131,10 @@ for (const dockerfile of ["Dockerfile.operator", "Dockerfile.server"]) {
           copied.some((src) => file === src || file.startsWith(`${src}/`)),
           `${file} is loaded at run time but not copied into the image`,
         );
-        assert.ok(!dockerIgnored(DOCKERIGNORE, file), `${file} is loaded at run time but .dockerignore excludes it`);
+        assert.ok(
+          !dockerIgnored(DOCKERIGNORE, file),
+          `${file} is loaded at run time but .dockerignore excludes it`,
+        );
       }
       for (const src of copied) assert.ok(existsSync(join(REPO, src)), `COPY ${src}: no such file`);
     });
@@ -125,7 +144,9 @@ for (const dockerfile of ["Dockerfile.operator", "Dockerfile.server"]) {
       const pruned = all
         .flatMap((s) => s.instructions)
         .filter((i) => i.keyword === "RUN" && /npm uninstall/.test(i.args))
-        .flatMap((i) => i.args.split(/\s+/).filter((w) => /^@?[a-z]/.test(w) && !["npm", "uninstall", "&&"].includes(w)));
+        .flatMap((i) =>
+          i.args.split(/\s+/).filter((w) => /^@?[a-z]/.test(w) && !["npm", "uninstall", "&&"].includes(w)),
+        );
       for (const pkg of closure.packages) {
         assert.ok(PKG.dependencies[pkg], `${pkg} is imported at run time but is not in "dependencies"`);
         assert.ok(!pruned.includes(pkg), `${pkg} is imported at run time but the image uninstalls it`);
@@ -163,7 +184,11 @@ describe(`${SERVER_ENTRYPOINT} (run for real)`, () => {
     });
 
   test("a TrainingRun Job's arguments reach the trainer", () => {
-    const job = buildJob(trainingRun("run-a"), { claimName: "models", path: "reviews/run-a" }, defaultOperatorConfig());
+    const job = buildJob(
+      trainingRun("run-a"),
+      { claimName: "models", path: "reviews/run-a" },
+      defaultOperatorConfig(),
+    );
     const container = job.spec!.template.spec!.containers[0]!;
     assert.equal(container.command, undefined, "a Job command would bypass the image's entrypoint");
     const r = entrypoint(container.args![0]!, "--help");
@@ -173,8 +198,8 @@ describe(`${SERVER_ENTRYPOINT} (run for real)`, () => {
 
   test("a SentimentModel's Deployment (no command, no arguments) starts the model server", () => {
     const served = { version: "v1", claimName: "models", path: "reviews/v1" };
-    const container = buildDeployment(sentimentModel("reviews"), served, defaultOperatorConfig()).spec!.template.spec!
-      .containers[0]!;
+    const container = buildDeployment(sentimentModel("reviews"), served, defaultOperatorConfig()).spec!
+      .template.spec!.containers[0]!;
     assert.deepEqual([container.command, container.args], [undefined, undefined]);
     const r = entrypoint("--help"); // no arguments would start serving; --help shows which program runs
     assert.equal(r.status, 0, r.stderr);

@@ -23,13 +23,19 @@ interface Kustomization {
 }
 
 const SUPPORTED = new Set(["apiVersion", "kind", "namespace", "resources", "images"]);
-const CLUSTER_SCOPED = new Set(["Namespace", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition"]);
+const CLUSTER_SCOPED = new Set([
+  "Namespace",
+  "ClusterRole",
+  "ClusterRoleBinding",
+  "CustomResourceDefinition",
+]);
 
 /** Builds `dir`'s kustomization.yaml into objects (namespace set on namespaced ones, image tags replaced). */
 export function buildKustomization(dir: string): ManifestObject[] {
   const k = parseYaml(readFileSync(join(dir, "kustomization.yaml"), "utf8")) as Kustomization;
   for (const key of Object.keys(k)) {
-    if (!SUPPORTED.has(key)) throw new Error(`${dir}/kustomization.yaml: '${key}' is outside the subset tests build`);
+    if (!SUPPORTED.has(key))
+      throw new Error(`${dir}/kustomization.yaml: '${key}' is outside the subset tests build`);
   }
   const objects = (k.resources ?? []).flatMap((r): ManifestObject[] => {
     const path = join(dir, r);
@@ -43,7 +49,8 @@ export function buildKustomization(dir: string): ManifestObject[] {
   for (const image of k.images ?? []) {
     text = text.replace(
       new RegExp(`"${image.name.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}(:[\\w.-]+)?"`, "g"),
-      (_m, tag?: string) => `"${image.newName ?? image.name}${image.newTag ? `:${image.newTag}` : (tag ?? "")}"`,
+      (_m, tag?: string) =>
+        `"${image.newName ?? image.name}${image.newTag ? `:${image.newTag}` : (tag ?? "")}"`,
     );
   }
   const out = JSON.parse(text) as ManifestObject[];
@@ -59,6 +66,10 @@ export function buildKustomization(dir: string): ManifestObject[] {
 }
 
 /** Moves a built install into namespace `to` (objects, the Namespace itself, RBAC subjects). */
-export function moveToNamespace(objects: readonly ManifestObject[], from: string, to: string): ManifestObject[] {
+export function moveToNamespace(
+  objects: readonly ManifestObject[],
+  from: string,
+  to: string,
+): ManifestObject[] {
   return JSON.parse(JSON.stringify(objects).replaceAll(`"${from}"`, `"${to}"`)) as ManifestObject[];
 }

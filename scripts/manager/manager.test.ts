@@ -35,7 +35,9 @@ describe("config/manager", () => {
       "Service/sentiment-operator-metrics",
       "ServiceAccount/sentiment-operator",
     ]);
-    for (const o of objects.filter((x) => !["Namespace", "ClusterRole", "ClusterRoleBinding"].includes(x.kind))) {
+    for (const o of objects.filter(
+      (x) => !["Namespace", "ClusterRole", "ClusterRoleBinding"].includes(x.kind),
+    )) {
       assert.equal(o.metadata.namespace, NS, `${o.kind}/${o.metadata.name}`);
     }
     assert.equal(one("Namespace").metadata.labels?.["pod-security.kubernetes.io/enforce"], "restricted");
@@ -43,15 +45,23 @@ describe("config/manager", () => {
 
   test("runs 2 replicas with leader election in its own namespace, as the operator's CLI parses it", () => {
     assert.equal(deployment().spec.replicas, 2);
-    const r = operatorOptions(deployment(), objects.filter((o) => o.kind === "ConfigMap") as unknown as ConfigMapLike[], {
-      namespace: NS,
-      name: "sentiment-operator-7d9f-abcde",
-    });
+    const r = operatorOptions(
+      deployment(),
+      objects.filter((o) => o.kind === "ConfigMap") as unknown as ConfigMapLike[],
+      {
+        namespace: NS,
+        name: "sentiment-operator-7d9f-abcde",
+      },
+    );
     assert.ok(r.ok, r.ok ? "" : r.error.message);
     assert.equal(r.value.leaderElect, true);
     assert.equal(r.value.leaderElectionNamespace, NS);
     assert.equal(r.value.namespace, undefined, "watches every namespace, like its ClusterRoleBinding grants");
-    assert.equal(r.value.config.trainerImage, r.value.config.serverImage, "the server image carries the trainer");
+    assert.equal(
+      r.value.config.trainerImage,
+      r.value.config.serverImage,
+      "the server image carries the trainer",
+    );
   });
 
   test("follows the security rules", () => {
@@ -60,16 +70,23 @@ describe("config/manager", () => {
 
   test("the Service and the ServiceAccount match the Deployment", () => {
     const pod = deployment().spec.template;
-    const service = one("Service") as unknown as { spec: { selector: Record<string, string>; ports: { targetPort: string }[] } };
+    const service = one("Service") as unknown as {
+      spec: { selector: Record<string, string>; ports: { targetPort: string }[] };
+    };
     for (const [k, v] of Object.entries(service.spec.selector)) assert.equal(pod.metadata.labels[k], v, k);
     assert.ok(pod.spec.containers[0]!.ports?.some((p) => p.name === service.spec.ports[0]!.targetPort));
-    assert.equal((pod.spec as { serviceAccountName?: string }).serviceAccountName, one("ServiceAccount").metadata.name);
+    assert.equal(
+      (pod.spec as { serviceAccountName?: string }).serviceAccountName,
+      one("ServiceAccount").metadata.name,
+    );
   });
 
   test("tells the operator what the chart's default render does", async () => {
     const rendered = await renderChart({ namespace: NS });
     assert.ok(rendered.ok, rendered.ok ? "" : rendered.error.message);
-    const chartDeployment = rendered.value.find((o) => o.kind === "Deployment") as unknown as OperatorDeployment;
+    const chartDeployment = rendered.value.find(
+      (o) => o.kind === "Deployment",
+    ) as unknown as OperatorDeployment;
     const container = (d: OperatorDeployment) => d.spec.template.spec.containers[0]!;
     assert.deepEqual(container(deployment()).args, container(chartDeployment).args);
     assert.deepEqual(container(deployment()).env, container(chartDeployment).env);
@@ -80,7 +97,9 @@ describe("config/manager", () => {
   test("moving the install to another namespace moves every reference", () => {
     const moved = moveToNamespace(objects, NS, "team-ops");
     assert.ok(!JSON.stringify(moved).includes(NS));
-    const binding = moved.find((o) => o.kind === "ClusterRoleBinding") as unknown as { subjects: { namespace: string }[] };
+    const binding = moved.find((o) => o.kind === "ClusterRoleBinding") as unknown as {
+      subjects: { namespace: string }[];
+    };
     assert.equal(binding.subjects[0]!.namespace, "team-ops");
   });
 });

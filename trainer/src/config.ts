@@ -6,7 +6,10 @@ import { DATA_FORMATS } from "./data/load.ts";
 /** Model names are DNS labels: they end up in Kubernetes object names and metric labels. */
 export const ModelName = z
   .string()
-  .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, "must be lowercase letters, digits and '-', at most 63 characters");
+  .regex(
+    /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/,
+    "must be lowercase letters, digits and '-', at most 63 characters",
+  );
 
 /**
  * Everything `sentiment-train train` takes. Each key is a CLI flag in kebab-case (`batchSize` is
@@ -25,13 +28,19 @@ export const TrainConfig = z.strictObject({
   /** @default "sentiment" */
   name: ModelName.optional(),
   /** @default `<UTC yyyymmdd-hhmmss>-<8 hex of the content digest>` */
-  version: z.string().regex(VERSION_PATTERN, "must be a Kubernetes label value (letters, digits, '.', '_', '-', at most 63)").optional(),
+  version: z
+    .string()
+    .regex(VERSION_PATTERN, "must be a Kubernetes label value (letters, digits, '.', '_', '-', at most 63)")
+    .optional(),
   /** Writes the metrics summary (common/metrics-summary.ts, <= 4 KiB) here, e.g. /dev/termination-log. */
   metricsFile: z.string().min(1).optional(),
   /** @default inferred from the file name or content */
   format: z.enum(DATA_FORMATS).optional(),
   /** Expected sha256 of the data file; a mismatch is refused. */
-  sha256: z.string().regex(/^[0-9a-f]{64}$/, "must be 64 lowercase hex digits").optional(),
+  sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, "must be 64 lowercase hex digits")
+    .optional(),
   textColumn: z.string().min(1).optional(),
   labelColumn: z.string().min(1).optional(),
   /** Fraction held out as the test split when the data has none (CSV, JSONL). @default 0.2 */

@@ -17,14 +17,22 @@ export const EvaluateConfig = z.strictObject({
   model: z.string().min(1),
   data: z.string(),
   format: z.enum(DATA_FORMATS).optional(),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
   textColumn: z.string().min(1).optional(),
   labelColumn: z.string().min(1).optional(),
 });
 export type EvaluateConfig = z.input<typeof EvaluateConfig>;
 
 export interface EvaluateResult {
-  readonly model: { readonly name: string; readonly version: string; readonly architecture: string; readonly sha256: string };
+  readonly model: {
+    readonly name: string;
+    readonly version: string;
+    readonly architecture: string;
+    readonly sha256: string;
+  };
   readonly data: {
     readonly source: string;
     readonly sha256: string;
@@ -36,7 +44,8 @@ export interface EvaluateResult {
   readonly reproducesSaved: boolean | undefined;
 }
 
-const sameMetrics = (a: EvaluationMetrics, b: EvaluationMetrics | undefined): boolean => b !== undefined && isDeepStrictEqual(a, b);
+const sameMetrics = (a: EvaluationMetrics, b: EvaluationMetrics | undefined): boolean =>
+  b !== undefined && isDeepStrictEqual(a, b);
 
 /** Settings the test split was derived with, read back from the metadata. */
 function splitSettings(metadata: ModelMetadata) {
@@ -57,35 +66,56 @@ function splitSettings(metadata: ModelMetadata) {
  */
 export async function evaluate(
   input: EvaluateConfig,
-  options: { readonly progress?: Progress; readonly env?: NodeJS.ProcessEnv; readonly dataset?: Dataset } = {},
+  options: {
+    readonly progress?: Progress;
+    readonly env?: NodeJS.ProcessEnv;
+    readonly dataset?: Dataset;
+  } = {},
 ): Promise<Result<EvaluateResult, Failure>> {
   const parsed = EvaluateConfig.safeParse(input);
-  if (!parsed.success) return err(failure("ConfigInvalid", `The evaluation configuration is invalid: ${describeIssues(parsed.error)}.`));
+  if (!parsed.success)
+    return err(
+      failure("ConfigInvalid", `The evaluation configuration is invalid: ${describeIssues(parsed.error)}.`),
+    );
   const config = parsed.data;
   const progress = options.progress ?? silentProgress;
   const loaded = await loadModel(config.model);
   if (!loaded.ok) return loaded;
   const { metadata, predictor, sha256 } = loaded.value;
   try {
-    const data = options.dataset !== undefined ? ok(options.dataset) : await loadDataset(config.data, {
-      format: config.format,
-      sha256: config.sha256,
-      textColumn: config.textColumn,
-      labelColumn: config.labelColumn,
-      env: options.env,
-      progress: (f, label) => progress.update(label, f),
-    });
+    const data =
+      options.dataset !== undefined
+        ? ok(options.dataset)
+        : await loadDataset(config.data, {
+            format: config.format,
+            sha256: config.sha256,
+            textColumn: config.textColumn,
+            labelColumn: config.labelColumn,
+            env: options.env,
+            progress: (f, label) => progress.update(label, f),
+          });
     progress.done();
     if (!data.ok) return data;
     const dataset = data.value;
     const trainedOnThis = dataset.sha256 === metadata.dataset.sha256;
-    const examples = trainedOnThis ? deriveSplits(dataset, splitSettings(metadata)).test : (dataset.test ?? dataset.train);
-    const probabilities = await predictInBatches(predictor, examples, (f) => progress.update("evaluating", f));
+    const examples = trainedOnThis
+      ? deriveSplits(dataset, splitSettings(metadata)).test
+      : (dataset.test ?? dataset.train);
+    const probabilities = await predictInBatches(predictor, examples, (f) =>
+      progress.update("evaluating", f),
+    );
     progress.done();
-    const metrics = evaluateProbabilities(examples.map((e) => e.label), probabilities);
+    const metrics = evaluateProbabilities(
+      examples.map((e) => e.label),
+      probabilities,
+    );
     return ok({
       model: { name: metadata.name, version: metadata.version, architecture: metadata.architecture, sha256 },
-      data: { source: dataset.source, sha256: dataset.sha256, split: trainedOnThis || dataset.test !== undefined ? "test" : "all" },
+      data: {
+        source: dataset.source,
+        sha256: dataset.sha256,
+        split: trainedOnThis || dataset.test !== undefined ? "test" : "all",
+      },
       metrics,
       reproducesSaved: trainedOnThis ? sameMetrics(metrics, metadata.metrics.test) : undefined,
     });

@@ -7,7 +7,10 @@ import { aclImdbArchive, reviews, withTempDir } from "./testing/fixtures.ts";
 import { EXIT, run } from "./main.ts";
 
 /** Runs the CLI in-process with captured stdout/stderr. */
-async function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string; err: string }> {
+async function cli(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number; out: string; err: string }> {
   let out = "";
   let err = "";
   const sink = (append: (s: string) => void): Writable =>
@@ -17,7 +20,11 @@ async function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code:
         done();
       },
     });
-  const code = await run(args, { stdout: sink((s) => (out += s)), stderr: sink((s) => (err += s)), env: { LOG_LEVEL: "error", ...env } });
+  const code = await run(args, {
+    stdout: sink((s) => (out += s)),
+    stderr: sink((s) => (err += s)),
+    env: { LOG_LEVEL: "error", ...env },
+  });
   return { code, out, err };
 }
 
@@ -45,7 +52,11 @@ describe("sentiment-train usage", () => {
   const usage: [string, string[], RegExp][] = [
     ["an unknown command", ["fit"], /unknown command "fit"/],
     ["an unknown flag", ["train", "--data", "x", "--out", "y", "--epoch", "3"], /Unknown option '--epoch'/],
-    ["a non-numeric number", ["train", "--data", "x", "--out", "y", "--epochs", "many"], /--epochs must be a number, got "many"/],
+    [
+      "a non-numeric number",
+      ["train", "--data", "x", "--out", "y", "--epochs", "many"],
+      /--epochs must be a number, got "many"/,
+    ],
     ["a missing --out", ["train", "--data", "x"], /--out is required/],
     ["a missing --model", ["evaluate", "--data", "x"], /--model is required/],
   ];
@@ -61,11 +72,37 @@ describe("sentiment-train usage", () => {
 
 describe("sentiment-train train refuses bad input, leaving nothing in --out", () => {
   const cases: [string, (dir: string) => Promise<string[]>, RegExp][] = [
-    ["a missing data path", async (dir) => ["--data", join(dir, "nope.csv")], /nope\.csv does not exist/],
-    ["an empty file", async (dir) => (await writeFile(join(dir, "e.csv"), ""), ["--data", join(dir, "e.csv")]), /e\.csv is empty/],
-    ["one class only", async (dir) => (await writeFile(join(dir, "p.csv"), "text,label\na,pos\nb,pos\n"), ["--data", join(dir, "p.csv")]), /only positive/],
-    ["a missing column", async (dir) => ["--data", await csv(join(dir, "d.csv")), "--text-column", "body"], /no text column "body"/],
-    ["an unknown label", async (dir) => (await writeFile(join(dir, "u.csv"), "text,label\na,pos\nb,so-so\n"), ["--data", join(dir, "u.csv")]), /line 3: unknown label "so-so"/],
+    [
+      "a missing data path",
+      (dir) => Promise.resolve(["--data", join(dir, "nope.csv")]),
+      /nope\.csv does not exist/,
+    ],
+    [
+      "an empty file",
+      async (dir) => (await writeFile(join(dir, "e.csv"), ""), ["--data", join(dir, "e.csv")]),
+      /e\.csv is empty/,
+    ],
+    [
+      "one class only",
+      async (dir) => (
+        await writeFile(join(dir, "p.csv"), "text,label\na,pos\nb,pos\n"),
+        ["--data", join(dir, "p.csv")]
+      ),
+      /only positive/,
+    ],
+    [
+      "a missing column",
+      async (dir) => ["--data", await csv(join(dir, "d.csv")), "--text-column", "body"],
+      /no text column "body"/,
+    ],
+    [
+      "an unknown label",
+      async (dir) => (
+        await writeFile(join(dir, "u.csv"), "text,label\na,pos\nb,so-so\n"),
+        ["--data", join(dir, "u.csv")]
+      ),
+      /line 3: unknown label "so-so"/,
+    ],
     [
       "a truncated archive",
       async (dir) => {
@@ -75,9 +112,24 @@ describe("sentiment-train train refuses bad input, leaving nothing in --out", ()
       },
       /t\.tar\.gz is truncated/,
     ],
-    ["binary garbage", async (dir) => (await writeFile(join(dir, "g.csv"), Buffer.from([1, 0, 2, 0, 3])), ["--data", join(dir, "g.csv")]), /g\.csv is not text/],
-    ["an invalid hyperparameter", async (dir) => ["--data", await csv(join(dir, "d.csv")), "--validation-split", "0.9"], /validationSplit: Too big/],
-    ["an architecture that does not exist", async (dir) => ["--data", await csv(join(dir, "d.csv")), "--arch", "transformer"], /architecture: Invalid option/],
+    [
+      "binary garbage",
+      async (dir) => (
+        await writeFile(join(dir, "g.csv"), Buffer.from([1, 0, 2, 0, 3])),
+        ["--data", join(dir, "g.csv")]
+      ),
+      /g\.csv is not text/,
+    ],
+    [
+      "an invalid hyperparameter",
+      async (dir) => ["--data", await csv(join(dir, "d.csv")), "--validation-split", "0.9"],
+      /validationSplit: Too big/,
+    ],
+    [
+      "an architecture that does not exist",
+      async (dir) => ["--data", await csv(join(dir, "d.csv")), "--arch", "transformer"],
+      /architecture: Invalid option/,
+    ],
   ];
   for (const [name, setup, message] of cases) {
     test(name, () =>
@@ -89,8 +141,12 @@ describe("sentiment-train train refuses bad input, leaving nothing in --out", ()
         const errors = r.err.split("\n").filter((l) => l.startsWith("error:"));
         assert.equal(errors.length, 1, `one error line:\n${r.err}`);
         assert.doesNotMatch(r.err, /\n\s+at /, "no stack trace");
-        assert.ok(!(await readdir(dir)).some((f) => f === "model" || f.startsWith(".model")), "nothing was written next to --out");
-      }));
+        assert.ok(
+          !(await readdir(dir)).some((f) => f === "model" || f.startsWith(".model")),
+          "nothing was written next to --out",
+        );
+      }),
+    );
   }
 
   test("a non-empty --out that holds no model is refused before any work", () =>
@@ -110,12 +166,30 @@ describe("sentiment-train train and evaluate on a CSV", () => {
     withTempDir(async (dir) => {
       const data = await csv(join(dir, "reviews.csv"));
       const config = join(dir, "run.yaml");
-      await writeFile(config, `data: ${data}\nname: movies\nhyperparameters:\n  epochs: 4\n  seed: 7\npreprocessing:\n  minFreq: 1\n`);
+      await writeFile(
+        config,
+        `data: ${data}\nname: movies\nhyperparameters:\n  epochs: 4\n  seed: 7\npreprocessing:\n  minFreq: 1\n`,
+      );
       const out = join(dir, "m");
       const metricsFile = join(dir, "termination-log");
-      const r = await cli(["train", "--config", config, "--out", out, "--seed", "9", "--metrics-file", metricsFile, "--version", "v1", "--json"]);
+      const r = await cli([
+        "train",
+        "--config",
+        config,
+        "--out",
+        out,
+        "--seed",
+        "9",
+        "--metrics-file",
+        metricsFile,
+        "--version",
+        "v1",
+        "--json",
+      ]);
       assert.equal(r.code, EXIT.ok, r.err);
-      const result = JSON.parse(r.out) as { summary: { name: string; version: string; metrics: { accuracy: number } } };
+      const result = JSON.parse(r.out) as {
+        summary: { name: string; version: string; metrics: { accuracy: number } };
+      };
       assert.equal(result.summary.name, "movies");
       assert.equal(result.summary.version, "v1");
       const summaryText = await readFile(metricsFile, "utf8");
@@ -134,7 +208,11 @@ describe("sentiment-train train and evaluate on a CSV", () => {
 
       const ev = await cli(["evaluate", "--model", out, "--data", data, "--json"]);
       assert.equal(ev.code, EXIT.ok, ev.err);
-      const evaluation = JSON.parse(ev.out) as { reproducesSaved: boolean; data: { split: string }; metrics: { accuracy: number } };
+      const evaluation = JSON.parse(ev.out) as {
+        reproducesSaved: boolean;
+        data: { split: string };
+        metrics: { accuracy: number };
+      };
       assert.equal(evaluation.reproducesSaved, true);
       assert.equal(evaluation.data.split, "test");
       assert.equal(evaluation.metrics.accuracy, result.summary.metrics.accuracy);

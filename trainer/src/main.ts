@@ -50,15 +50,25 @@ async function trainCommand(io: CliIo, args: readonly string[]): Promise<number>
     return EXIT.ok;
   }
   for (const required of ["data", "out"]) {
-    if (s.values[required] === undefined) return fail(io, { reason: "UsageError", message: `--${required} is required: see sentiment-train train --help.` });
+    if (s.values[required] === undefined)
+      return fail(io, {
+        reason: "UsageError",
+        message: `--${required} is required: see sentiment-train train --help.`,
+      });
   }
-  const logger = createLogger({ component: "trainer", pretty: io.stderr.isTTY === true, level: s.verbose ? "debug" : (io.env["LOG_LEVEL"] ?? "info") });
+  const logger = createLogger({
+    component: "trainer",
+    pretty: io.stderr.isTTY === true,
+    level: s.verbose ? "debug" : (io.env["LOG_LEVEL"] ?? "info"),
+  });
   const progress = createProgress({ stream: io.stderr });
   const result = await train(s.values as TrainConfig, { logger, progress, env: io.env });
   if (!result.ok) return fail(io, result.error);
   const r = result.value;
   if (s.json) {
-    io.stdout.write(`${JSON.stringify({ dir: r.dir, sha256: r.sha256, summary: r.summary, validation: r.validation, test: r.test }, null, 2)}\n`);
+    io.stdout.write(
+      `${JSON.stringify({ dir: r.dir, sha256: r.sha256, summary: r.summary, validation: r.validation, test: r.test }, null, 2)}\n`,
+    );
   } else {
     io.stdout.write(
       `Model ${r.metadata.name} ${r.metadata.version} (${r.metadata.architecture}, ${r.metadata.backend}) written to ${r.dir}\n` +
@@ -77,15 +87,27 @@ async function evaluateCommand(io: CliIo, args: readonly string[]): Promise<numb
     return EXIT.ok;
   }
   for (const required of ["model", "data"]) {
-    if (s.values[required] === undefined) return fail(io, { reason: "UsageError", message: `--${required} is required: see sentiment-train evaluate --help.` });
+    if (s.values[required] === undefined)
+      return fail(io, {
+        reason: "UsageError",
+        message: `--${required} is required: see sentiment-train evaluate --help.`,
+      });
   }
-  const result = await evaluate(s.values as EvaluateConfig, { progress: createProgress({ stream: io.stderr }), env: io.env });
+  const result = await evaluate(s.values as EvaluateConfig, {
+    progress: createProgress({ stream: io.stderr }),
+    env: io.env,
+  });
   if (!result.ok) return fail(io, result.error);
   const r = result.value;
   if (s.json) {
     io.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
   } else {
-    const note = r.reproducesSaved === undefined ? "" : r.reproducesSaved ? " (reproduces the saved test metrics)" : " (DIFFERS from the saved test metrics)";
+    const note =
+      r.reproducesSaved === undefined
+        ? ""
+        : r.reproducesSaved
+          ? " (reproduces the saved test metrics)"
+          : " (DIFFERS from the saved test metrics)";
     io.stdout.write(
       `Model ${r.model.name} ${r.model.version} (${r.model.architecture}) on ${r.data.source}, ${r.data.split} split${note}\n\n` +
         `${formatMetricsTable({ [r.data.split]: r.metrics })}\n`,
@@ -114,15 +136,26 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
         io.stdout.write(`${MAIN_HELP}\n`);
         return command === undefined ? EXIT.usage : EXIT.ok;
       default:
-        return fail(io, { reason: "UsageError", message: `unknown command "${command}": use train or evaluate (see --help).` });
+        return fail(io, {
+          reason: "UsageError",
+          message: `unknown command "${command}": use train or evaluate (see --help).`,
+        });
     }
   } catch (e) {
     const error = e as Error;
-    io.stderr.write(verbose ? `${error.stack ?? String(error)}\n` : `error: unexpected failure: ${error.message} (run with --verbose for the stack trace)\n`);
+    io.stderr.write(
+      verbose
+        ? `${error.stack ?? String(error)}\n`
+        : `error: unexpected failure: ${error.message} (run with --verbose for the stack trace)\n`,
+    );
     return EXIT.failed;
   }
 }
 
 if (import.meta.main) {
-  process.exitCode = await run(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env });
+  process.exitCode = await run(process.argv.slice(2), {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+  });
 }

@@ -5,13 +5,17 @@ import { evaluateProbabilities, rocAuc } from "./metrics.ts";
 describe("evaluateProbabilities", () => {
   test("counts the confusion matrix at threshold 0.5 and derives the rates", () => {
     const m = evaluateProbabilities([1, 1, 1, 0, 0, 0], [0.9, 0.6, 0.4, 0.5, 0.2, 0.1]);
-    assert.deepEqual(m.confusionMatrix, [[2, 1], [1, 2]]);
+    assert.deepEqual(m.confusionMatrix, [
+      [2, 1],
+      [1, 2],
+    ]);
     assert.equal(m.accuracy, 4 / 6);
     assert.equal(m.precision, 2 / 3);
     assert.equal(m.recall, 2 / 3);
     assert.ok(Math.abs(m.f1 - 2 / 3) < 1e-12);
     assert.equal(m.examples, 6);
-    const expectedLoss = -(Math.log(0.9) + Math.log(0.6) + Math.log(0.4) + Math.log(0.5) + Math.log(0.8) + Math.log(0.9)) / 6;
+    const expectedLoss =
+      -(Math.log(0.9) + Math.log(0.6) + Math.log(0.4) + Math.log(0.5) + Math.log(0.8) + Math.log(0.9)) / 6;
     assert.ok(Math.abs(m.loss - expectedLoss) < 1e-12);
   });
 

@@ -7,7 +7,10 @@ const EPS = 1e-15;
  * accuracy, precision, recall, F1, ROC-AUC (ties share ranks), mean log loss, confusion matrix
  * `[[trueNeg, falsePos], [falseNeg, truePos]]`. Pure and deterministic.
  */
-export function evaluateProbabilities(labels: ArrayLike<number>, probabilities: ArrayLike<number>): EvaluationMetrics {
+export function evaluateProbabilities(
+  labels: ArrayLike<number>,
+  probabilities: ArrayLike<number>,
+): EvaluationMetrics {
   const n = labels.length;
   let tp = 0;
   let fp = 0;
@@ -18,8 +21,11 @@ export function evaluateProbabilities(labels: ArrayLike<number>, probabilities: 
     const p = probabilities[i]!;
     const y = labels[i]!;
     const predicted = p >= 0.5;
-    if (y === 1) predicted ? tp++ : fn++;
-    else predicted ? fp++ : tn++;
+    if (y === 1) {
+      if (predicted) tp++;
+      else fn++;
+    } else if (predicted) fp++;
+    else tn++;
     const q = Math.min(1 - EPS, Math.max(EPS, p));
     loss -= y === 1 ? Math.log(q) : Math.log(1 - q);
   }
@@ -47,7 +53,7 @@ export function rocAuc(labels: ArrayLike<number>, scores: ArrayLike<number>): nu
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[a]! - scores[b]!);
   let positives = 0;
   let rankSum = 0;
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     let j = i;
     while (j + 1 < n && scores[order[j + 1]!] === scores[order[i]!]) j++;
     const rank = (i + j) / 2 + 1; // average rank of the tie group (1-based)

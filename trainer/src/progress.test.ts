@@ -42,6 +42,7 @@ describe("progress", () => {
     c.progress.update("training", 0.75, "epoch 4");
     c.progress.done();
     const text = c.text();
+    // eslint-disable-next-line no-control-regex -- the bar redraws with ANSI escapes
     assert.match(text, /\r\x1b\[2Ktraining +█+░+ +75% +ETA 0:01 +epoch 4\n$/);
     assert.equal(text.split("\n").length, 2, "one line, redrawn in place");
   });

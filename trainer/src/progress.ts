@@ -58,7 +58,9 @@ export function createProgress(options: ProgressOptions): Progress {
         const filled = Math.round(f * width);
         const bar = "█".repeat(filled) + "░".repeat(width - filled);
         const tail = eta === undefined ? `${clock(elapsed)} elapsed` : `ETA ${clock(eta)}`;
-        stream.write(`\r\x1b[2K${name.padEnd(10)} ${bar} ${String(Math.floor(f * 100)).padStart(3)}%  ${tail}${detail ? `  ${detail}` : ""}`);
+        stream.write(
+          `\r\x1b[2K${name.padEnd(10)} ${bar} ${String(Math.floor(f * 100)).padStart(3)}%  ${tail}${detail ? `  ${detail}` : ""}`,
+        );
         open = true;
       } else {
         const quarter = Math.floor(f * 4);

@@ -37,7 +37,13 @@ import type { Logger } from "../../common/log.ts";
 import { METRICS_SUMMARY_MAX_BYTES, MetricsSummary } from "../../common/metrics-summary.ts";
 import { err, failure, FailureError, ok, type Failure, type Result } from "../../common/result.ts";
 import { BASIC_ENGLISH } from "../../common/text/tokenizer.ts";
-import { describeIssues, MODEL_NAME_DEFAULT, TEST_SPLIT_DEFAULT, TrainConfig, type TrainConfigInput } from "./config.ts";
+import {
+  describeIssues,
+  MODEL_NAME_DEFAULT,
+  TEST_SPLIT_DEFAULT,
+  TrainConfig,
+  type TrainConfigInput,
+} from "./config.ts";
 import type { Dataset } from "./data/dataset.ts";
 import { loadDataset } from "./data/load.ts";
 import { deriveSplits } from "./data/splits.ts";
@@ -83,14 +89,20 @@ export interface TrainResult {
 
 const silentLogger = (): Logger => winston.createLogger({ silent: true });
 
-export async function train(input: TrainConfigInput, options: TrainOptions = {}): Promise<Result<TrainResult, Failure>> {
+export async function train(
+  input: TrainConfigInput,
+  options: TrainOptions = {},
+): Promise<Result<TrainResult, Failure>> {
   const started = performance.now();
   const log = options.logger ?? silentLogger();
   const progress = options.progress ?? silentProgress;
   const now = options.now ?? (() => new Date());
 
   const parsed = TrainConfig.safeParse(input);
-  if (!parsed.success) return err(failure("ConfigInvalid", `The training configuration is invalid: ${describeIssues(parsed.error)}.`));
+  if (!parsed.success)
+    return err(
+      failure("ConfigInvalid", `The training configuration is invalid: ${describeIssues(parsed.error)}.`),
+    );
   const config = parsed.data;
   const architecture = config.architecture ?? DEFAULT_ARCHITECTURE;
   const seed = config.seed ?? SEED_DEFAULT;
@@ -101,21 +113,29 @@ export async function train(input: TrainConfigInput, options: TrainOptions = {})
 
   const lazyTrainer = trainerFor(architecture);
   if (lazyTrainer === undefined) {
-    return err(failure("ArchitectureUnavailable", `Architecture ${architecture} is not available in this build; choose one of ${knownTrainers().join(", ")} with --arch.`));
+    return err(
+      failure(
+        "ArchitectureUnavailable",
+        `Architecture ${architecture} is not available in this build; choose one of ${knownTrainers().join(", ")} with --arch.`,
+      ),
+    );
   }
   const target = await checkArtifactTarget(config.out);
   if (!target.ok) return target;
 
   // 1. Data.
-  const loaded = options.dataset !== undefined ? ok(options.dataset) : await loadDataset(config.data, {
-    format: config.format,
-    sha256: config.sha256,
-    textColumn: config.textColumn,
-    labelColumn: config.labelColumn,
-    env: options.env,
-    fetch: options.fetch,
-    progress: (f, label) => progress.update(label, f),
-  });
+  const loaded =
+    options.dataset !== undefined
+      ? ok(options.dataset)
+      : await loadDataset(config.data, {
+          format: config.format,
+          sha256: config.sha256,
+          textColumn: config.textColumn,
+          labelColumn: config.labelColumn,
+          env: options.env,
+          fetch: options.fetch,
+          progress: (f, label) => progress.update(label, f),
+        });
   progress.done();
   if (!loaded.ok) return loaded;
   const dataset = loaded.value;
@@ -123,7 +143,8 @@ export async function train(input: TrainConfigInput, options: TrainOptions = {})
   const testLimit = config.testLimit ?? config.limit;
   const split = deriveSplits(dataset, { seed, validationSplit, testSplit, limit: config.limit, testLimit });
   const test = split.test;
-  if (split.heldOutTest) log.info("Held out a test split", { source: dataset.source, fraction: testSplit, examples: test.length });
+  if (split.heldOutTest)
+    log.info("Held out a test split", { source: dataset.source, fraction: testSplit, examples: test.length });
   const classes = (xs: readonly LabeledText[]): number => new Set(xs.map((e) => e.label)).size;
   if (classes(split.train) < 2 || split.validation.length === 0 || test.length === 0) {
     return err(
@@ -169,15 +190,34 @@ export async function train(input: TrainConfigInput, options: TrainOptions = {})
   }
   progress.done();
   const trainSeconds = (performance.now() - trainStarted) / 1000;
-  log.info("Trained model", { architecture, backend: trained.backend, seconds: Number(trainSeconds.toFixed(2)) });
+  log.info("Trained model", {
+    architecture,
+    backend: trained.backend,
+    seconds: Number(trainSeconds.toFixed(2)),
+  });
 
   // 3. Evaluate with the predictor that is saved, so `evaluate` reproduces these figures.
-  const validationProbabilities = trained.validationProbabilities ?? (await trained.predictor.predictProba(split.validation.map((e) => e.text)));
-  const validation = evaluateProbabilities(split.validation.map((e) => e.label), validationProbabilities);
-  const testProbabilities = await predictInBatches(trained.predictor, test, (f) => progress.update("evaluating", f));
+  const validationProbabilities =
+    trained.validationProbabilities ??
+    (await trained.predictor.predictProba(split.validation.map((e) => e.text)));
+  const validation = evaluateProbabilities(
+    split.validation.map((e) => e.label),
+    validationProbabilities,
+  );
+  const testProbabilities = await predictInBatches(trained.predictor, test, (f) =>
+    progress.update("evaluating", f),
+  );
   progress.done();
-  const testMetrics = evaluateProbabilities(test.map((e) => e.label), testProbabilities);
-  log.info("Evaluated model on test split", { accuracy: testMetrics.accuracy, f1: testMetrics.f1, auc: testMetrics.auc, examples: test.length });
+  const testMetrics = evaluateProbabilities(
+    test.map((e) => e.label),
+    testProbabilities,
+  );
+  log.info("Evaluated model on test split", {
+    accuracy: testMetrics.accuracy,
+    f1: testMetrics.f1,
+    auc: testMetrics.auc,
+    examples: test.length,
+  });
 
   // 4. Artifact.
   const createdAt = now();
@@ -231,15 +271,33 @@ export async function train(input: TrainConfigInput, options: TrainOptions = {})
   if (config.metricsFile !== undefined) {
     const json = JSON.stringify(MetricsSummary.parse(summary));
     if (Buffer.byteLength(json) > METRICS_SUMMARY_MAX_BYTES) {
-      return err(failure("MetricsTooLarge", `The metrics summary is over ${METRICS_SUMMARY_MAX_BYTES} bytes: use a shorter --out path.`));
+      return err(
+        failure(
+          "MetricsTooLarge",
+          `The metrics summary is over ${METRICS_SUMMARY_MAX_BYTES} bytes: use a shorter --out path.`,
+        ),
+      );
     }
     try {
       await writeFile(config.metricsFile, json);
     } catch (e) {
-      return err(failure("MetricsFileUnwritable", `Could not write the metrics summary to ${config.metricsFile} (${(e as Error).message}): check --metrics-file.`));
+      return err(
+        failure(
+          "MetricsFileUnwritable",
+          `Could not write the metrics summary to ${config.metricsFile} (${(e as Error).message}): check --metrics-file.`,
+        ),
+      );
     }
   }
-  return ok({ dir, metadata, sha256, summary, validation, test: testMetrics, seconds: (performance.now() - started) / 1000 });
+  return ok({
+    dir,
+    metadata,
+    sha256,
+    summary,
+    validation,
+    test: testMetrics,
+    seconds: (performance.now() - started) / 1000,
+  });
 }
 
 /** P(positive) for every example, in batches so progress can be shown (and the event loop breathes). */

@@ -4,13 +4,27 @@ import { parse as parseYaml } from "yaml";
 import { err, failure, ok, type Failure, type Result } from "../../../common/result.ts";
 
 /** Config keys whose CLI value is a number. */
-const NUMERIC = new Set(["epochs", "batchSize", "learningRate", "seed", "validationSplit", "minFreq", "maxLength", "testSplit", "limit", "testLimit"]);
+const NUMERIC = new Set([
+  "epochs",
+  "batchSize",
+  "learningRate",
+  "seed",
+  "validationSplit",
+  "minFreq",
+  "maxLength",
+  "testSplit",
+  "limit",
+  "testLimit",
+]);
 
 const kebab = (key: string): string => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 const camel = (flag: string): string => flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
 /** The flags of a command: config keys (camelCase) as kebab-case string options. */
-export function flagSpec(keys: readonly string[], aliases: Record<string, string> = {}): ParseArgsOptionsConfig {
+export function flagSpec(
+  keys: readonly string[],
+  aliases: Record<string, string> = {},
+): ParseArgsOptionsConfig {
   const spec: ParseArgsOptionsConfig = {
     config: { type: "string" },
     verbose: { type: "boolean" },
@@ -32,7 +46,11 @@ export interface ParsedCommand {
 }
 
 /** Parses `args` against `spec`; `aliases` maps extra flag names to config keys (`arch` → `architecture`). */
-export function parseCommand(args: readonly string[], spec: ParseArgsOptionsConfig, aliases: Record<string, string> = {}): Result<ParsedCommand, Failure> {
+export function parseCommand(
+  args: readonly string[],
+  spec: ParseArgsOptionsConfig,
+  aliases: Record<string, string> = {},
+): Result<ParsedCommand, Failure> {
   let parsed;
   try {
     parsed = parseArgs({ args: [...args], options: spec, allowPositionals: false, strict: true });
@@ -69,19 +87,35 @@ export async function readConfigFile(path: string): Promise<Result<Record<string
   try {
     text = await readFile(path, "utf8");
   } catch (e) {
-    return err(failure("ConfigNotFound", `Cannot read the config file ${path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): check --config.`));
+    return err(
+      failure(
+        "ConfigNotFound",
+        `Cannot read the config file ${path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): check --config.`,
+      ),
+    );
   }
   let doc: unknown;
   try {
     doc = parseYaml(text);
   } catch (e) {
-    return err(failure("ConfigInvalid", `${path} is neither JSON nor YAML (${(e as Error).message.split("\n")[0]}): fix the file.`));
+    return err(
+      failure(
+        "ConfigInvalid",
+        `${path} is neither JSON nor YAML (${(e as Error).message.split("\n")[0]}): fix the file.`,
+      ),
+    );
   }
   if (doc === null || doc === undefined) return ok({});
-  if (typeof doc !== "object" || Array.isArray(doc)) return err(failure("ConfigInvalid", `${path} must hold an object of settings, like "epochs: 3".`));
+  if (typeof doc !== "object" || Array.isArray(doc))
+    return err(failure("ConfigInvalid", `${path} must hold an object of settings, like "epochs: 3".`));
   const flat: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(doc as Record<string, unknown>)) {
-    if ((k === "hyperparameters" || k === "preprocessing") && typeof v === "object" && v !== null && !Array.isArray(v)) {
+    if (
+      (k === "hyperparameters" || k === "preprocessing") &&
+      typeof v === "object" &&
+      v !== null &&
+      !Array.isArray(v)
+    ) {
       for (const [ik, iv] of Object.entries(v as Record<string, unknown>)) {
         if (ik in flat) return err(failure("ConfigInvalid", `${path} sets ${ik} twice: keep one.`));
         flat[ik] = iv;

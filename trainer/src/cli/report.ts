@@ -14,11 +14,15 @@ export function formatMetricsTable(columns: Readonly<Record<string, EvaluationMe
     ["ROC-AUC", (m) => num(m.auc)],
     ["log loss", (m) => num(m.loss)],
     ["examples", (m) => String(m.examples)],
-    ["confusion [[TN FP] [FN TP]]", (m) => `[[${m.confusionMatrix[0].join(" ")}] [${m.confusionMatrix[1].join(" ")}]]`],
+    [
+      "confusion [[TN FP] [FN TP]]",
+      (m) => `[[${m.confusionMatrix[0].join(" ")}] [${m.confusionMatrix[1].join(" ")}]]`,
+    ],
   ];
   const cells = rows.map(([label, f]) => [label, ...names.map((n) => f(columns[n]!))]);
   const header = ["metric", ...names];
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i]!.length)));
-  const line = (r: string[]): string => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
+  const line = (r: string[]): string =>
+    r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
   return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...cells.map(line)].join("\n");
 }

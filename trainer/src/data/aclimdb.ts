@@ -36,7 +36,10 @@ function toDataset(source: string, sha256: string, path: string, reviews: Review
   const train = bySplit("train");
   const test = bySplit("test");
   if (train.length === 0) {
-    throw dataError(DataReason.Invalid, `${path} holds no aclImdb/train/{pos,neg}/*.txt reviews: pass the aclImdb directory or aclImdb_v1.tar.gz.`);
+    throw dataError(
+      DataReason.Invalid,
+      `${path} holds no aclImdb/train/{pos,neg}/*.txt reviews: pass the aclImdb directory or aclImdb_v1.tar.gz.`,
+    );
   }
   checkBothClasses(path, train, "training");
   if (test.length > 0) checkBothClasses(path, test, "test");
@@ -47,11 +50,19 @@ function review(name: string, bytes: Uint8Array, where: string): Review | undefi
   const m = REVIEW.exec(name);
   if (!m) return undefined;
   const [, split, label, file] = m as unknown as [string, "train" | "test", "pos" | "neg", string];
-  return { split, key: `${label}/${file}`, example: { text: decodeText(bytes, where), label: label === "pos" ? 1 : 0 } };
+  return {
+    split,
+    key: `${label}/${file}`,
+    example: { text: decodeText(bytes, where), label: label === "pos" ? 1 : 0 },
+  };
 }
 
 /** Streams `path` (.tar.gz) through gunzip and tar, keeping only the reviews. */
-export async function readAclImdbArchive(path: string, source: string, progress?: Progress): Promise<Dataset> {
+export async function readAclImdbArchive(
+  path: string,
+  source: string,
+  progress?: Progress,
+): Promise<Dataset> {
   const size = (await stat(path)).size;
   if (size === 0) throw dataError(DataReason.Empty, `${path} is empty: download the archive again.`);
   const hash = createHash("sha256");
@@ -86,16 +97,26 @@ export async function readAclImdbArchive(path: string, source: string, progress?
 function archiveError(path: string, e: NodeJS.ErrnoException): FailureError {
   const msg = e.message;
   if (e.code === "Z_DATA_ERROR" || /incorrect header check|invalid/i.test(msg)) {
-    return dataError(DataReason.NotText, `${path} is not a gzip-compressed tar archive (${msg}): pass aclImdb_v1.tar.gz, an aclImdb directory, CSV or JSONL.`);
+    return dataError(
+      DataReason.NotText,
+      `${path} is not a gzip-compressed tar archive (${msg}): pass aclImdb_v1.tar.gz, an aclImdb directory, CSV or JSONL.`,
+    );
   }
   if (e.code === "Z_BUF_ERROR" || /unexpected end|premature|truncated/i.test(msg)) {
     return dataError(DataReason.Truncated, `${path} is truncated (${msg}): download the archive again.`);
   }
-  return dataError(DataReason.Invalid, `${path} could not be read as an aclImdb archive (${msg}): download it again.`);
+  return dataError(
+    DataReason.Invalid,
+    `${path} could not be read as an aclImdb archive (${msg}): download it again.`,
+  );
 }
 
 /** Reads `path` (the aclImdb directory or its parent). */
-export async function readAclImdbDirectory(path: string, source: string, progress?: Progress): Promise<Dataset> {
+export async function readAclImdbDirectory(
+  path: string,
+  source: string,
+  progress?: Progress,
+): Promise<Dataset> {
   const root = (await stat(join(path, "train")).catch(() => undefined)) ? path : join(path, "aclImdb");
   const names: string[] = [];
   for (const split of ["train", "test"]) {
@@ -122,5 +143,10 @@ export async function readAclImdbDirectory(path: string, source: string, progres
   };
   await Promise.all(Array.from({ length: 32 }, worker));
   for (let i = 0; i < names.length; i++) hash.update(`${names[i]}\0`).update(contents[i]!);
-  return toDataset(source, hash.digest("hex"), path, reviews.filter((r) => r !== undefined));
+  return toDataset(
+    source,
+    hash.digest("hex"),
+    path,
+    reviews.filter((r) => r !== undefined),
+  );
 }

@@ -16,7 +16,8 @@ export const DataReason = {
 } as const;
 export type DataReason = (typeof DataReason)[keyof typeof DataReason];
 
-export const dataError = (reason: DataReason, message: string): FailureError => new FailureError(reason, message);
+export const dataError = (reason: DataReason, message: string): FailureError =>
+  new FailureError(reason, message);
 export const dataFailure = (reason: DataReason, message: string): Failure => failure(reason, message);
 
 /** A loaded data source. `test` is absent for single-file sources (the trainer then holds out part of train). */
@@ -34,7 +35,11 @@ export function checkBothClasses(path: string, examples: readonly LabeledText[],
   let pos = 0;
   for (const e of examples) pos += e.label;
   const neg = examples.length - pos;
-  if (examples.length === 0) throw dataError(DataReason.Empty, `${path} holds no ${what} reviews: check the file, or pass another --data.`);
+  if (examples.length === 0)
+    throw dataError(
+      DataReason.Empty,
+      `${path} holds no ${what} reviews: check the file, or pass another --data.`,
+    );
   if (pos === 0 || neg === 0) {
     throw dataError(
       DataReason.OneClass,

@@ -11,7 +11,8 @@ export type DownloadProgress = (fraction: number, label: string) => void;
 
 /** `$XDG_CACHE_HOME/sentiment-operator`, else `~/.cache/sentiment-operator`. */
 export function cacheDirectory(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env["XDG_CACHE_HOME"] && env["XDG_CACHE_HOME"] !== "" ? env["XDG_CACHE_HOME"] : join(homedir(), ".cache");
+  const base =
+    env["XDG_CACHE_HOME"] && env["XDG_CACHE_HOME"] !== "" ? env["XDG_CACHE_HOME"] : join(homedir(), ".cache");
   return join(base, "sentiment-operator");
 }
 
@@ -59,10 +60,16 @@ export async function downloadVerified(req: DownloadRequest): Promise<string> {
       response = await (req.fetch ?? fetch)(req.url, { signal: controller.signal, redirect: "follow" });
     } catch (e) {
       const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-      throw dataError(DataReason.DownloadFailed, `Could not download ${req.url} (${cause?.code ?? cause?.message ?? (e as Error).message}): ${req.offlineHint}`);
+      throw dataError(
+        DataReason.DownloadFailed,
+        `Could not download ${req.url} (${cause?.code ?? cause?.message ?? (e as Error).message}): ${req.offlineHint}`,
+      );
     }
     if (!response.ok || response.body === null) {
-      throw dataError(DataReason.DownloadFailed, `Could not download ${req.url} (HTTP ${response.status}): ${req.offlineHint}`);
+      throw dataError(
+        DataReason.DownloadFailed,
+        `Could not download ${req.url} (HTTP ${response.status}): ${req.offlineHint}`,
+      );
     }
     const total = Number(response.headers.get("content-length") ?? 0);
     const hash = createHash("sha256");
@@ -77,13 +84,19 @@ export async function downloadVerified(req: DownloadRequest): Promise<string> {
       },
     });
     try {
-      await pipeline(Readable.fromWeb(response.body as import("node:stream/web").ReadableStream), meter, createWriteStream(partial));
+      await pipeline(Readable.fromWeb(response.body), meter, createWriteStream(partial));
     } catch (e) {
-      throw dataError(DataReason.DownloadFailed, `The download of ${req.url} broke off after ${received} bytes (${(e as Error).message}): ${req.offlineHint}`);
+      throw dataError(
+        DataReason.DownloadFailed,
+        `The download of ${req.url} broke off after ${received} bytes (${(e as Error).message}): ${req.offlineHint}`,
+      );
     }
     const digest = hash.digest("hex");
     if (req.sha256 !== undefined && digest !== req.sha256) {
-      throw dataError(DataReason.DownloadFailed, `${req.url} has sha256 ${digest}, expected ${req.sha256}: the download is damaged or the file changed; ${req.offlineHint}`);
+      throw dataError(
+        DataReason.DownloadFailed,
+        `${req.url} has sha256 ${digest}, expected ${req.sha256}: the download is damaged or the file changed; ${req.offlineHint}`,
+      );
     }
     await rename(partial, req.target);
     return req.target;

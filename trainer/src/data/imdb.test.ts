@@ -13,7 +13,10 @@ import { IMDB_PATH_ENV, resolveImdb } from "./imdb.ts";
 import { loadDataset } from "./load.ts";
 
 /** A real HTTP server on a free port serving `body`; counts requests. */
-async function serve(body: Buffer, fn: (url: string, requests: () => number) => Promise<void>): Promise<void> {
+async function serve(
+  body: Buffer,
+  fn: (url: string, requests: () => number) => Promise<void>,
+): Promise<void> {
   let count = 0;
   const server: Server = createServer((_req, res) => {
     count++;
@@ -78,7 +81,11 @@ describe("the imdb source", () => {
         assert.equal(seen.at(-1), 1, "progress reaches 100 %");
         await resolveImdb({ env, url, sha256 });
         assert.equal(requests(), 1, "the verified cached copy is reused");
-        assert.deepEqual(await readdir(join(dir, "sentiment-operator")), ["aclImdb_v1.tar.gz"], "no partial files are left");
+        assert.deepEqual(
+          await readdir(join(dir, "sentiment-operator")),
+          ["aclImdb_v1.tar.gz"],
+          "no partial files are left",
+        );
       });
     }));
 
@@ -96,7 +103,10 @@ describe("the imdb source", () => {
     withTempDir(async (dir) => {
       const e = await failureOf(resolveImdb({ env: { XDG_CACHE_HOME: dir }, url: await deadUrl() }));
       assert.equal(e.reason, DataReason.DownloadFailed);
-      assert.match(e.message, /Could not download http:\/\/127\.0\.0\.1:\d+\/aclImdb_v1\.tar\.gz \(ECONNREFUSED\)/);
+      assert.match(
+        e.message,
+        /Could not download http:\/\/127\.0\.0\.1:\d+\/aclImdb_v1\.tar\.gz \(ECONNREFUSED\)/,
+      );
       assert.match(e.message, /set SENTIMENT_IMDB_PATH \(or pass --data\) to a local copy/);
     }));
 });

@@ -30,7 +30,10 @@ export async function resolveImdb(options: ImdbOptions = {}): Promise<string> {
   const local = env[IMDB_PATH_ENV];
   if (local !== undefined && local !== "") {
     if (!(await stat(local).catch(() => undefined))) {
-      throw dataError(DataReason.NotFound, `${IMDB_PATH_ENV}=${local} does not exist: point it at aclImdb_v1.tar.gz or an aclImdb directory, or unset it to download.`);
+      throw dataError(
+        DataReason.NotFound,
+        `${IMDB_PATH_ENV}=${local} does not exist: point it at aclImdb_v1.tar.gz or an aclImdb directory, or unset it to download.`,
+      );
     }
     return local;
   }

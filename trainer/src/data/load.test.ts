@@ -23,8 +23,20 @@ async function refused(path: string, options: DataOptions = {}) {
 describe("labels", () => {
   test("accepts pos/neg, positive/negative and 1/0 in any case", () => {
     const table: [unknown, 0 | 1 | undefined][] = [
-      ["pos", 1], ["neg", 0], ["Positive", 1], [" NEGATIVE ", 0], ["1", 1], ["0", 0], [1, 1], [0, 0],
-      ["maybe", undefined], ["2", undefined], [2, undefined], [true, undefined], [null, undefined], ["", undefined],
+      ["pos", 1],
+      ["neg", 0],
+      ["Positive", 1],
+      [" NEGATIVE ", 0],
+      ["1", 1],
+      ["0", 0],
+      [1, 1],
+      [0, 0],
+      ["maybe", undefined],
+      ["2", undefined],
+      [2, undefined],
+      [true, undefined],
+      [null, undefined],
+      ["", undefined],
     ];
     for (const [raw, expected] of table) assert.equal(parseLabel(raw), expected, JSON.stringify(raw));
   });
@@ -37,7 +49,11 @@ describe("aclImdb layout", () => {
       const ds = await loaded(root);
       assert.equal(ds.train.length, 12);
       assert.equal(ds.test?.length, 12);
-      assert.deepEqual(ds.train.map((e) => e.label), [...Array(6).fill(0), ...Array(6).fill(1)], "neg/ sorts before pos/");
+      assert.deepEqual(
+        ds.train.map((e) => e.label),
+        [...Array(6).fill(0), ...Array(6).fill(1)],
+        "neg/ sorts before pos/",
+      );
       assert.ok(ds.train.every((e) => e.text.includes("(train ")));
       assert.match(ds.sha256, /^[0-9a-f]{64}$/);
       const parent = await loaded(dir);
@@ -113,19 +129,74 @@ describe("CSV", () => {
       const path = join(dir, "d.csv");
       await writeFile(path, "id,body,stars\n1,good,1\n2,bad,0\n");
       const ds = await loaded(path, { textColumn: "body", labelColumn: "stars" });
-      assert.deepEqual(ds.train.map((e) => [e.text, e.label]), [["good", 1], ["bad", 0]]);
+      assert.deepEqual(
+        ds.train.map((e) => [e.text, e.label]),
+        [
+          ["good", 1],
+          ["bad", 0],
+        ],
+      );
     }));
 
   const bad: [string, string, string, DataOptions, string, RegExp][] = [
-    ["a missing text column", "d.csv", "id,sentiment\n1,pos\n", {}, DataReason.MissingColumn, /d\.csv has no text column \(looked for "text" or "review"\); its columns are "id", "sentiment": pass --text-column/],
-    ["a missing configured label column", "d.csv", "text,label\nok,pos\n", { labelColumn: "stars" }, DataReason.MissingColumn, /no label column "stars".*--label-column/],
-    ["an unknown label", "d.csv", "text,label\ngood,pos\nmeh,maybe\n", {}, DataReason.UnknownLabel, /d\.csv line 3: unknown label "maybe"; use pos\/neg, positive\/negative or 1\/0/],
-    ["one class only", "d.csv", "text,label\na,pos\nb,1\n", {}, DataReason.OneClass, /only positive labelled reviews \(2\)/],
+    [
+      "a missing text column",
+      "d.csv",
+      "id,sentiment\n1,pos\n",
+      {},
+      DataReason.MissingColumn,
+      /d\.csv has no text column \(looked for "text" or "review"\); its columns are "id", "sentiment": pass --text-column/,
+    ],
+    [
+      "a missing configured label column",
+      "d.csv",
+      "text,label\nok,pos\n",
+      { labelColumn: "stars" },
+      DataReason.MissingColumn,
+      /no label column "stars".*--label-column/,
+    ],
+    [
+      "an unknown label",
+      "d.csv",
+      "text,label\ngood,pos\nmeh,maybe\n",
+      {},
+      DataReason.UnknownLabel,
+      /d\.csv line 3: unknown label "maybe"; use pos\/neg, positive\/negative or 1\/0/,
+    ],
+    [
+      "one class only",
+      "d.csv",
+      "text,label\na,pos\nb,1\n",
+      {},
+      DataReason.OneClass,
+      /only positive labelled reviews \(2\)/,
+    ],
     ["a header and no rows", "d.csv", "text,label\n", {}, DataReason.Empty, /holds no labelled reviews/],
     ["an empty file", "d.csv", "", {}, DataReason.Empty, /d\.csv is empty/],
-    ["a quote left open (truncated)", "d.csv", 'text,label\ngood,pos\n"bad film,ne', {}, DataReason.Truncated, /line 3: a quoted field is never closed/],
-    ["a row with too many fields", "d.csv", "text,label\ngood,pos,extra\n", {}, DataReason.Invalid, /line 2: 3 fields where the header has 2/],
-    ["binary garbage", "d.csv", "text,label\n\u0000\u0001\u0002", {}, DataReason.NotText, /d\.csv is not text/],
+    [
+      "a quote left open (truncated)",
+      "d.csv",
+      'text,label\ngood,pos\n"bad film,ne',
+      {},
+      DataReason.Truncated,
+      /line 3: a quoted field is never closed/,
+    ],
+    [
+      "a row with too many fields",
+      "d.csv",
+      "text,label\ngood,pos,extra\n",
+      {},
+      DataReason.Invalid,
+      /line 2: 3 fields where the header has 2/,
+    ],
+    [
+      "binary garbage",
+      "d.csv",
+      "text,label\n\u0000\u0001\u0002",
+      {},
+      DataReason.NotText,
+      /d\.csv is not text/,
+    ],
   ];
   for (const [name, file, content, options, reason, message] of bad) {
     test(`refuses ${name}`, () =>
@@ -152,19 +223,59 @@ describe("JSONL", () => {
   test("reads text/label objects with string or numeric labels", () =>
     withTempDir(async (dir) => {
       const path = join(dir, "d.jsonl");
-      await writeFile(path, '{"text":"good","label":"pos"}\n\n{"text":"bad","label":0}\n{"review":"ok","sentiment":"positive"}\n');
+      await writeFile(
+        path,
+        '{"text":"good","label":"pos"}\n\n{"text":"bad","label":0}\n{"review":"ok","sentiment":"positive"}\n',
+      );
       const ds = await loaded(path);
-      assert.deepEqual(ds.train.map((e) => [e.text, e.label]), [["good", 1], ["bad", 0], ["ok", 1]]);
+      assert.deepEqual(
+        ds.train.map((e) => [e.text, e.label]),
+        [
+          ["good", 1],
+          ["bad", 0],
+          ["ok", 1],
+        ],
+      );
     }));
 
   const bad: [string, string, string, RegExp][] = [
-    ["a line that is not JSON", '{"text":"a","label":1}\nnope\n{"text":"b","label":0}\n', DataReason.Invalid, /d\.jsonl line 2 is not JSON/],
-    ["a cut-off last line", '{"text":"a","label":1}\n{"text":"b","lab', DataReason.Truncated, /line 2 is not JSON \(the file may be truncated\)/],
-    ["a line without text", '{"text":"a","label":1}\n{"body":"b","label":0}\n', DataReason.MissingColumn, /line 2 has no text column/],
-    ["a line without a label", '{"text":"a","label":1}\n{"text":"b"}\n', DataReason.MissingColumn, /line 2 has no label column/],
-    ["an unknown label", '{"text":"a","label":1}\n{"text":"b","label":"meh"}\n', DataReason.UnknownLabel, /line 2: unknown label "meh"/],
-    ["an array instead of an object", '[1,2]\n', DataReason.Invalid, /line 1 is not a JSON object/],
-    ["one class only", '{"text":"a","label":0}\n{"text":"b","label":"neg"}\n', DataReason.OneClass, /only negative/],
+    [
+      "a line that is not JSON",
+      '{"text":"a","label":1}\nnope\n{"text":"b","label":0}\n',
+      DataReason.Invalid,
+      /d\.jsonl line 2 is not JSON/,
+    ],
+    [
+      "a cut-off last line",
+      '{"text":"a","label":1}\n{"text":"b","lab',
+      DataReason.Truncated,
+      /line 2 is not JSON \(the file may be truncated\)/,
+    ],
+    [
+      "a line without text",
+      '{"text":"a","label":1}\n{"body":"b","label":0}\n',
+      DataReason.MissingColumn,
+      /line 2 has no text column/,
+    ],
+    [
+      "a line without a label",
+      '{"text":"a","label":1}\n{"text":"b"}\n',
+      DataReason.MissingColumn,
+      /line 2 has no label column/,
+    ],
+    [
+      "an unknown label",
+      '{"text":"a","label":1}\n{"text":"b","label":"meh"}\n',
+      DataReason.UnknownLabel,
+      /line 2: unknown label "meh"/,
+    ],
+    ["an array instead of an object", "[1,2]\n", DataReason.Invalid, /line 1 is not a JSON object/],
+    [
+      "one class only",
+      '{"text":"a","label":0}\n{"text":"b","label":"neg"}\n',
+      DataReason.OneClass,
+      /only negative/,
+    ],
   ];
   for (const [name, content, reason, message] of bad) {
     test(`refuses ${name}`, () =>

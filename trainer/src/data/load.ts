@@ -28,17 +28,30 @@ const USAGE = `pass --data imdb, an aclImdb directory or .tar.gz, a .csv or a .j
  * Loads `data`: `imdb` (see resolveImdb), an http(s) URL (downloaded to the cache), or a local
  * directory / file. Every refusal is a one-line message naming the file and what to do.
  */
-export async function loadDataset(data: string, options: DataOptions = {}): Promise<Result<Dataset, Failure>> {
+export async function loadDataset(
+  data: string,
+  options: DataOptions = {},
+): Promise<Result<Dataset, Failure>> {
   try {
     const dataset = await load(data, options);
     if (options.sha256 !== undefined && dataset.sha256 !== options.sha256) {
-      return err(failure(DataReason.Invalid, `${data} has sha256 ${dataset.sha256}, expected ${options.sha256}: check the file, or update the expected sha256.`));
+      return err(
+        failure(
+          DataReason.Invalid,
+          `${data} has sha256 ${dataset.sha256}, expected ${options.sha256}: check the file, or update the expected sha256.`,
+        ),
+      );
     }
     return ok(dataset);
   } catch (e) {
     if (e instanceof FailureError) return err(failure(e.reason, e.message));
     const code = (e as NodeJS.ErrnoException).code;
-    return err(failure(DataReason.Invalid, `Could not read ${data} (${code ?? (e as Error).message}): check the path and its permissions.`));
+    return err(
+      failure(
+        DataReason.Invalid,
+        `Could not read ${data} (${code ?? (e as Error).message}): check the path and its permissions.`,
+      ),
+    );
   }
 }
 
@@ -51,7 +64,12 @@ async function load(data: string, options: DataOptions): Promise<Dataset> {
   }
   if (/^https?:\/\//.test(data)) {
     const name = basename(new URL(data).pathname) || "data";
-    const target = join(cacheDirectory(options.env), "downloads", createHash("sha256").update(data).digest("hex").slice(0, 16), name);
+    const target = join(
+      cacheDirectory(options.env),
+      "downloads",
+      createHash("sha256").update(data).digest("hex").slice(0, 16),
+      name,
+    );
     const path = await downloadVerified({
       url: data,
       target,
@@ -65,7 +83,12 @@ async function load(data: string, options: DataOptions): Promise<Dataset> {
   return readPath(data, data, options, progress);
 }
 
-async function readPath(path: string, source: string, options: DataOptions, progress: (f: number) => void): Promise<Dataset> {
+async function readPath(
+  path: string,
+  source: string,
+  options: DataOptions,
+  progress: (f: number) => void,
+): Promise<Dataset> {
   const info = await stat(path).catch(() => undefined);
   if (info === undefined) {
     const hint = source === "imdb" ? `check ${IMDB_PATH_ENV}` : USAGE;
@@ -73,7 +96,10 @@ async function readPath(path: string, source: string, options: DataOptions, prog
   }
   if (info.isDirectory()) {
     if (options.format !== undefined && options.format !== "aclImdb") {
-      throw new FailureError(DataReason.UnsupportedFormat, `${path} is a directory, but --format is ${options.format}: pass the ${options.format} file itself.`);
+      throw new FailureError(
+        DataReason.UnsupportedFormat,
+        `${path} is a directory, but --format is ${options.format}: pass the ${options.format} file itself.`,
+      );
     }
     return readAclImdbDirectory(path, source, progress);
   }

@@ -5,7 +5,8 @@ import type { Dataset } from "./dataset.ts";
 import { stratifiedSplit } from "./split.ts";
 import { deriveSplits } from "./splits.ts";
 
-const examples = (n: number): LabeledText[] => Array.from({ length: n }, (_, i) => ({ text: `review ${i}`, label: (i % 4 === 0 ? 1 : 0) as 0 | 1 }));
+const examples = (n: number): LabeledText[] =>
+  Array.from({ length: n }, (_, i) => ({ text: `review ${i}`, label: i % 4 === 0 ? 1 : 0 }));
 const positives = (xs: readonly LabeledText[]): number => xs.filter((e) => e.label === 1).length;
 
 describe("stratifiedSplit", () => {
@@ -18,7 +19,11 @@ describe("stratifiedSplit", () => {
     assert.deepEqual(stratifiedSplit(xs, 0.1, 42), a);
     assert.notDeepEqual(stratifiedSplit(xs, 0.1, 43).validation, a.validation);
     const ids = a.train.map((e) => Number(e.text.split(" ")[1]));
-    assert.deepEqual(ids, [...ids].sort((x, y) => x - y), "each side keeps the input order");
+    assert.deepEqual(
+      ids,
+      [...ids].sort((x, y) => x - y),
+      "each side keeps the input order",
+    );
   });
 });
 

@@ -14,8 +14,16 @@ export interface Review {
   readonly text: string;
 }
 
-const POS = ["A wonderful, moving film. Great acting!", "I loved it: brilliant and funny.", "Superb story, great cast, loved every minute."];
-const NEG = ["A dull, boring mess. Awful acting.", "I hated it; terrible and slow.", "Worst plot ever, bad cast, boring."];
+const POS = [
+  "A wonderful, moving film. Great acting!",
+  "I loved it: brilliant and funny.",
+  "Superb story, great cast, loved every minute.",
+];
+const NEG = [
+  "A dull, boring mess. Awful acting.",
+  "I hated it; terrible and slow.",
+  "Worst plot ever, bad cast, boring.",
+];
 
 /** `perClass` reviews for each split and label, cycling through short fixed texts. */
 export function reviews(perClass = 6): Review[] {
@@ -23,13 +31,15 @@ export function reviews(perClass = 6): Review[] {
   for (const split of ["train", "test"] as const) {
     for (const label of ["pos", "neg"] as const) {
       const texts = label === "pos" ? POS : NEG;
-      for (let i = 0; i < perClass; i++) out.push({ split, label, text: `${texts[i % texts.length]} (${split} ${i})<br /><br />End.` });
+      for (let i = 0; i < perClass; i++)
+        out.push({ split, label, text: `${texts[i % texts.length]} (${split} ${i})<br /><br />End.` });
     }
   }
   return out;
 }
 
-const fileName = (r: Review, i: number): string => `aclImdb/${r.split}/${r.label}/${i}_${r.label === "pos" ? 8 : 2}.txt`;
+const fileName = (r: Review, i: number): string =>
+  `aclImdb/${r.split}/${r.label}/${i}_${r.label === "pos" ? 8 : 2}.txt`;
 
 /** An aclImdb directory tree under `root` (plus the README and a file to skip). */
 export async function writeAclImdbTree(root: string, rs: readonly Review[] = reviews()): Promise<string> {
@@ -70,7 +80,9 @@ export async function withTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T
 export function imdbArchivePath(): string {
   const path = process.env["SENTIMENT_IMDB_PATH"];
   if (path === undefined || path === "") {
-    throw new Error("SENTIMENT_IMDB_PATH is not set: point it at aclImdb_v1_labeled.tar.gz (e.g. ../shared/datasets/aclImdb_v1_labeled.tar.gz); .ci/run sets it.");
+    throw new Error(
+      "SENTIMENT_IMDB_PATH is not set: point it at aclImdb_v1_labeled.tar.gz (e.g. ../shared/datasets/aclImdb_v1_labeled.tar.gz); .ci/run sets it.",
+    );
   }
   return path;
 }

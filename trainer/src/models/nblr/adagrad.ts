@@ -87,7 +87,10 @@ export class AdagradLogistic {
   /** One pass over `p` in a fresh seeded order; returns the mean loss before each update. */
   epoch(p: Problem): number {
     const n = rowCount(p.rows);
-    const order = shuffleInPlace(Array.from({ length: n }, (_, i) => i), this.#random);
+    const order = shuffleInPlace(
+      Array.from({ length: n }, (_, i) => i),
+      this.#random,
+    );
     const { learningRate: lr, batchSize } = this.#settings;
     const { rowPtr, cols } = p.rows;
     const st = this.#state;

@@ -139,7 +139,9 @@ export function buildNgramFeatures(
   // Presize for ~40 % distinct n-grams (IMDB: 4.6M of 13.4M) at a load of at most 0.75.
   let occurrences = 0;
   for (let d = 0; d < countDocs; d++) occurrences += docs[d]!.length * (order - 1);
-  const counting = new CountingTable(2 ** Math.ceil(Math.log2(Math.max(1 << 16, (occurrences * 0.4) / 0.75))));
+  const counting = new CountingTable(
+    2 ** Math.ceil(Math.log2(Math.max(1 << 16, (occurrences * 0.4) / 0.75))),
+  );
   const local = new DocumentSet();
   const uniStamp = new Int32Array(v);
   const raw = new IntBuffer(1 << 22);

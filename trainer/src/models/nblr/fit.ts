@@ -34,10 +34,20 @@ export interface PreparedFeatures {
  * Builds the vocabulary and n-gram table from `tokens` (texts only, no labels) and the feature
  * rows of every document, in one pass over the strings.
  */
-export function prepareFeatures(tokens: readonly string[][], settings: NblrSettings, progress?: (fraction: number) => void): PreparedFeatures {
+export function prepareFeatures(
+  tokens: readonly string[][],
+  settings: NblrSettings,
+  progress?: (fraction: number) => void,
+): PreparedFeatures {
   const { vocabulary, encoded } = Vocabulary.buildAndEncode(tokens, { minFreq: settings.minFreq });
   progress?.(0.3);
-  const { table, rows } = buildNgramFeatures(encoded, vocabulary.size, settings.ngramOrder, settings.minNgramCount, (f) => progress?.(0.3 + 0.7 * f));
+  const { table, rows } = buildNgramFeatures(
+    encoded,
+    vocabulary.size,
+    settings.ngramOrder,
+    settings.minNgramCount,
+    (f) => progress?.(0.3 + 0.7 * f),
+  );
   return { featurizer: new NblrFeaturizer(vocabulary, table, settings.ngramOrder, 0), rows };
 }
 
@@ -47,7 +57,12 @@ export const sliceRows = (rows: SparseRows, from: number, to: number): SparseRow
   cols: rows.cols,
 });
 
-export function problem(prepared: PreparedFeatures, rows: SparseRows, labels: Uint8Array, nbAlpha: number): Problem {
+export function problem(
+  prepared: PreparedFeatures,
+  rows: SparseRows,
+  labels: Uint8Array,
+  nbAlpha: number,
+): Problem {
   return { rows, labels, ratios: nbRatios(rows, labels, prepared.featurizer.featureCount, nbAlpha) };
 }
 

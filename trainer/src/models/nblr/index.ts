@@ -57,7 +57,9 @@ async function train(input: TrainInput, ctx: TrainContext): Promise<TrainedModel
   const tokens = tokenize(examples, (f) => ctx.progress(0.15 * f, "tokenizing"));
   const labels = Uint8Array.from(examples, (e) => e.label);
   // Vocabulary and n-grams from the texts of the whole training split (no labels involved).
-  const prepared = prepareFeatures(tokens, settings, (f) => ctx.progress(0.15 + 0.35 * f, "counting n-grams"));
+  const prepared = prepareFeatures(tokens, settings, (f) =>
+    ctx.progress(0.15 + 0.35 * f, "counting n-grams"),
+  );
   const dim = prepared.featurizer.featureCount;
   ctx.log("Built features", {
     vocabulary: prepared.featurizer.vocabulary.size,
@@ -66,9 +68,22 @@ async function train(input: TrainInput, ctx: TrainContext): Promise<TrainedModel
   });
 
   // Epochs on the training part, early stopping on validation.
-  const trainProblem = problem(prepared, sliceRows(prepared.rows, 0, nTrain), labels.subarray(0, nTrain), settings.nbAlpha);
-  const validationProblem = { rows: sliceRows(prepared.rows, nTrain, examples.length), labels: labels.subarray(nTrain), ratios: trainProblem.ratios };
-  const optimizer = new AdagradLogistic(dim, { learningRate: settings.learningRate, batchSize: settings.batchSize, seed: input.seed });
+  const trainProblem = problem(
+    prepared,
+    sliceRows(prepared.rows, 0, nTrain),
+    labels.subarray(0, nTrain),
+    settings.nbAlpha,
+  );
+  const validationProblem = {
+    rows: sliceRows(prepared.rows, nTrain, examples.length),
+    labels: labels.subarray(nTrain),
+    ratios: trainProblem.ratios,
+  };
+  const optimizer = new AdagradLogistic(dim, {
+    learningRate: settings.learningRate,
+    batchSize: settings.batchSize,
+    seed: input.seed,
+  });
   const history: History = [];
   let best = { epoch: 0, loss: Infinity, params: optimizer.params() };
   const share = refit ? 0.3 : 0.5;
@@ -102,7 +117,11 @@ async function train(input: TrainInput, ctx: TrainContext): Promise<TrainedModel
   if (refit) {
     validationProbabilities = await chosen.predictProba(input.validation.map((e) => e.text));
     const all = problem(prepared, prepared.rows, labels, settings.nbAlpha);
-    const final = new AdagradLogistic(dim, { learningRate: settings.learningRate, batchSize: settings.batchSize, seed: input.seed });
+    const final = new AdagradLogistic(dim, {
+      learningRate: settings.learningRate,
+      batchSize: settings.batchSize,
+      seed: input.seed,
+    });
     for (let epoch = 1; epoch <= best.epoch; epoch++) {
       final.epoch(all);
       ctx.progress(0.8 + (0.2 * epoch) / best.epoch, "refitting");

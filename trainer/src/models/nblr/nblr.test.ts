@@ -10,9 +10,11 @@ import { buildNgramFeatures } from "./features.ts";
 import { prepareFeatures, problem, sliceRows } from "./fit.ts";
 import { nblrTrainer } from "./index.ts";
 import { nbRatios } from "./nb.ts";
+import type { LabeledText } from "../types.ts";
 
 const ids = (...xs: number[]): Int32Array => Int32Array.from(xs);
-const row = (rows: { rowPtr: Int32Array; cols: Int32Array }, i: number): number[] => [...rows.cols.subarray(rows.rowPtr[i]!, rows.rowPtr[i + 1]!)].sort((a, b) => a - b);
+const row = (rows: { rowPtr: Int32Array; cols: Int32Array }, i: number): number[] =>
+  [...rows.cols.subarray(rows.rowPtr[i], rows.rowPtr[i + 1])].sort((a, b) => a - b);
 
 describe("buildNgramFeatures", () => {
   test("keeps n-grams seen in at least minCount documents, most frequent first", () => {
@@ -39,14 +41,29 @@ describe("buildNgramFeatures", () => {
   test("the serving featurizer finds exactly the training features of every document", () => {
     const random = seededRandom(7);
     const texts = Array.from({ length: 300 }, () =>
-      Array.from({ length: 5 + Math.floor(random() * 30) }, () => ["good", "bad", "not", "very", "film", "plot", "!", "."][Math.floor(random() * 8)]).join(" "),
+      Array.from(
+        { length: 5 + Math.floor(random() * 30) },
+        () => ["good", "bad", "not", "very", "film", "plot", "!", "."][Math.floor(random() * 8)],
+      ).join(" "),
     );
     const tokens = texts.map(basicEnglish);
-    const prepared = prepareFeatures(tokens, { ngramOrder: 3, minNgramCount: 2, minFreq: 1, nbAlpha: 1, epochs: 1, learningRate: 0.1, batchSize: 1, patience: 1 });
+    const prepared = prepareFeatures(tokens, {
+      ngramOrder: 3,
+      minNgramCount: 2,
+      minFreq: 1,
+      nbAlpha: 1,
+      epochs: 1,
+      learningRate: 0.1,
+      batchSize: 1,
+      patience: 1,
+    });
     tokens.forEach((t, i) => {
       const served: number[] = [];
       prepared.featurizer.forEachFeature(prepared.featurizer.vocabulary.encode(t), (f) => served.push(f));
-      assert.deepEqual(served.sort((a, b) => a - b), row(prepared.rows, i));
+      assert.deepEqual(
+        served.sort((a, b) => a - b),
+        row(prepared.rows, i),
+      );
     });
   });
 });
@@ -65,7 +82,12 @@ describe("AdagradLogistic", () => {
   const labels = Uint8Array.from([1, 1, 0, 0, 1, 0]);
   const vocab = Vocabulary.build(texts.map(basicEnglish), { minFreq: 1 });
   const featurizer = new NblrFeaturizer(vocab, buildNgramFeatures([], vocab.size, 1, 1).table, 1, 0);
-  const { rows } = buildNgramFeatures(texts.map((t) => vocab.encode(basicEnglish(t))), vocab.size, 1, 1);
+  const { rows } = buildNgramFeatures(
+    texts.map((t) => vocab.encode(basicEnglish(t))),
+    vocab.size,
+    1,
+    1,
+  );
   const p = problem({ featurizer, rows }, sliceRows(rows, 0, 6), labels, 1);
 
   test("the same seed gives the same weights; another seed another order", () => {
@@ -86,26 +108,54 @@ describe("AdagradLogistic", () => {
       for (let e = 0; e < 30; e++) loss = o.epoch(p);
       const w = o.params();
       assert.ok(loss < 0.2, `loss ${loss}`);
-      assert.ok(w[vocab.indexOf("great")]! > 0 && w[vocab.indexOf("awful")]! > 0, "weights scale NB ratios of the right sign");
+      assert.ok(
+        w[vocab.indexOf("great")]! > 0 && w[vocab.indexOf("awful")]! > 0,
+        "weights scale NB ratios of the right sign",
+      );
     }
   });
 });
 
 describe("nblrTrainer", () => {
   test("trains, stops early on validation and refits; the model ranks unseen reviews", async () => {
-    const pos = ["a great and moving film", "great acting, loved it", "wonderful story, great fun", "loved the plot, great cast"];
-    const neg = ["an awful and boring film", "awful acting, hated it", "terrible story, no fun", "hated the plot, awful cast"];
-    const make = (k: number) => [...pos, ...neg].map((text, i) => ({ text: `${text} ${k}`, label: (i < 4 ? 1 : 0) as 0 | 1 }));
+    const pos = [
+      "a great and moving film",
+      "great acting, loved it",
+      "wonderful story, great fun",
+      "loved the plot, great cast",
+    ];
+    const neg = [
+      "an awful and boring film",
+      "awful acting, hated it",
+      "terrible story, no fun",
+      "hated the plot, awful cast",
+    ];
+    const make = (k: number): LabeledText[] =>
+      [...pos, ...neg].map((text, i) => ({ text: `${text} ${k}`, label: i < 4 ? 1 : 0 }));
     const logged: string[] = [];
     const trained = await nblrTrainer.train(
-      { train: [...make(1), ...make(2), ...make(3)], validation: make(4), epochs: 6, batchSize: undefined, learningRate: 0.1, seed: 1, minFreq: 1, maxLength: 256 },
+      {
+        train: [...make(1), ...make(2), ...make(3)],
+        validation: make(4),
+        epochs: 6,
+        batchSize: undefined,
+        learningRate: 0.1,
+        seed: 1,
+        minFreq: 1,
+        maxLength: 256,
+      },
       { progress: () => {}, log: (m) => logged.push(m) },
     );
     assert.ok(trained.history.length >= 1 && trained.history.length <= 6);
-    assert.ok(trained.history.every((h) => h.validationLoss !== undefined && h.validationAccuracy !== undefined));
+    assert.ok(
+      trained.history.every((h) => h.validationLoss !== undefined && h.validationAccuracy !== undefined),
+    );
     assert.ok(logged.includes("Refitted on train and validation"));
     assert.equal(trained.validationProbabilities?.length, 8);
-    const [good, bad] = await trained.predictor.predictProba(["great film, loved it", "awful film, hated it"]);
+    const [good, bad] = await trained.predictor.predictProba([
+      "great film, loved it",
+      "awful film, hated it",
+    ]);
     assert.ok(good! > 0.5 && bad! < 0.5, `${good} ${bad}`);
     assert.equal(trained.backend, "plain-js");
   });

@@ -39,7 +39,7 @@ const { values } = parseArgs({
   options: {
     models: { type: "string", default: "200" },
     resync: { type: "string", default: "15" },
-    workers: { type: "string", default: "2" },
+    workers: { type: "string", default: "4" },
     out: { type: "string", default: "/work/coord/operator-figures.md" },
   },
 });
@@ -232,7 +232,7 @@ async function main(): Promise<void> {
   );
   const before = requestsByVerb((await op.get("/metrics")).body);
   const reconcilesBefore = modelReconciles((await op.get("/metrics")).body);
-  log(`Watching ${2 * RESYNC_S + 5} s of steady state (two resyncs).`);
+  log(`Watching ${2 * RESYNC_S + 5} s of steady state (at least two resyncs).`);
   await sleep((2 * RESYNC_S + 5) * 1000);
   const steadyMetrics = (await op.get("/metrics")).body;
   const afterSteady = requestsByVerb(steadyMetrics);
@@ -252,7 +252,9 @@ async function main(): Promise<void> {
       '{controller="sentimentmodel"}',
     ) ?? 0;
   const verbs = Object.entries(conv)
-    .map(([v, n]) => `${v} ${n - (idle.requests[v] ?? 0)}`)
+    .map(([v, n]) => [v, n - (idle.requests[v] ?? 0)] as const)
+    .filter(([, n]) => n > 0)
+    .map(([v, n]) => `${v} ${n}`)
     .join(", ");
   const date = new Date().toISOString().slice(0, 16).replace("T", " ");
   const report = `# Operator benchmark
@@ -278,8 +280,13 @@ children: PVC, Deployment, Service, PDB, NetworkPolicy (no ServiceMonitor CRD in
 | API requests to converge | ${convTotal} (${verbs}) |
 | API requests per model | ${(convTotal / MODELS).toFixed(1)} |
 | Reconcile errors (retried; 409 conflicts from a cache behind a write) | ${errors} |
-| Steady state: model reconciles in ${2 * RESYNC_S + 5} s (two resyncs) | ${steadyReconciles} |
+| Steady state: model reconciles in ${2 * RESYNC_S + 5} s (at least two resyncs of every model) | ${steadyReconciles} |
 | Steady state: API requests / writes in that window | ${steadyRequests} / **${steadyWrites}** |
+
+Notes: requests are counted by the operator itself (every request through its client, plus each
+watch it opens) and read from its \`/metrics\`; creates are Events (three transitions per model),
+patches are server-side applies and status patches. Idle RSS is mostly Node itself (about 42 MiB)
+and @kubernetes/client-node's generated API, which its KubeConfig loads (about 80 MiB).
 `;
   console.log(report);
   if (values.out !== "-") {

@@ -8,6 +8,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { parser as promql } from "@prometheus-io/lezer-promql";
 import { Registry } from "prom-client";
 import { parse as parseYaml } from "yaml";
 import { createMetrics } from "../model-server/src/metrics.ts";
@@ -67,12 +68,27 @@ const QUERIES: { where: string; expr: string }[] = [
   ...DASHBOARD.panels.flatMap((p) => p.targets.map((t) => ({ where: `panel "${p.title}"`, expr: t.expr }))),
   ...DASHBOARD.templating.list
     .filter((v) => v.query?.includes("("))
-    .map((v) => ({ where: "variable", expr: v.query! })),
+    .map((v) => ({ where: `variable query ${v.query}`, expr: v.query! })),
 ];
 const METRIC = /\b(model_[a-z_]+|sentiment_operator_[a-z_]+)\b/g;
 
 describe("config/monitoring", () => {
   const labels = exportedLabels();
+
+  test("every query is valid PromQL (Prometheus's own grammar)", () => {
+    // Grafana's $variables are not PromQL: put in values of the right type.
+    const asPromql = (e: string) => e.replaceAll("$__rate_interval", "5m").replaceAll("$model", ".*");
+    // Variable queries are Grafana functions (label_values), not PromQL.
+    for (const { where, expr } of QUERIES.filter((q) => !q.where.startsWith("variable"))) {
+      const errors: number[] = [];
+      promql.parse(asPromql(expr)).iterate({
+        enter: (n) => {
+          if (n.type.isError) errors.push(n.from);
+        },
+      });
+      assert.deepEqual(errors, [], `${where}: PromQL syntax error at ${errors[0]} in: ${expr}`);
+    }
+  });
 
   test("queries only metrics the servers and the operator export", () => {
     for (const { where, expr } of QUERIES) {

@@ -50,16 +50,18 @@ export class Vocabulary {
 
   /**
    * Builds the vocabulary and encodes the same documents in one pass over the strings (each token
-   * is hashed once, not once to count and once to encode): the fast path for large corpora.
+   * is hashed once, not once to count and once to encode): the fast path for large corpora. Pass
+   * a generator to keep only one document's tokens in memory at a time.
    * Same vocabulary as `build`; `encoded[i]` equals `vocabulary.encode(documents[i])`.
    */
   static buildAndEncode(
-    documents: readonly (readonly string[])[],
+    documents: Iterable<readonly string[]>,
     options: VocabularyOptions = {},
   ): { vocabulary: Vocabulary; encoded: Int32Array[] } {
     const provisional = new Map<string, number>();
     let counts = new Int32Array(1 << 16);
-    const docs = documents.map((doc) => {
+    const docs: Int32Array[] = [];
+    for (const doc of documents) {
       const ids = new Int32Array(doc.length);
       for (let i = 0; i < doc.length; i++) {
         const t = doc[i]!;
@@ -76,8 +78,8 @@ export class Vocabulary {
         counts[id]!++;
         ids[i] = id;
       }
-      return ids;
-    });
+      docs.push(ids);
+    }
     const countMap = new Map<string, number>();
     for (const [t, id] of provisional) countMap.set(t, counts[id]!);
     const vocabulary = Vocabulary.fromCounts(countMap, options.minFreq ?? 5, options.maxSize);

@@ -5,7 +5,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadModel } from "../../common/artifact/loader.ts";
 import { get, post, startServer, type TestServer } from "./testing/http.ts";
-import { NEGATIVE_REVIEW, POSITIVE_REVIEW, trainedModel, type TrainedFixture } from "./testing/trained-model.ts";
+import {
+  NEGATIVE_REVIEW,
+  POSITIVE_REVIEW,
+  trainedModel,
+  type TrainedFixture,
+} from "./testing/trained-model.ts";
 import { createWorkerLoader } from "./worker-loader.ts";
 
 describe("model in a worker thread (--predict-in-worker)", () => {
@@ -38,7 +43,9 @@ describe("model in a worker thread (--predict-in-worker)", () => {
   test("a reload swaps workers under load without failures, and a bad directory keeps the old one", async () => {
     const results: number[] = [];
     const burst = Promise.all(
-      Array.from({ length: 60 }, async () => results.push((await post(`${s.url}/predict`, { text: POSITIVE_REVIEW })).status)),
+      Array.from({ length: 60 }, async () =>
+        results.push((await post(`${s.url}/predict`, { text: POSITIVE_REVIEW })).status),
+      ),
     );
     const swapped = await s.holder.load(b.dir);
     await burst;

@@ -21,13 +21,13 @@ const failure = (argv: string[], env: NodeJS.ProcessEnv = {}): string => {
 };
 
 describe("parseCli", () => {
-  test("defaults: all namespaces, port 8080, no leader election, 2 workers, 10m resync", () => {
+  test("defaults: all namespaces, port 8080, no leader election, 4 workers, 10m resync", () => {
     const o = run(["run"], { POD_NAME: "op-0" });
     assert.equal(o.namespace, undefined);
     assert.equal(o.metricsPort, 8080);
     assert.equal(o.leaderElect, false);
     assert.equal(o.leaderElectionId, "sentiment-operator-leader");
-    assert.equal(o.workers, 2);
+    assert.equal(o.workers, 4);
     assert.equal(o.resyncPeriodMs, 600_000);
     assert.match(o.identity, /^op-0_[0-9a-f]{8}$/);
     assert.equal(o.config.trainerImage.length > 0, true);

@@ -22,7 +22,7 @@ Every flag can also be set by an environment variable: --foo-bar is SENTIMENT_OP
   --leader-election-namespace  namespace of the Lease (default: $POD_NAMESPACE, or the in-cluster one)
   --leader-election-id NAME    name of the Lease (default sentiment-operator-leader)
   --identity ID                this replica in the Lease (default: $POD_NAME or hostname, plus a random suffix)
-  --workers N                  concurrent reconciles per controller (default 2)
+  --workers N                  concurrent reconciles per controller (default 4)
   --resync-period DURATION     re-check every object this often, e.g. 10m (default 10m)
   --config PATH                operator config file, YAML or JSON (images, defaults; see operator/src/config.ts)
   --trainer-image IMAGE        image of TrainingRun Jobs when spec.image is unset
@@ -124,7 +124,7 @@ export function parseCli(
   };
   const metricsPort = int("metrics-port", 8080, 0, 65535);
   if (!metricsPort.ok) return metricsPort;
-  const workers = int("workers", 2, 1, 64);
+  const workers = int("workers", 4, 1, 64);
   if (!workers.ok) return workers;
 
   const leaderRaw = get("leader-elect");

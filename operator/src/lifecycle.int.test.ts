@@ -128,17 +128,20 @@ describe("operator lifecycle", () => {
       "trainingrun.sentiment.mlops.dev/r1",
     ]);
 
-    const events = await kube.client.request<{
-      items: { reason: string; reportingController: string; regarding: { name: string } }[];
-    }>({
-      method: "GET",
-      path: `/apis/events.k8s.io/v1/namespaces/${ns}/events`,
+    await waitUntil("a Promoted event on r1 from the operator", async () => {
+      const events = await kube.client.request<{
+        items: { reason: string; reportingController: string; regarding: { name: string } }[];
+      }>({
+        method: "GET",
+        path: `/apis/events.k8s.io/v1/namespaces/${ns}/events`,
+      });
+      return events.items.some(
+        (e) =>
+          e.reportingController === "sentiment.mlops.dev/operator" &&
+          e.regarding.name === "r1" &&
+          e.reason === "Promoted",
+      );
     });
-    const ours = events.items.filter((e) => e.reportingController === "sentiment.mlops.dev/operator");
-    assert.ok(
-      ours.some((e) => e.regarding.name === "r1" && e.reason === "Promoted"),
-      `a Promoted event on r1; got ${JSON.stringify(ours.map((e) => e.reason))}`,
-    );
   });
 
   test("a rejected run keeps the old version serving; a better one rolls out; pinning rolls back", async (t) => {

@@ -31,7 +31,7 @@ export interface OperatorOptions {
   readonly logger?: Logger;
   /** Watch one namespace; omit for all. */
   readonly namespace?: string;
-  /** @default 2 */
+  /** Concurrent reconciles per controller (reconciles wait on the API, not the CPU). @default 4 */
   readonly workers?: number;
   /** @default 600000 (10 minutes) */
   readonly resyncPeriodMs?: number;
@@ -188,7 +188,7 @@ export class Operator {
     });
     const controllers = new ControllerSet(
       { client: this.client, caches, events, config: opts.config, clock, ...(log ? { logger: log } : {}) },
-      { workers: opts.workers ?? 2, resyncPeriodMs: opts.resyncPeriodMs ?? 600_000, metrics: this.metrics },
+      { workers: opts.workers ?? 4, resyncPeriodMs: opts.resyncPeriodMs ?? 600_000, metrics: this.metrics },
     );
     const monitors = new ApiAvailability(this.client, Resources.serviceMonitor, {
       recheckMs: opts.serviceMonitorRecheckMs ?? opts.config.recheckSeconds * 1000,
@@ -231,7 +231,7 @@ export class Operator {
       await caches.setServiceMonitors(false);
       return;
     }
-    const inf = await caches.setServiceMonitors(true);
+    const inf = signal.aborted ? undefined : await caches.setServiceMonitors(true);
     if (!inf) return;
     controllers.routeServiceMonitors(inf);
     inf.start();

@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
-import type { RunOptions } from "../../operator/src/cli.ts";
+import { parseCli, type RunOptions } from "../../operator/src/cli.ts";
 import { CHART_DIR, helm, helmPath, renderChart, valueFlags, type RenderedObject } from "./helm.ts";
 import { operatorOptions, type ConfigMapLike, type OperatorDeployment } from "./operator-options.ts";
 import { podSecurityViolations } from "./pod-security.ts";
@@ -56,6 +56,13 @@ function optionsOf(objects: RenderedObject[], pod = { namespace: NS, name: "op-a
   const r = operatorOptions(deploymentOf(objects), configMaps, pod);
   assert.ok(r.ok, r.ok ? "" : `the operator rejects the chart's Deployment: ${r.error.message}`);
   return r.value;
+}
+
+/** The options of a bare `sentiment-operator run`. */
+function parseCliDefaults(): RunOptions {
+  const r = parseCli(["run"], {});
+  assert.ok(r.ok && r.value.command === "run");
+  return r.value.options;
 }
 
 describe("helm", () => {
@@ -163,7 +170,7 @@ describe("the default render", () => {
     assert.match(o.identity, /^op-abc12_/, "the pod name is the Lease holder identity");
     assert.equal(o.config.serverImage, DEFAULT_SERVER_IMAGE);
     assert.equal(o.config.trainerImage, DEFAULT_SERVER_IMAGE, "the server image carries the trainer");
-    assert.equal(o.workers, 2);
+    assert.equal(o.workers, parseCliDefaults().workers, "workers unset: the operator's default");
     assert.equal(o.resyncPeriodMs, 600_000);
     assert.equal(o.logLevel, "info");
   });

@@ -43,15 +43,12 @@ function checkYaml(
   kinds: readonly string[],
   needsRules: boolean,
 ): Result<void> {
-  let docs: unknown[];
-  try {
-    docs = parseAllDocuments(text).map((d) => {
-      if (d.errors.length > 0) throw d.errors[0];
-      return d.toJS() as unknown;
-    });
-  } catch (e) {
-    return err(failure("InvalidSource", `${source} is not valid YAML: ${(e as Error).message}`));
+  const parsed = parseAllDocuments(text);
+  const yamlError = parsed.flatMap((d) => d.errors)[0];
+  if (yamlError !== undefined) {
+    return err(failure("InvalidSource", `${source} is not valid YAML: ${yamlError.message}`));
   }
+  const docs = parsed.map((d) => d.toJS() as unknown);
   const objects = docs.filter((d): d is Record<string, unknown> => typeof d === "object" && d !== null);
   if (objects.length !== 1) {
     return err(failure("InvalidSource", `${source} must hold exactly one object; found ${objects.length}.`));

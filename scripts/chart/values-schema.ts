@@ -82,7 +82,10 @@ export function valuesSchema(): Schema {
       fullnameOverride: str("Replaces the objects' name.", { pattern: DNS_LABEL }),
       leaderElection: obj({ enabled: bool("Elect a leader on a Lease in the release namespace.") }),
       watchNamespace: str('Watch only this namespace; "" watches all.', { pattern: DNS_LABEL }),
-      workers: int("Concurrent reconciles per controller.", 1, 64),
+      workers: {
+        anyOf: [int("Concurrent reconciles per controller.", 1, 64), { type: "null" }],
+        description: "Concurrent reconciles per controller; null keeps the operator's default.",
+      },
       resyncPeriod: str("Resync period: seconds, or a duration such as 30s, 10m, 1h30m.", {
         pattern: "^(\\d+|(\\d+h)?(\\d+m)?(\\d+s)?)$",
         minLength: 1,

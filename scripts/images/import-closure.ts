@@ -1,6 +1,7 @@
 /**
  * The files and packages a program loads, found by following its static and literal dynamic
- * imports from its entry files (TypeScript's own import scanner): what an image must contain.
+ * imports (TypeScript's own import scanner) and the files it loads by `new URL("./x.ts",
+ * import.meta.url)` (worker threads) from its entry files: what an image must contain.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
@@ -31,8 +32,12 @@ export function importClosure(root: string, entries: readonly string[]): ImportC
     if (files.has(rel)) continue;
     files.add(rel);
     if (!/\.(ts|js|mjs)$/.test(file)) continue; // e.g. package.json: loaded, not scanned
-    const info = ts.preProcessFile(readFileSync(file, "utf8"), true, true);
-    for (const { fileName: spec } of info.importedFiles) {
+    const text = readFileSync(file, "utf8");
+    const info = ts.preProcessFile(text, true, true);
+    // Worker threads and other files loaded by URL: `new URL("./worker.ts", import.meta.url)`.
+    const byUrl = [...text.matchAll(/new URL\(\s*["'](\.{1,2}\/[^"']+)["']\s*,\s*import\.meta\.url\s*\)/g)];
+    const specs = [...info.importedFiles.map((f) => f.fileName), ...byUrl.map((m) => m[1]!)];
+    for (const spec of specs) {
       if (spec.startsWith(".")) {
         const target = resolve(dirname(file), spec);
         if (existsSync(target)) queue.push(target);

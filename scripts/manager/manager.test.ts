@@ -7,7 +7,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { renderChart } from "../chart/helm.ts";
-import { operatorOptions, type ConfigMapLike, type OperatorDeployment } from "../chart/operator-options.ts";
+import { operatorOptions, type OperatorDeployment } from "../chart/operator-options.ts";
 import { podSecurityViolations } from "../chart/pod-security.ts";
 import { buildKustomization, moveToNamespace, type ManifestObject } from "./kustomization.ts";
 
@@ -47,7 +47,7 @@ describe("config/manager", () => {
     assert.equal(deployment().spec.replicas, 2);
     const r = operatorOptions(
       deployment(),
-      objects.filter((o) => o.kind === "ConfigMap") as unknown as ConfigMapLike[],
+      objects.filter((o) => o.kind === "ConfigMap"),
       {
         namespace: NS,
         name: "sentiment-operator-7d9f-abcde",

@@ -20,7 +20,7 @@ export interface ReconcilerDeps {
 
 /**
  * The last step of every reconcile: write status once, only if it changed, then record the
- * decision's events (after the status write, so a retried reconcile does not repeat them first).
+ * decision's events (after the status write: if that fails, the retry decides them again).
  */
 export async function writeStatusAndEvents(
   deps: ReconcilerDeps,
@@ -38,7 +38,9 @@ export async function writeStatusAndEvents(
       deps.logger?.info(`Moved ${live.kind} to a new phase`, { ...fields, from, to: status.phase });
     else deps.logger?.debug(`Updated ${live.kind} status`, fields);
   }
-  for (const e of events) await deps.events.record(live, { type: e.type, reason: e.reason, note: e.message });
+  // Events are best effort (the recorder never throws) and not waited for, as client-go's
+  // recorder: the reconcile is done once status is written.
+  for (const e of events) void deps.events.record(live, { type: e.type, reason: e.reason, note: e.message });
 }
 
 /** Seconds from the core to the loop's milliseconds. */

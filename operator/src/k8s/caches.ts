@@ -33,6 +33,7 @@ export class Caches {
   readonly pdbs: Informer;
   readonly networkPolicies: Informer;
   #serviceMonitors: Informer | undefined;
+  #stopped = false;
   readonly #client: KubeClient;
   readonly #opts: CacheOptions;
 
@@ -95,6 +96,7 @@ export class Caches {
    * new informer (so the caller can route its events), or undefined.
    */
   async setServiceMonitors(served: boolean): Promise<Informer | undefined> {
+    if (this.#stopped) return undefined;
     if (served && !this.#serviceMonitors) {
       this.#serviceMonitors = this.#make(Resources.serviceMonitor, MANAGED_SELECTOR);
       return this.#serviceMonitors;
@@ -108,6 +110,7 @@ export class Caches {
   }
 
   async stop(): Promise<void> {
+    this.#stopped = true;
     await Promise.all(
       [...this.fixed, ...(this.#serviceMonitors ? [this.#serviceMonitors] : [])].map((i) => i.stop()),
     );

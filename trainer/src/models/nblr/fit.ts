@@ -35,7 +35,7 @@ export interface PreparedFeatures {
  * rows of every document, in one pass over the strings.
  */
 export function prepareFeatures(
-  tokens: readonly string[][],
+  tokens: Iterable<readonly string[]>,
   settings: NblrSettings,
   progress?: (fraction: number) => void,
 ): PreparedFeatures {

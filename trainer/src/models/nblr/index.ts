@@ -33,11 +33,13 @@ export const NBLR_DEFAULTS = {
 
 type History = z.infer<typeof EpochRecord>[];
 
-const tokenize = (texts: readonly { text: string }[], progress: (f: number) => void): string[][] =>
-  texts.map((e, i) => {
+/** Tokens of each text, one at a time (all of them at once would hold millions of strings). */
+function* tokenize(texts: readonly { text: string }[], progress: (f: number) => void): Generator<string[]> {
+  for (let i = 0; i < texts.length; i++) {
     if ((i & 2047) === 0) progress(i / texts.length);
-    return basicEnglish(e.text);
-  });
+    yield basicEnglish(texts[i]!.text);
+  }
+}
 
 async function train(input: TrainInput, ctx: TrainContext): Promise<TrainedModel> {
   const settings: NblrSettings = {
@@ -54,11 +56,11 @@ async function train(input: TrainInput, ctx: TrainContext): Promise<TrainedModel
   const refit = NBLR_DEFAULTS.refit && hasValidation;
   const nTrain = input.train.length;
   const examples = [...input.train, ...input.validation];
-  const tokens = tokenize(examples, (f) => ctx.progress(0.15 * f, "tokenizing"));
   const labels = Uint8Array.from(examples, (e) => e.label);
   // Vocabulary and n-grams from the texts of the whole training split (no labels involved).
+  const tokens = tokenize(examples, (f) => ctx.progress(0.2 * f, "tokenizing"));
   const prepared = prepareFeatures(tokens, settings, (f) =>
-    ctx.progress(0.15 + 0.35 * f, "counting n-grams"),
+    ctx.progress(0.2 + (0.3 * (f - 0.3)) / 0.7, "counting n-grams"),
   );
   const dim = prepared.featurizer.featureCount;
   ctx.log("Built features", {

@@ -21,8 +21,9 @@ export class IntBuffer {
     }
     this.#data[this.length++] = v;
   }
+  /** The values pushed so far, without copying (do not push afterwards). */
   toArray(): Int32Array {
-    return this.#data.slice(0, this.length);
+    return this.#data.subarray(0, this.length);
   }
 }
 

@@ -54,7 +54,15 @@ async function tryNode(): Promise<string | undefined> {
   } catch (e) {
     return `${TFJS_NODE_PACKAGE} is not installed (${(e as Error).message.split("\n")[0] ?? ""})`;
   }
-  return (await tf.setBackend("tensorflow")) ? undefined : "the tensorflow backend failed to initialise";
+  if (!(await tf.setBackend("tensorflow"))) return "the tensorflow backend failed to initialise";
+  // tfjs-node 4.22 loads on Node 23+ but its first op calls util functions Node removed
+  // (tensorflow/tfjs#8609): run one op now so a broken native build falls back instead of failing later.
+  try {
+    tf.tidy(() => tf.add(tf.scalar(1), tf.scalar(1)).dataSync());
+  } catch (e) {
+    return `${TFJS_NODE_PACKAGE} is installed but broken on Node ${process.versions.node} (${(e as Error).message.split("\n")[0] ?? ""})`;
+  }
+  return undefined;
 }
 
 async function tryWasm(): Promise<string | undefined> {

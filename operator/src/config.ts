@@ -6,8 +6,8 @@ import { z } from "zod";
  * only receives a parsed `OperatorConfig`.
  */
 export const OperatorConfig = z.object({
-  /** Image of TrainingRun Jobs when spec.image is unset. */
-  trainerImage: z.string().min(1).default("ghcr.io/sentiment-mlops/sentiment-trainer:0.1.0"),
+  /** Image of TrainingRun Jobs when spec.image is unset: the server image, which carries the trainer. */
+  trainerImage: z.string().min(1).default("ghcr.io/sentiment-mlops/sentiment-server:0.1.0"),
   /** Image of model servers when spec.server.image is unset. */
   serverImage: z.string().min(1).default("ghcr.io/sentiment-mlops/sentiment-server:0.1.0"),
   imagePullPolicy: z.enum(["Always", "IfNotPresent", "Never"]).default("IfNotPresent"),

@@ -4,13 +4,14 @@
  * kubelet and a volume provisioner that KWOK does not play.
  */
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { TestContext } from "node:test";
-import { parse as parseYaml, parseAllDocuments } from "yaml";
+import { parse as parseYaml } from "yaml";
 import { createLogger } from "../../../common/log.ts";
 import type { ServiceAccountAccess, TestClusterFixture } from "../../../scripts/testenv/cluster.ts";
 import { waitUntil } from "../../../scripts/testenv/cluster.ts";
+import { applyCrds } from "../../../scripts/testenv/crds.ts";
 import { API_VERSION } from "../api/group.ts";
 import { defaultOperatorConfig } from "../config.ts";
 import { ApiError, isNotFound, KubeClient } from "../k8s/client.ts";
@@ -129,47 +130,9 @@ function typeOf(obj: { apiVersion?: string; kind?: string }): ResourceType {
   return res;
 }
 
-/**
- * Server-side applies every CRD in `dir` (default: the repo's crds/) as raw JSON, then waits until
- * each is Established and its storage serves lists. (client-node's typed serializer drops the
- * `x-kubernetes-*` keys of a CRD schema, CEL rules included, so it is not used here.)
- */
-export async function installCrds(kube: Kube, dir = join(REPO, "crds")): Promise<string[]> {
-  const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f));
-  const crds = files.flatMap((f) =>
-    parseAllDocuments(readFileSync(join(dir, f), "utf8")).map((d) => d.toJS() as KubeObject),
-  );
-  if (crds.length === 0) throw new Error(`Found no CRD in ${dir}: run the CRD generator first.`);
-  for (const crd of crds) {
-    await kube.client.request({
-      method: "PATCH",
-      path: `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crd.metadata?.name ?? ""}`,
-      query: { fieldManager: "sentiment-operator-tests", force: true },
-      contentType: "application/apply-patch+yaml",
-      body: crd,
-    });
-  }
-  for (const crd of crds) {
-    const name = crd.metadata?.name ?? "";
-    await waitUntil(`CRD ${name} to be Established`, async () => {
-      const live = await kube.client.request<{
-        status?: { conditions?: { type: string; status: string }[] };
-      }>({
-        method: "GET",
-        path: `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${name}`,
-      });
-      return live.status?.conditions?.some((c) => c.type === "Established" && c.status === "True");
-    });
-    const spec = crd["spec"] as { group: string; names: { plural: string }; versions: { name: string }[] };
-    await waitUntil(`${name} to serve lists`, async () => {
-      await kube.client.request({
-        method: "GET",
-        path: `/apis/${spec.group}/${spec.versions[0]!.name}/${spec.names.plural}`,
-      });
-      return true;
-    });
-  }
-  return crds.map((c) => c.metadata?.name ?? "");
+/** Installs the repo's generated CRDs (the testenv helper; it waits until they serve lists). */
+export function installCrds(kube: Kube, dir = join(REPO, "crds")): Promise<string[]> {
+  return applyCrds(kube.client.kubeConfig, dir);
 }
 
 const yamlDocs = (file: string): KubeObject[] => [

@@ -50,6 +50,30 @@ async function failureOf(p: Promise<unknown>): Promise<FailureError> {
   assert.fail("expected a refusal");
 }
 
+describe("http(s) data", () => {
+  test("downloads a URL into the cache, verifies --sha256 and reads it by its name", () =>
+    withTempDir(async (dir) => {
+      const body = await aclImdbArchive();
+      const sha256 = createHash("sha256").update(body).digest("hex");
+      await serve(body, async (url, requests) => {
+        const env = { XDG_CACHE_HOME: dir };
+        const first = await loadDataset(url, { env, sha256 });
+        assert.ok(first.ok, first.ok ? "" : first.error.message);
+        assert.equal(first.value.source, url);
+        assert.equal(first.value.train.length, 12);
+        const again = await loadDataset(url, { env, sha256 });
+        assert.ok(again.ok);
+        assert.equal(requests(), 1, "the cached, verified file is reused");
+        const wrong = await loadDataset(url, {
+          env: { XDG_CACHE_HOME: join(dir, "other") },
+          sha256: "b".repeat(64),
+        });
+        assert.ok(!wrong.ok);
+        assert.equal(wrong.error.reason, DataReason.DownloadFailed);
+      });
+    }));
+});
+
 describe("the imdb source", () => {
   test("uses SENTIMENT_IMDB_PATH when set, without the network", () =>
     withTempDir(async (dir) => {

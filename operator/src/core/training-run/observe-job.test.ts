@@ -26,6 +26,13 @@ describe("observeJob", () => {
       attempts: 1,
     },
     {
+      name: "pod Succeeded before the Job records Complete stays Running",
+      job: liveJob(run, jobActive(0)),
+      pods: [trainerPod(run, "Succeeded", summary())],
+      state: "Running",
+      attempts: 1,
+    },
+    {
       name: "Complete",
       job: liveJob(run, jobComplete()),
       pods: [trainerPod(run, "Succeeded", summary())],

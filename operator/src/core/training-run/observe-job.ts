@@ -47,7 +47,8 @@ export function successMessage(pods: readonly V1Pod[]): string | undefined {
  * - `Complete=True` → Succeeded (with the trainer's termination message);
  * - `Failed=True` → Failed, terminal, with the Job's reason (BackoffLimitExceeded, DeadlineExceeded, ...);
  *   `FailureTarget` / `SuccessCriteriaMet` alone are not final yet;
- * - suspended → Suspended; a Running pod (or `status.ready`) → Running; otherwise Pending.
+ * - suspended → Suspended; a pod that has started (Running, or already finished while the Job has
+ *   not concluded) → Running; otherwise Pending.
  */
 export function observeJob(job: V1Job | undefined, pods: readonly V1Pod[]): JobObservation {
   if (job === undefined) return { job: { state: "Absent" }, startTime: undefined, attempts: 0 };
@@ -76,6 +77,14 @@ export function observeJob(job: V1Job | undefined, pods: readonly V1Pod[]): JobO
     };
   }
   if (job.spec?.suspend === true && (s.active ?? 0) === 0) return { ...base, job: { state: "Suspended" } };
-  const running = (s.ready ?? 0) > 0 || pods.some((p) => p.status?.phase === "Running");
+  // Once a pod has run, the run stays Running until the Job concludes: the pod turns Succeeded a
+  // moment before the Job controller records Complete, and phase must not flap back to Pending.
+  const started = (phase: string | undefined) =>
+    phase === "Running" || phase === "Succeeded" || phase === "Failed";
+  const running =
+    (s.ready ?? 0) > 0 ||
+    (s.succeeded ?? 0) > 0 ||
+    (s.failed ?? 0) > 0 ||
+    pods.some((p) => started(p.status?.phase));
   return { ...base, job: { state: running ? "Running" : "Pending" } };
 }

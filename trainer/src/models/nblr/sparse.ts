@@ -26,17 +26,3 @@ export class IntBuffer {
     return this.#data.subarray(0, this.length);
   }
 }
-
-/** Rows of `a` followed by rows of `b`. */
-export function concatRows(a: SparseRows, b: SparseRows): SparseRows {
-  const na = rowCount(a);
-  const nb = rowCount(b);
-  const rowPtr = new Int32Array(na + nb + 1);
-  rowPtr.set(a.rowPtr);
-  const offset = a.rowPtr[na]!;
-  for (let i = 1; i <= nb; i++) rowPtr[na + i] = b.rowPtr[i]! + offset;
-  const cols = new Int32Array(a.cols.length + b.cols.length);
-  cols.set(a.cols);
-  cols.set(b.cols, a.cols.length);
-  return { rowPtr, cols };
-}

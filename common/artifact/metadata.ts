@@ -2,7 +2,7 @@ import { z } from "zod";
 import { Hyperparameters, Preprocessing } from "../hyperparameters.ts";
 
 /** Bumped when the on-disk layout changes incompatibly; the loader refuses other versions. */
-export const ARTIFACT_SCHEMA_VERSION = 1;
+export const ARTIFACT_SCHEMA_VERSION = 1 as const;
 export const METADATA_FILE = "metadata.json";
 
 export const EvaluationMetrics = z.object({

@@ -14,9 +14,15 @@ export interface ArtifactWriteRequest {
   readonly writeFiles: (dir: string) => Promise<void>;
   /**
    * Builds metadata.json once the files are written. `contentSha256` digests every file written,
-   * for content-derived versions (see `defaultVersion`).
+   * for content-derived versions (see `defaultVersion`). `dir` (the temporary directory, complete
+   * but for metadata.json) and `files` (its digests) let the caller load the model before it is
+   * published, e.g. to evaluate it in a worker thread.
    */
-  readonly metadata: (contentSha256: string) => MetadataDraft;
+  readonly metadata: (
+    contentSha256: string,
+    dir: string,
+    files: Readonly<Record<string, string>>,
+  ) => MetadataDraft | Promise<MetadataDraft>;
 }
 
 export interface WrittenArtifact {
@@ -74,7 +80,7 @@ export async function writeArtifact(
     await mkdir(tmp, { recursive: true });
     await request.writeFiles(tmp);
     const files = await digestFiles(tmp);
-    const draft = request.metadata(contentSha256(files));
+    const draft = await request.metadata(contentSha256(files), tmp, files);
     const parsed = ModelMetadata.safeParse({ schemaVersion: ARTIFACT_SCHEMA_VERSION, ...draft, files });
     if (!parsed.success) {
       return err(

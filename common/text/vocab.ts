@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { err, failure, ok, type Failure, type Result } from "../result.ts";
+import { remapInPlace, TokenCounter } from "./token-counter.ts";
 
 export const PAD = "<pad>";
 export const UNK = "<unk>";
@@ -58,35 +59,12 @@ export class Vocabulary {
     documents: Iterable<readonly string[]>,
     options: VocabularyOptions = {},
   ): { vocabulary: Vocabulary; encoded: Int32Array[] } {
-    const provisional = new Map<string, number>();
-    let counts = new Int32Array(1 << 16);
-    const docs: Int32Array[] = [];
-    for (const doc of documents) {
-      const ids = new Int32Array(doc.length);
-      for (let i = 0; i < doc.length; i++) {
-        const t = doc[i]!;
-        let id = provisional.get(t);
-        if (id === undefined) {
-          id = provisional.size;
-          provisional.set(t, id);
-          if (id === counts.length) {
-            const grown = new Int32Array(counts.length * 2);
-            grown.set(counts);
-            counts = grown;
-          }
-        }
-        counts[id]!++;
-        ids[i] = id;
-      }
-      docs.push(ids);
-    }
-    const countMap = new Map<string, number>();
-    for (const [t, id] of provisional) countMap.set(t, counts[id]!);
-    const vocabulary = Vocabulary.fromCounts(countMap, options.minFreq ?? 5, options.maxSize);
-    const remap = new Int32Array(provisional.size);
-    for (const [t, id] of provisional) remap[id] = vocabulary.indexOf(t);
-    for (const ids of docs) for (let i = 0; i < ids.length; i++) ids[i] = remap[ids[i]!]!;
-    return { vocabulary, encoded: docs };
+    const counter = new TokenCounter();
+    const encoded: Int32Array[] = [];
+    for (const doc of documents) encoded.push(counter.add(doc));
+    const { vocabulary, remap } = counter.vocabulary(options);
+    for (const ids of encoded) remapInPlace(ids, remap);
+    return { vocabulary, encoded };
   }
 
   /** Builds from precomputed counts (for callers that count in one pass with other statistics). */

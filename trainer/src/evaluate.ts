@@ -10,7 +10,7 @@ import { DATA_FORMATS, loadDataset } from "./data/load.ts";
 import { deriveSplits } from "./data/splits.ts";
 import { evaluateProbabilities } from "./metrics.ts";
 import { silentProgress, type Progress } from "./progress.ts";
-import { predictInBatches } from "./train.ts";
+import { predictInParallel } from "./predict.ts";
 
 /** `sentiment-train evaluate` flags (and `--config` keys). */
 export const EvaluateConfig = z.strictObject({
@@ -101,8 +101,11 @@ export async function evaluate(
     const examples = trainedOnThis
       ? deriveSplits(dataset, splitSettings(metadata)).test
       : (dataset.test ?? dataset.train);
-    const probabilities = await predictInBatches(predictor, examples, (f) =>
-      progress.update("evaluating", f),
+    const probabilities = await predictInParallel(
+      predictor,
+      examples.map((e) => e.text),
+      { dir: config.model, metadata },
+      (f) => progress.update("evaluating", f),
     );
     progress.done();
     const metrics = evaluateProbabilities(

@@ -24,9 +24,13 @@ import { writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import winston from "winston";
 import pkg from "../../package.json" with { type: "json" };
-import type { EvaluationMetrics, ModelMetadata } from "../../common/artifact/metadata.ts";
+import {
+  ARTIFACT_SCHEMA_VERSION,
+  type EvaluationMetrics,
+  type ModelMetadata,
+} from "../../common/artifact/metadata.ts";
 import { defaultVersion } from "../../common/artifact/version.ts";
-import { checkArtifactTarget, writeArtifact } from "../../common/artifact/writer.ts";
+import { checkArtifactTarget, writeArtifact, type MetadataDraft } from "../../common/artifact/writer.ts";
 import {
   DEFAULT_ARCHITECTURE,
   PREPROCESSING_DEFAULTS,
@@ -48,6 +52,7 @@ import type { Dataset } from "./data/dataset.ts";
 import { loadDataset } from "./data/load.ts";
 import { deriveSplits } from "./data/splits.ts";
 import { evaluateProbabilities } from "./metrics.ts";
+import { predictInParallel } from "./predict.ts";
 import "./models/builtin.ts";
 import { knownTrainers, trainerFor } from "./models/registry.ts";
 import type { LabeledText } from "./models/types.ts";
@@ -196,7 +201,8 @@ export async function train(
     seconds: Number(trainSeconds.toFixed(2)),
   });
 
-  // 3. Evaluate with the predictor that is saved, so `evaluate` reproduces these figures.
+  // 3. Validation figures, with the predictor that is saved (or, after a refit, the model chosen
+  //    on validation).
   const validationProbabilities =
     trained.validationProbabilities ??
     (await trained.predictor.predictProba(split.validation.map((e) => e.text)));
@@ -204,52 +210,73 @@ export async function train(
     split.validation.map((e) => e.label),
     validationProbabilities,
   );
-  const testProbabilities = await predictInBatches(trained.predictor, test, (f) =>
-    progress.update("evaluating", f),
-  );
-  progress.done();
-  const testMetrics = evaluateProbabilities(
-    test.map((e) => e.label),
-    testProbabilities,
-  );
-  log.info("Evaluated model on test split", {
-    accuracy: testMetrics.accuracy,
-    f1: testMetrics.f1,
-    auc: testMetrics.auc,
-    examples: test.length,
-  });
 
-  // 4. Artifact.
+  // 4. Artifact: the model's files first; then the test figures (a worker thread loads those files
+  //    to predict half of the test split, so `evaluate` meets the very same weights); then
+  //    metadata.json; then the rename.
   const createdAt = now();
+  let testMetrics: EvaluationMetrics | undefined;
+  const draft = (version: string, test: EvaluationMetrics | undefined): MetadataDraft => ({
+    name,
+    version,
+    architecture,
+    hyperparameters: { validationSplit, ...trained.hyperparameters, seed },
+    preprocessing: { tokenizer: BASIC_ENGLISH, minFreq, maxLength, ...trained.preprocessing },
+    dataset: {
+      source: dataset.source,
+      sha256: dataset.sha256,
+      trainSize: split.train.length,
+      validationSize: split.validation.length,
+      testSize: split.test.length,
+      ...(split.heldOutTest ? { testSplit } : {}),
+      ...(config.limit !== undefined ? { limit: config.limit } : {}),
+      ...(testLimit !== undefined ? { testLimit } : {}),
+    },
+    metrics: { validation, ...(test ? { test } : {}), trainSeconds, history: trained.history },
+    createdAt: createdAt.toISOString(),
+    trainerVersion: TRAINER_VERSION,
+    backend: trained.backend,
+  });
   const written = await writeArtifact({
     target: config.out,
     writeFiles: (dir) => trained.save(dir),
-    metadata: (digest) => ({
-      name,
-      version: config.version ?? defaultVersion(createdAt, digest),
-      architecture,
-      hyperparameters: { validationSplit, ...trained.hyperparameters, seed },
-      preprocessing: { tokenizer: BASIC_ENGLISH, minFreq, maxLength, ...trained.preprocessing },
-      dataset: {
-        source: dataset.source,
-        sha256: dataset.sha256,
-        trainSize: split.train.length,
-        validationSize: split.validation.length,
-        testSize: test.length,
-        ...(split.heldOutTest ? { testSplit } : {}),
-        ...(config.limit !== undefined ? { limit: config.limit } : {}),
-        ...(testLimit !== undefined ? { testLimit } : {}),
-      },
-      metrics: { validation, test: testMetrics, trainSeconds, history: trained.history },
-      createdAt: createdAt.toISOString(),
-      trainerVersion: TRAINER_VERSION,
-      backend: trained.backend,
-    }),
+    metadata: async (digest, dir, files) => {
+      const version = config.version ?? defaultVersion(createdAt, digest);
+      const onDisk = {
+        dir,
+        metadata: {
+          schemaVersion: ARTIFACT_SCHEMA_VERSION,
+          ...draft(version, undefined),
+          files: { ...files },
+        },
+      };
+      const probabilities = await predictInParallel(
+        trained.predictor,
+        split.test.map((e) => e.text),
+        onDisk,
+        (f) => progress.update("evaluating", f),
+        (message, fields) => log.warn(message, fields),
+      );
+      progress.done();
+      testMetrics = evaluateProbabilities(
+        split.test.map((e) => e.label),
+        probabilities,
+      );
+      log.info("Evaluated model on test split", {
+        accuracy: testMetrics.accuracy,
+        f1: testMetrics.f1,
+        auc: testMetrics.auc,
+        examples: split.test.length,
+      });
+      return draft(version, testMetrics);
+    },
   });
   trained.predictor.dispose();
   if (!written.ok) return written;
   const { dir, metadata, sha256 } = written.value;
   log.info("Wrote model", { name, version: metadata.version, dir, sha256 });
+  if (testMetrics === undefined)
+    throw new Error("unreachable: the artifact was written without test metrics");
 
   // 5. Summary.
   const summary: MetricsSummary = {
@@ -298,20 +325,4 @@ export async function train(
     test: testMetrics,
     seconds: (performance.now() - started) / 1000,
   });
-}
-
-/** P(positive) for every example, in batches so progress can be shown (and the event loop breathes). */
-export async function predictInBatches(
-  predictor: { predictProba(texts: readonly string[]): Promise<Float64Array> },
-  examples: readonly LabeledText[],
-  progress: (fraction: number) => void,
-  batch = 512,
-): Promise<Float64Array> {
-  const out = new Float64Array(examples.length);
-  for (let i = 0; i < examples.length; i += batch) {
-    const slice = examples.slice(i, i + batch).map((e) => e.text);
-    out.set(await predictor.predictProba(slice), i);
-    progress(Math.min(1, (i + slice.length) / examples.length));
-  }
-  return out;
 }

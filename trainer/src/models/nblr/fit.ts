@@ -1,5 +1,5 @@
 import { NblrFeaturizer, NblrModel } from "../../../../common/models/nblr.ts";
-import { Vocabulary } from "../../../../common/text/vocab.ts";
+import type { Vocabulary } from "../../../../common/text/vocab.ts";
 import { buildNgramFeatures } from "./features.ts";
 import type { Problem } from "./adagrad.ts";
 import { nbRatios } from "./nb.ts";
@@ -31,22 +31,20 @@ export interface PreparedFeatures {
 }
 
 /**
- * Builds the vocabulary and n-gram table from `tokens` (texts only, no labels) and the feature
- * rows of every document, in one pass over the strings.
+ * The n-gram table and the feature rows of every document, from the encoded texts (vocabulary
+ * built on the same texts: no labels involved).
  */
 export function prepareFeatures(
-  tokens: Iterable<readonly string[]>,
+  { vocabulary, encoded }: { vocabulary: Vocabulary; encoded: readonly Int32Array[] },
   settings: NblrSettings,
   progress?: (fraction: number) => void,
 ): PreparedFeatures {
-  const { vocabulary, encoded } = Vocabulary.buildAndEncode(tokens, { minFreq: settings.minFreq });
-  progress?.(0.3);
   const { table, rows } = buildNgramFeatures(
     encoded,
     vocabulary.size,
     settings.ngramOrder,
     settings.minNgramCount,
-    (f) => progress?.(0.3 + 0.7 * f),
+    progress,
   );
   return { featurizer: new NblrFeaturizer(vocabulary, table, settings.ngramOrder, 0), rows };
 }

@@ -1,8 +1,8 @@
 import type { z } from "zod";
 import type { EpochRecord } from "../../../../common/artifact/metadata.ts";
-import { basicEnglish } from "../../../../common/text/tokenizer.ts";
 import type { ArchitectureTrainer, TrainContext, TrainedModel, TrainInput } from "../types.ts";
 import { AdagradLogistic, evaluateParams } from "./adagrad.ts";
+import { encodeInParallel } from "../../preprocess/encode.ts";
 import { prepareFeatures, problem, sliceRows, toModel, type NblrSettings } from "./fit.ts";
 
 /**
@@ -33,14 +33,6 @@ export const NBLR_DEFAULTS = {
 
 type History = z.infer<typeof EpochRecord>[];
 
-/** Tokens of each text, one at a time (all of them at once would hold millions of strings). */
-function* tokenize(texts: readonly { text: string }[], progress: (f: number) => void): Generator<string[]> {
-  for (let i = 0; i < texts.length; i++) {
-    if ((i & 2047) === 0) progress(i / texts.length);
-    yield basicEnglish(texts[i]!.text);
-  }
-}
-
 async function train(input: TrainInput, ctx: TrainContext): Promise<TrainedModel> {
   const settings: NblrSettings = {
     ngramOrder: NBLR_DEFAULTS.ngramOrder,
@@ -58,9 +50,14 @@ async function train(input: TrainInput, ctx: TrainContext): Promise<TrainedModel
   const examples = [...input.train, ...input.validation];
   const labels = Uint8Array.from(examples, (e) => e.label);
   // Vocabulary and n-grams from the texts of the whole training split (no labels involved).
-  const tokens = tokenize(examples, (f) => ctx.progress(0.2 * f, "tokenizing"));
-  const prepared = prepareFeatures(tokens, settings, (f) =>
-    ctx.progress(0.2 + (0.3 * (f - 0.3)) / 0.7, "counting n-grams"),
+  const encoded = await encodeInParallel(
+    examples.map((e) => e.text),
+    { minFreq: settings.minFreq },
+    (f) => ctx.progress(0.25 * f, "tokenizing"),
+    ctx.log,
+  );
+  const prepared = prepareFeatures(encoded, settings, (f) =>
+    ctx.progress(0.25 + 0.25 * f, "counting n-grams"),
   );
   const dim = prepared.featurizer.featureCount;
   ctx.log("Built features", {

@@ -47,7 +47,7 @@ describe("buildNgramFeatures", () => {
       ).join(" "),
     );
     const tokens = texts.map(basicEnglish);
-    const prepared = prepareFeatures(tokens, {
+    const prepared = prepareFeatures(Vocabulary.buildAndEncode(tokens, { minFreq: 1 }), {
       ngramOrder: 3,
       minNgramCount: 2,
       minFreq: 1,

@@ -46,7 +46,17 @@ try {
   process.exit(2);
 }
 
-const holder = createModelHolder(config.predictInWorker ? createWorkerLoader() : loadModel);
+let stopping = false;
+const holder = createModelHolder(
+  config.predictInWorker
+    ? createWorkerLoader({
+        onCrash: (dir, error) => {
+          logger.error("Model worker stopped, reloading model", { dir, error: error.message });
+          if (!stopping) void holder.load(config.modelDir);
+        },
+      })
+    : loadModel,
+);
 const lifecycle = createLifecycle();
 const app = createApp({
   holder,
@@ -78,7 +88,6 @@ logger.info("Started server", {
   pid: process.pid,
 });
 
-let stopping = false;
 let stopWatching = (): void => undefined;
 
 process.on("SIGHUP", () => {

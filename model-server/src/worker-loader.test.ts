@@ -11,7 +11,7 @@ import {
   trainedModel,
   type TrainedFixture,
 } from "./testing/trained-model.ts";
-import { createWorkerLoader } from "./worker-loader.ts";
+import { createWorkerLoader, type WorkerPredictor } from "./worker-loader.ts";
 
 describe("model in a worker thread (--predict-in-worker)", () => {
   let a: TrainedFixture;
@@ -38,6 +38,20 @@ describe("model in a worker thread (--predict-in-worker)", () => {
     );
     const single = await post(`${s.url}/predict`, { text: POSITIVE_REVIEW });
     assert.equal(single.json.probability, expected[0]);
+  });
+
+  test("a crashed worker is reported once and its calls fail; a disposed one is not a crash", async () => {
+    const crashes: string[] = [];
+    const load = createWorkerLoader({ onCrash: (dir) => crashes.push(dir) });
+    const first = await load(a.dir);
+    const second = await load(a.dir);
+    assert.ok(first.ok && second.ok);
+    const crashed = first.value.predictor as WorkerPredictor;
+    await crashed.worker.terminate(); // what an out-of-memory worker looks like from outside
+    await assert.rejects(crashed.predictProba(["x"]), /exited/);
+    second.value.predictor.dispose();
+    await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(crashes, [a.dir]);
   });
 
   test("a reload swaps workers under load without failures, and a bad directory keeps the old one", async () => {

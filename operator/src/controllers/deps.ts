@@ -6,6 +6,7 @@ import type { KubeClient } from "../k8s/client.ts";
 import type { EventRecorder } from "../k8s/events.ts";
 import type { KubeObject } from "../k8s/object.ts";
 import { patchStatus } from "../k8s/writes.ts";
+import type { Result } from "../../../common/result.ts";
 import type { Clock } from "../runtime/clock.ts";
 
 /** What a reconciler reads from and writes to: informer caches in, the API out. */
@@ -46,3 +47,25 @@ export async function writeStatusAndEvents(
 /** Seconds from the core to the loop's milliseconds. */
 export const requeue = (seconds: number | undefined): { requeueAfterMs: number } | undefined =>
   seconds === undefined || seconds <= 0 ? undefined : { requeueAfterMs: seconds * 1000 };
+
+/**
+ * Parses a cached object with its zod schema. An object the schema refuses (only possible if it
+ * was stored before a CRD tightened) is logged and reported in a Warning event, then skipped.
+ */
+export async function parseOrReport<T>(
+  deps: ReconcilerDeps,
+  raw: KubeObject,
+  parse: (obj: unknown) => Result<T>,
+  kind: string,
+  key: string,
+): Promise<T | undefined> {
+  const parsed = parse(raw);
+  if (parsed.ok) return parsed.value;
+  deps.logger?.warn(`Skipped invalid ${kind}`, {
+    [kind.toLowerCase()]: key,
+    reason: parsed.error.reason,
+    error: parsed.error.message,
+  });
+  await deps.events.record(raw, { type: "Warning", reason: parsed.error.reason, note: parsed.error.message });
+  return undefined;
+}

@@ -7,7 +7,7 @@ import type { Informer } from "../k8s/informer.ts";
 import { controllerOf, splitKey, type KubeObject } from "../k8s/object.ts";
 import type { Reconcile } from "../runtime/controller.ts";
 import { applyActions } from "./actions.ts";
-import { requeue, writeStatusAndEvents, type ReconcilerDeps } from "./deps.ts";
+import { parseOrReport, requeue, writeStatusAndEvents, type ReconcilerDeps } from "./deps.ts";
 
 export interface SentimentModelReconcilerDeps extends ReconcilerDeps {
   /** True once the ServiceMonitor CRD is served AND its informer has synced. */
@@ -28,21 +28,8 @@ export function sentimentModelReconciler(deps: SentimentModelReconcilerDeps): Re
     const { namespace, name } = splitKey(key);
     const raw = caches.sentimentModels.get(namespace, name);
     if (!raw || raw.metadata?.deletionTimestamp) return undefined;
-    const parsed = parseSentimentModel(raw);
-    if (!parsed.ok) {
-      logger?.warn("Skipped invalid SentimentModel", {
-        sentimentmodel: key,
-        reason: parsed.error.reason,
-        error: parsed.error.message,
-      });
-      await deps.events.record(raw, {
-        type: "Warning",
-        reason: parsed.error.reason,
-        note: parsed.error.message,
-      });
-      return undefined;
-    }
-    const model = parsed.value;
+    const model = await parseOrReport(deps, raw, parseSentimentModel, "SentimentModel", key);
+    if (model === undefined) return undefined;
     const uid = model.metadata.uid;
     const owned = <T>(inf: Informer | undefined, childName: string): T | undefined => {
       const live = inf?.get(namespace, childName);

@@ -6,7 +6,7 @@ import { statusChanged } from "../core/status-changed.ts";
 import { splitKey } from "../k8s/object.ts";
 import type { Reconcile } from "../runtime/controller.ts";
 import { applyActions } from "./actions.ts";
-import { requeue, writeStatusAndEvents, type ReconcilerDeps } from "./deps.ts";
+import { parseOrReport, requeue, writeStatusAndEvents, type ReconcilerDeps } from "./deps.ts";
 
 /**
  * Reconciles one TrainingRun, in the kubebuilder order:
@@ -22,21 +22,8 @@ export function trainingRunReconciler(deps: ReconcilerDeps): Reconcile {
     const { namespace, name } = splitKey(key);
     const raw = caches.trainingRuns.get(namespace, name);
     if (!raw || raw.metadata?.deletionTimestamp) return undefined;
-    const parsed = parseTrainingRun(raw);
-    if (!parsed.ok) {
-      logger?.warn("Skipped invalid TrainingRun", {
-        trainingrun: key,
-        reason: parsed.error.reason,
-        error: parsed.error.message,
-      });
-      await deps.events.record(raw, {
-        type: "Warning",
-        reason: parsed.error.reason,
-        note: parsed.error.message,
-      });
-      return undefined;
-    }
-    const run = parsed.value;
+    const run = await parseOrReport(deps, raw, parseTrainingRun, "TrainingRun", key);
+    if (run === undefined) return undefined;
     const job = caches.jobs.get(namespace, jobName(name)) as V1Job | undefined;
     const jobUid = job?.metadata?.uid;
     const pods = caches.pods

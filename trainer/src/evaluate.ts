@@ -6,7 +6,7 @@ import { SEED_DEFAULT, VALIDATION_SPLIT_DEFAULT } from "../../common/hyperparame
 import { err, failure, ok, type Failure, type Result } from "../../common/result.ts";
 import { describeIssues, TEST_SPLIT_DEFAULT } from "./config.ts";
 import type { Dataset } from "./data/dataset.ts";
-import { DATA_FORMATS, loadDataset } from "./data/load.ts";
+import { DATA_FORMATS, loadSelectedDataset } from "./data/load.ts";
 import { deriveSplits } from "./data/splits.ts";
 import { evaluateProbabilities } from "./metrics.ts";
 import { silentProgress, type Progress } from "./progress.ts";
@@ -83,18 +83,11 @@ export async function evaluate(
   if (!loaded.ok) return loaded;
   const { metadata, predictor, sha256 } = loaded.value;
   try {
-    const data =
-      options.dataset !== undefined
-        ? ok(options.dataset)
-        : await loadDataset(config.data, {
-            format: config.format,
-            sha256: config.sha256,
-            textColumn: config.textColumn,
-            labelColumn: config.labelColumn,
-            env: options.env,
-            progress: (f, label) => progress.update(label, f),
-          });
-    progress.done();
+    const data = await loadSelectedDataset(config, {
+      preloaded: options.dataset,
+      env: options.env,
+      progress,
+    });
     if (!data.ok) return data;
     const dataset = data.value;
     const trainedOnThis = dataset.sha256 === metadata.dataset.sha256;

@@ -49,7 +49,7 @@ import {
   type TrainConfigInput,
 } from "./config.ts";
 import type { Dataset } from "./data/dataset.ts";
-import { loadDataset } from "./data/load.ts";
+import { loadSelectedDataset } from "./data/load.ts";
 import { deriveSplits } from "./data/splits.ts";
 import { evaluateProbabilities } from "./metrics.ts";
 import { predictInParallel } from "./predict.ts";
@@ -129,19 +129,12 @@ export async function train(
   if (!target.ok) return target;
 
   // 1. Data.
-  const loaded =
-    options.dataset !== undefined
-      ? ok(options.dataset)
-      : await loadDataset(config.data, {
-          format: config.format,
-          sha256: config.sha256,
-          textColumn: config.textColumn,
-          labelColumn: config.labelColumn,
-          env: options.env,
-          fetch: options.fetch,
-          progress: (f, label) => progress.update(label, f),
-        });
-  progress.done();
+  const loaded = await loadSelectedDataset(config, {
+    preloaded: options.dataset,
+    env: options.env,
+    fetch: options.fetch,
+    progress,
+  });
   if (!loaded.ok) return loaded;
   const dataset = loaded.value;
   const testSplit = config.testSplit ?? TEST_SPLIT_DEFAULT;

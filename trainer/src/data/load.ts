@@ -8,6 +8,7 @@ import { DataReason, type Dataset } from "./dataset.ts";
 import { cacheDirectory, downloadVerified, type DownloadProgress } from "./download.ts";
 import { IMDB_PATH_ENV, resolveImdb } from "./imdb.ts";
 import { readCsvDataset, readJsonlDataset } from "./tabular.ts";
+import type { Progress } from "../progress.ts";
 
 export const DATA_FORMATS = ["aclImdb", "csv", "jsonl"] as const;
 export type DataFormat = (typeof DATA_FORMATS)[number];
@@ -134,4 +135,37 @@ async function detectFormat(path: string): Promise<DataFormat> {
   } finally {
     await handle.close();
   }
+}
+
+/** Where a train or evaluate command's data comes from: its `--data` and the flags that shape it. */
+export interface DataSelection extends ColumnOptions {
+  readonly data: string;
+  readonly format?: DataFormat | undefined;
+  readonly sha256?: string | undefined;
+}
+
+/**
+ * The dataset a command's config names, read with a progress bar that is closed afterwards, or
+ * `preloaded` when the caller already read it (several models trained on one read).
+ */
+export async function loadSelectedDataset(
+  selection: DataSelection,
+  options: Pick<DataOptions, "env" | "fetch"> & {
+    readonly preloaded?: Dataset | undefined;
+    readonly progress: Progress;
+  },
+): Promise<Result<Dataset, Failure>> {
+  if (options.preloaded !== undefined) return ok(options.preloaded);
+  const { progress } = options;
+  const loaded = await loadDataset(selection.data, {
+    format: selection.format,
+    sha256: selection.sha256,
+    textColumn: selection.textColumn,
+    labelColumn: selection.labelColumn,
+    env: options.env,
+    fetch: options.fetch,
+    progress: (f, label) => progress.update(label, f),
+  });
+  progress.done();
+  return loaded;
 }

@@ -19,7 +19,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { closeSync, openSync, readFileSync } from "node:fs";
-import { writeFile, mkdtemp } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { Agent, createServer, request } from "node:http";
 import type { AddressInfo } from "node:net";
 import { cpus, tmpdir, loadavg } from "node:os";
@@ -404,6 +404,7 @@ async function main(): Promise<void> {
   ].join("\n");
   console.log(report);
   if (values.out) await writeFile(values.out, `${report}\n`);
+  await rm(work, { recursive: true, force: true });
 }
 
 // ---- floor server mode: `node bench/serve.bench.ts --floor-body <file>` ----------------------

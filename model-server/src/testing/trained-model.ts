@@ -9,9 +9,9 @@
  */
 import { createHash } from "node:crypto";
 import { existsSync, globSync, readFileSync, statSync } from "node:fs";
-import { mkdir, open, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadModel } from "../../../common/artifact/loader.ts";
 import type { Dataset } from "../../../trainer/src/data/dataset.ts";
@@ -100,6 +100,17 @@ async function once(dir: string, done: string, build: () => Promise<void>): Prom
   }
 }
 
+/** Removes other keys' entries under `parent` untouched for an hour (caches of older sources). */
+async function pruneStale(parent: string, keep: string): Promise<void> {
+  const hourAgo = Date.now() - 3_600_000;
+  for (const name of await readdir(parent).catch(() => [])) {
+    if (name === keep || name.startsWith(`${keep}.`)) continue;
+    const path = join(parent, name);
+    const info = await stat(path).catch(() => undefined);
+    if (info && info.mtimeMs < hourAgo) await rm(path, { recursive: true, force: true });
+  }
+}
+
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -158,6 +169,7 @@ async function fixtureRoot(): Promise<string> {
       await writeFile(`${done}.tmp`, JSON.stringify(samples));
       await rename(`${done}.tmp`, done); // `done` appears complete, or not at all
     });
+    await pruneStale(dirname(root), basename(root));
     return root;
   })();
   return fixtures;
@@ -188,6 +200,7 @@ export async function benchModel(
       log(`trained in ${r.seconds.toFixed(1)} s, test accuracy ${r.test.accuracy.toFixed(4)}`);
       await writeFile(join(root, "done"), "");
     });
+    await pruneStale(dirname(root), basename(root));
   }
   const loaded = await loadModel(modelDir);
   if (!loaded.ok) throw new Error(`The benchmark model ${modelDir} does not load: ${loaded.error.message}`);

@@ -1,0 +1,162 @@
+import { packHi, packLo } from "./ngram-table.ts";
+
+/**
+ * The inference layout of an nblr model, built once at load time: text -> logit with about one
+ * cache miss per n-gram. The features and weights are the model's, and the sum is taken in the
+ * same order (first occurrence, unigram then bigram then trigram per position) as
+ * `NblrFeaturizer.forEachFeature`, so the logits are bit-identical.
+ *
+ * - Unigrams: per token, [stamp, weight] side by side (the vocabulary is small and hot in cache).
+ * - N-grams: an open-addressing table whose slot is [hi, lo, stamp, weight] (16 bytes), so a hit
+ *   reads key, "seen in this review" stamp and weight from one cache line; `lo` is never 0 for a
+ *   real key (it holds the last token + 1), so `lo === 0` marks an empty slot.
+ * - When every trigram's two bigrams are features too (true of every model the trainer writes:
+ *   a trigram in >= k documents has its bigrams in >= k documents), trigram probes are skipped
+ *   unless both bigrams were found, which skips most probes. Loaded artifacts where this does not
+ *   hold are probed at every position, as before.
+ */
+export class NblrScorer {
+  readonly #vocabularySize: number;
+  readonly #order: number;
+  /** Per token t at 2t: stamp (Int32), at 2t + 1: weight (Float32 bits). */
+  readonly #unigramInts: Int32Array;
+  readonly #unigramWeights: Float32Array;
+  readonly #slots: Int32Array;
+  readonly #slotWeights: Float32Array;
+  readonly #mask: number;
+  readonly #trigramsNeedBigrams: boolean;
+  #generation = 0;
+
+  /** `hi`/`lo`: packed n-gram keys (ngram-table.ts) in feature order; `weights`: unigrams first. */
+  constructor(vocabularySize: number, order: number, hi: Uint32Array, lo: Uint32Array, weights: Float32Array) {
+    this.#vocabularySize = vocabularySize;
+    this.#order = order;
+    const uni = new ArrayBuffer(vocabularySize * 8);
+    this.#unigramInts = new Int32Array(uni);
+    this.#unigramWeights = new Float32Array(uni);
+    for (let t = 0; t < vocabularySize; t++) this.#unigramWeights[2 * t + 1] = weights[t]!;
+    const cap = 2 ** Math.ceil(Math.log2(Math.max(16, hi.length * 2)));
+    const buf = new ArrayBuffer(cap * 16);
+    this.#slots = new Int32Array(buf);
+    this.#slotWeights = new Float32Array(buf);
+    this.#mask = cap - 1;
+    for (let i = 0; i < hi.length; i++) {
+      const o = this.#find(hi[i]! | 0, lo[i]! | 0);
+      if (this.#slots[o + 1] !== 0) continue; // a repeated key keeps its first feature, like NgramTable
+      this.#slots[o] = hi[i]! | 0;
+      this.#slots[o + 1] = lo[i]! | 0;
+      this.#slotWeights[o + 3] = weights[vocabularySize + i]!;
+    }
+    this.#trigramsNeedBigrams = everyTrigramHasItsBigrams(hi, lo, (h, l) => this.#slots[this.#find(h, l) + 1] !== 0);
+  }
+
+  /** The offset of the slot holding the key, or of the empty slot where it would go. */
+  #find(h: number, l: number): number {
+    const slots = this.#slots;
+    const mask = this.#mask;
+    let s = slotOf(h, l, mask);
+    for (;;) {
+      const o = s << 2;
+      const sl = slots[o + 1]!;
+      if (sl === 0 || (sl === l && slots[o] === h)) return o;
+      s = (s + 1) & mask;
+    }
+  }
+
+  /** `bias` plus the weight of every distinct feature of the token ids (same order as training's featurizer). */
+  score(ids: Int32Array, bias: number): number {
+    if (++this.#generation === 0x7fffffff) this.#resetStamps();
+    const gen = this.#generation;
+    const uInts = this.#unigramInts;
+    const uWeights = this.#unigramWeights;
+    const slots = this.#slots;
+    const sWeights = this.#slotWeights;
+    const mask = this.#mask;
+    const order = this.#order;
+    const prune = this.#trigramsNeedBigrams;
+    const n = ids.length;
+    let sum = bias;
+    let prevBigram = false;
+    for (let i = 0; i < n; i++) {
+      const c = ids[i]!;
+      if (uInts[2 * c] !== gen) {
+        uInts[2 * c] = gen;
+        sum += uWeights[2 * c + 1]!;
+      }
+      if (order < 2 || i === 0) continue;
+      const b = ids[i - 1]!;
+      const lo = packLo(b, c) | 0;
+      // bigram (b, c)
+      let h = packHi(-1, b) | 0;
+      let s = slotOf(h, lo, mask);
+      let bigram = false;
+      for (;;) {
+        const o = s << 2;
+        const sl = slots[o + 1]!;
+        if (sl === 0) break;
+        if (sl === lo && slots[o] === h) {
+          bigram = true;
+          if (slots[o + 2] !== gen) {
+            slots[o + 2] = gen;
+            sum += sWeights[o + 3]!;
+          }
+          break;
+        }
+        s = (s + 1) & mask;
+      }
+      if (order >= 3 && i >= 2 && (!prune || (bigram && prevBigram))) {
+        h = packHi(ids[i - 2]!, b) | 0;
+        s = slotOf(h, lo, mask);
+        for (;;) {
+          const o = s << 2;
+          const sl = slots[o + 1]!;
+          if (sl === 0) break;
+          if (sl === lo && slots[o] === h) {
+            if (slots[o + 2] !== gen) {
+              slots[o + 2] = gen;
+              sum += sWeights[o + 3]!;
+            }
+            break;
+          }
+          s = (s + 1) & mask;
+        }
+      }
+      prevBigram = bigram;
+    }
+    return sum;
+  }
+
+  #resetStamps(): void {
+    for (let t = 0; t < this.#vocabularySize; t++) this.#unigramInts[2 * t] = 0;
+    for (let o = 0; o < this.#slots.length; o += 4) this.#slots[o + 2] = 0;
+    this.#generation = 1;
+  }
+}
+
+/** Whether, for every trigram key (a, b, c), the bigram keys (a, b) and (b, c) are present. */
+function everyTrigramHasItsBigrams(
+  hi: Uint32Array,
+  lo: Uint32Array,
+  has: (hi: number, lo: number) => boolean,
+): boolean {
+  for (let i = 0; i < hi.length; i++) {
+    const h = hi[i]!;
+    const l = lo[i]!;
+    const a1 = h >>> 10; // a + 1; 0 for a bigram
+    if (a1 === 0) continue;
+    const b1 = ((h & 0x3ff) << 11) | (l >>> 21); // b + 1
+    const c1 = l & 0x1fffff; // c + 1
+    if (!has(packHi(-1, a1 - 1) | 0, packLo(a1 - 1, b1 - 1) | 0)) return false;
+    if (!has(packHi(-1, b1 - 1) | 0, packLo(b1 - 1, c1 - 1) | 0)) return false;
+  }
+  return true;
+}
+
+/** The same hash as ngram-table.ts (any hash would do; this one is known to spread these keys). */
+function slotOf(hi: number, lo: number, mask: number): number {
+  let h = Math.imul(hi ^ Math.imul(lo, 0x9e3779b1), 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h & mask;
+}

@@ -7,6 +7,7 @@ import type { SentimentPredictor } from "../model.ts";
 import { FailureError } from "../result.ts";
 import { BASIC_ENGLISH, basicEnglish } from "../text/tokenizer.ts";
 import { Vocabulary } from "../text/vocab.ts";
+import { NblrScorer } from "./nblr-scorer.ts";
 import { NgramTable, packHi, packLo } from "./ngram-table.ts";
 
 /**
@@ -109,6 +110,7 @@ export class NblrModel implements SentimentPredictor {
   readonly featurizer: NblrFeaturizer;
   readonly weights: Float32Array;
   readonly bias: number;
+  #scorer: NblrScorer | undefined;
 
   constructor(featurizer: NblrFeaturizer, weights: Float32Array, bias: number) {
     if (weights.length !== featurizer.featureCount) {
@@ -124,12 +126,17 @@ export class NblrModel implements SentimentPredictor {
 
   /** The logit of P(positive) for one review. */
   score(text: string): number {
-    const w = this.weights;
-    let sum = this.bias;
-    this.featurizer.forEachFeature(this.featurizer.tokenIds(text), (f) => {
-      sum += w[f]!;
-    });
-    return sum;
+    return this.#scorerOf().score(this.featurizer.tokenIds(text), this.bias);
+  }
+
+  /** The inference layout, built on first use (training builds many models and scores few). */
+  #scorerOf(): NblrScorer {
+    if (this.#scorer === undefined) {
+      const f = this.featurizer;
+      const { hi, lo } = f.table.keys();
+      this.#scorer = new NblrScorer(f.vocabulary.size, f.ngramOrder, hi, lo, this.weights);
+    }
+    return this.#scorer;
   }
 
   predictProba(texts: readonly string[]): Promise<Float64Array> {

@@ -25,6 +25,7 @@ export class NblrScorer {
   readonly #slotWeights: Float32Array;
   readonly #mask: number;
   readonly #trigramsNeedBigrams: boolean;
+  get trigramsNeedBigrams(): boolean { return this.#trigramsNeedBigrams; }
   #generation = 0;
 
   /** `hi`/`lo`: packed n-gram keys (ngram-table.ts) in feature order; `weights`: unigrams first. */

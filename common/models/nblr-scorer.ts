@@ -1,7 +1,11 @@
 import { packHi, packLo } from "./ngram-table.ts";
 
+/** Probe results: the n-gram is a feature already counted for this review / is not a feature. */
+const SEEN = -1;
+const MISSING = -2;
+
 /**
- * The inference layout of an nblr model, built once at load time: text -> logit with about one
+ * The inference layout of an nblr model, built once per model: token ids -> logit with about one
  * cache miss per n-gram. The features and weights are the model's, and the sum is taken in the
  * same order (first occurrence, unigram then bigram then trigram per position) as
  * `NblrFeaturizer.forEachFeature`, so the logits are bit-identical.
@@ -25,11 +29,21 @@ export class NblrScorer {
   readonly #slotWeights: Float32Array;
   readonly #mask: number;
   readonly #trigramsNeedBigrams: boolean;
-  get trigramsNeedBigrams(): boolean { return this.#trigramsNeedBigrams; }
   #generation = 0;
+  /** Per position of the review being scored: slot offset of its bigram / trigram, or SEEN / MISSING. */
+  #bigramAt = new Int32Array(0);
+  #trigramAt = new Int32Array(0);
+  /** Where `#touch` leaves its result, so the reads are not optimised away. */
+  #sink = 0;
 
   /** `hi`/`lo`: packed n-gram keys (ngram-table.ts) in feature order; `weights`: unigrams first. */
-  constructor(vocabularySize: number, order: number, hi: Uint32Array, lo: Uint32Array, weights: Float32Array) {
+  constructor(
+    vocabularySize: number,
+    order: number,
+    hi: Uint32Array,
+    lo: Uint32Array,
+    weights: Float32Array,
+  ) {
     this.#vocabularySize = vocabularySize;
     this.#order = order;
     const uni = new ArrayBuffer(vocabularySize * 8);
@@ -48,7 +62,11 @@ export class NblrScorer {
       this.#slots[o + 1] = lo[i]! | 0;
       this.#slotWeights[o + 3] = weights[vocabularySize + i]!;
     }
-    this.#trigramsNeedBigrams = everyTrigramHasItsBigrams(hi, lo, (h, l) => this.#slots[this.#find(h, l) + 1] !== 0);
+    this.#trigramsNeedBigrams = everyTrigramHasItsBigrams(
+      hi,
+      lo,
+      (h, l) => this.#slots[this.#find(h, l) + 1] !== 0,
+    );
   }
 
   /** The offset of the slot holding the key, or of the empty slot where it would go. */
@@ -64,20 +82,61 @@ export class NblrScorer {
     }
   }
 
-  /** `bias` plus the weight of every distinct feature of the token ids (same order as training's featurizer). */
+  /**
+   * `bias` plus the weight of every distinct feature of the token ids, added in the same order as
+   * training's featurizer. The n-gram probes are random reads of a table far larger than the CPU
+   * caches, so each kind is done in two passes: first every probe's first slot is read with no
+   * branch on the value (the CPU overlaps these cache misses), then the probe chains are walked
+   * in cache. The additions themselves happen last, position by position, unigram then bigram
+   * then trigram, exactly as before.
+   */
   score(ids: Int32Array, bias: number): number {
     if (++this.#generation === 0x7fffffff) this.#resetStamps();
     const gen = this.#generation;
+    const n = ids.length;
+    if (this.#bigramAt.length < n) {
+      this.#bigramAt = new Int32Array(n * 2);
+      this.#trigramAt = new Int32Array(n * 2);
+    }
+    const bigramAt = this.#bigramAt;
+    const trigramAt = this.#trigramAt;
+    const order = this.#order;
+    if (order >= 2) {
+      for (let i = 1; i < n; i++)
+        bigramAt[i] = this.#start(packHi(-1, ids[i - 1]!), packLo(ids[i - 1]!, ids[i]!));
+      this.#touch(bigramAt, 1, n);
+      for (let i = 1; i < n; i++)
+        bigramAt[i] = this.#claim(
+          bigramAt[i]!,
+          packHi(-1, ids[i - 1]!) | 0,
+          packLo(ids[i - 1]!, ids[i]!) | 0,
+          gen,
+        );
+    }
+    if (order >= 3) {
+      const prune = this.#trigramsNeedBigrams;
+      for (let i = 2; i < n; i++) {
+        trigramAt[i] =
+          !prune || (bigramAt[i] !== MISSING && bigramAt[i - 1] !== MISSING)
+            ? this.#start(packHi(ids[i - 2]!, ids[i - 1]!), packLo(ids[i - 1]!, ids[i]!))
+            : MISSING;
+      }
+      this.#touch(trigramAt, 2, n);
+      for (let i = 2; i < n; i++) {
+        const o = trigramAt[i]!;
+        if (o !== MISSING)
+          trigramAt[i] = this.#claim(
+            o,
+            packHi(ids[i - 2]!, ids[i - 1]!) | 0,
+            packLo(ids[i - 1]!, ids[i]!) | 0,
+            gen,
+          );
+      }
+    }
     const uInts = this.#unigramInts;
     const uWeights = this.#unigramWeights;
-    const slots = this.#slots;
     const sWeights = this.#slotWeights;
-    const mask = this.#mask;
-    const order = this.#order;
-    const prune = this.#trigramsNeedBigrams;
-    const n = ids.length;
     let sum = bias;
-    let prevBigram = false;
     for (let i = 0; i < n; i++) {
       const c = ids[i]!;
       if (uInts[2 * c] !== gen) {
@@ -85,46 +144,58 @@ export class NblrScorer {
         sum += uWeights[2 * c + 1]!;
       }
       if (order < 2 || i === 0) continue;
-      const b = ids[i - 1]!;
-      const lo = packLo(b, c) | 0;
-      // bigram (b, c)
-      let h = packHi(-1, b) | 0;
-      let s = slotOf(h, lo, mask);
-      let bigram = false;
-      for (;;) {
-        const o = s << 2;
-        const sl = slots[o + 1]!;
-        if (sl === 0) break;
-        if (sl === lo && slots[o] === h) {
-          bigram = true;
-          if (slots[o + 2] !== gen) {
-            slots[o + 2] = gen;
-            sum += sWeights[o + 3]!;
-          }
-          break;
-        }
-        s = (s + 1) & mask;
-      }
-      if (order >= 3 && i >= 2 && (!prune || (bigram && prevBigram))) {
-        h = packHi(ids[i - 2]!, b) | 0;
-        s = slotOf(h, lo, mask);
-        for (;;) {
-          const o = s << 2;
-          const sl = slots[o + 1]!;
-          if (sl === 0) break;
-          if (sl === lo && slots[o] === h) {
-            if (slots[o + 2] !== gen) {
-              slots[o + 2] = gen;
-              sum += sWeights[o + 3]!;
-            }
-            break;
-          }
-          s = (s + 1) & mask;
-        }
-      }
-      prevBigram = bigram;
+      const b = bigramAt[i]!;
+      if (b >= 0) sum += sWeights[b + 3]!;
+      if (order < 3 || i === 1) continue;
+      const t = trigramAt[i]!;
+      if (t >= 0) sum += sWeights[t + 3]!;
     }
     return sum;
+  }
+
+  /** Whether every trigram's two bigrams are features (then trigram probes follow bigram hits). */
+  get trigramsNeedBigrams(): boolean {
+    return this.#trigramsNeedBigrams;
+  }
+
+  /** What the read-ahead loads add up to: meaningless, it only keeps them from being optimised away. */
+  get readAheadSink(): number {
+    return this.#sink;
+  }
+
+  /** The offset of the key's first probe slot. */
+  #start(hi: number, lo: number): number {
+    return slotOf(hi | 0, lo | 0, this.#mask) << 2;
+  }
+
+  /** Reads the first probe slot of each offset in [from, to), so the cache misses overlap. */
+  #touch(at: Int32Array, from: number, to: number): void {
+    const slots = this.#slots;
+    let x = 0;
+    for (let i = from; i < to; i++) {
+      const o = at[i]!;
+      x ^= slots[o < 0 ? 1 : o + 1]!;
+    }
+    this.#sink = x;
+  }
+
+  /**
+   * Walks the probe chain from `o`: the slot offset when the key is present and not yet stamped
+   * with `gen` (stamping it), SEEN when present and already counted, MISSING when absent.
+   */
+  #claim(o: number, h: number, l: number, gen: number): number {
+    const slots = this.#slots;
+    const mask4 = (this.#mask << 2) | 3;
+    for (;;) {
+      const sl = slots[o + 1]!;
+      if (sl === 0) return MISSING;
+      if (sl === l && slots[o] === h) {
+        if (slots[o + 2] === gen) return SEEN;
+        slots[o + 2] = gen;
+        return o;
+      }
+      o = (o + 4) & mask4;
+    }
   }
 
   #resetStamps(): void {

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { get, heldRequest, post } from "./testing/http.ts";
 import { POSITIVE_REVIEW, trainedModel, type TrainedFixture } from "./testing/trained-model.ts";
+import { waitUntil } from "../../scripts/testenv/wait.ts";
 
 const BIN = fileURLToPath(new URL("../bin/sentiment-serve.js", import.meta.url));
 
@@ -45,19 +46,9 @@ function startProcess(args: string[], env: Record<string, string> = {}): Proc {
   return { child, lines, stderr: () => err, exit };
 }
 
-async function waitFor<T>(
-  what: string,
-  probe: () => T | undefined | Promise<T | undefined>,
-  ms = 30_000,
-): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+/** Polls fast: these waits are on a local process answering in milliseconds. */
+const waitFor = <T>(what: string, probe: () => T | undefined | Promise<T | undefined>): Promise<T> =>
+  waitUntil(what, probe, { intervalMs: 20 });
 
 describe("sentiment-serve as a real process", () => {
   let a: TrainedFixture;

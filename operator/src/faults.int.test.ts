@@ -3,41 +3,34 @@
  * reconcile, a SIGKILL'd process, and two replicas electing one leader.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
-import { useTestCluster, waitUntil } from "../../scripts/testenv/cluster.ts";
+import { describe, test } from "node:test";
+import { waitUntil } from "../../scripts/testenv/cluster.ts";
 import { Resources } from "./k8s/resources.ts";
 import type { KubeObject } from "./k8s/object.ts";
 import { metricsSummary, trainingRun, withModel, withSpec } from "./testing/fixtures.ts";
 import { metricValue, spawnOperator } from "./testing/child-operator.ts";
 import {
-  installCrds,
-  Kube,
   operatorAccess,
   phaseOf,
   reportTrainerMessage,
   startOperator,
   statusOf,
+  useOperatorSuite,
 } from "./testing/harness.ts";
 import { createModel, waitServing } from "./testing/scenarios.ts";
 
-const cluster = useTestCluster();
-let kube: Kube;
-
-before(async () => {
-  kube = await Kube.connect(cluster);
-  await installCrds(kube);
-});
-after(() => kube.close());
+const suite = useOperatorSuite();
+const { cluster } = suite;
 
 const jobsOf = (ns: string, run: string) =>
-  kube.list(Resources.job, ns, `sentiment.mlops.dev/training-run=${run}`);
+  suite.kube.list(Resources.job, ns, `sentiment.mlops.dev/training-run=${run}`);
 const summary = (run: string, version: string) =>
   JSON.stringify(metricsSummary(version, { accuracy: 0.9 }, `/models/m/${run}`));
 
 describe("faults and concurrency", () => {
   test("an operator killed between creating the Job and writing status restarts without a duplicate Job", async (t) => {
     const ns = await cluster.namespace(t);
-    const access = await operatorAccess(cluster, kube, t, ns);
+    const access = await operatorAccess(cluster, suite.kube, t, ns);
     let dead = false;
     const doomed = await startOperator(t, access, ns, {
       requestHooks: {
@@ -50,14 +43,14 @@ describe("faults and concurrency", () => {
         },
       },
     });
-    await createModel(kube, t, ns, "m");
-    await kube.create(ns, trainingRun("r1", withModel("m")));
+    await createModel(suite.kube, t, ns, "m");
+    await suite.kube.create(ns, trainingRun("r1", withModel("m")));
     await waitUntil("the first operator to create the Job and die", () => dead);
     await doomed.stop();
 
     const [job] = await jobsOf(ns, "r1");
     assert.ok(job, "the Job was created before the crash");
-    const orphaned = (await kube.get(Resources.trainingRun, ns, "r1"))!;
+    const orphaned = (await suite.kube.get(Resources.trainingRun, ns, "r1"))!;
     assert.equal(
       statusOf<{ jobName?: string }>(orphaned).jobName,
       undefined,
@@ -65,15 +58,21 @@ describe("faults and concurrency", () => {
     );
 
     const restarted = await startOperator(t, access, ns);
-    await kube.waitFor(
+    await suite.kube.waitFor(
       Resources.trainingRun,
       ns,
       "r1",
       "to record its Job",
       (r) => statusOf<{ jobName?: string }>(r).jobName === "r1",
     );
-    await reportTrainerMessage(kube, ns, "r1", summary("r1", "v1"));
-    await kube.waitFor(Resources.trainingRun, ns, "r1", "to be promoted", (r) => phaseOf(r) === "Promoted");
+    await reportTrainerMessage(suite.kube, ns, "r1", summary("r1", "v1"));
+    await suite.kube.waitFor(
+      Resources.trainingRun,
+      ns,
+      "r1",
+      "to be promoted",
+      (r) => phaseOf(r) === "Promoted",
+    );
     const jobs = await jobsOf(ns, "r1");
     assert.deepEqual(
       jobs.map((j) => j.metadata?.uid),
@@ -89,24 +88,30 @@ describe("faults and concurrency", () => {
 
   test("a SIGKILL'd operator process restarts and finishes the run with one Job", async (t) => {
     const ns = await cluster.namespace(t);
-    const access = await operatorAccess(cluster, kube, t, ns);
+    const access = await operatorAccess(cluster, suite.kube, t, ns);
     const first = await spawnOperator(t, access.kubeconfigPath, ns, "first");
-    await createModel(kube, t, ns, "m");
-    await kube.create(ns, trainingRun("r1", withModel("m")));
+    await createModel(suite.kube, t, ns, "m");
+    await suite.kube.create(ns, trainingRun("r1", withModel("m")));
     await waitUntil("the Job", async () => (await jobsOf(ns, "r1")).length === 1);
     first.proc.kill("SIGKILL");
     assert.equal(await first.exited, null, "killed by a signal");
 
     await spawnOperator(t, access.kubeconfigPath, ns, "second");
-    await reportTrainerMessage(kube, ns, "r1", summary("r1", "v1"));
-    await kube.waitFor(Resources.trainingRun, ns, "r1", "to be promoted", (r) => phaseOf(r) === "Promoted");
-    await waitServing(kube, ns, "m", "v1");
+    await reportTrainerMessage(suite.kube, ns, "r1", summary("r1", "v1"));
+    await suite.kube.waitFor(
+      Resources.trainingRun,
+      ns,
+      "r1",
+      "to be promoted",
+      (r) => phaseOf(r) === "Promoted",
+    );
+    await waitServing(suite.kube, ns, "m", "v1");
     assert.equal((await jobsOf(ns, "r1")).length, 1);
   });
 
   test("of two operator processes one leads; when it stops, the other takes over", async (t) => {
     const ns = await cluster.namespace(t);
-    const access = await operatorAccess(cluster, kube, t, ns, { leaderElection: true });
+    const access = await operatorAccess(cluster, suite.kube, t, ns, { leaderElection: true });
     const le = ["--leader-elect", "--leader-election-namespace", ns];
     const a = await spawnOperator(t, access.kubeconfigPath, ns, "replica-a", le);
     await waitUntil(
@@ -118,7 +123,7 @@ describe("faults and concurrency", () => {
 
     const lease = async () =>
       (
-        await kube.get<KubeObject & { spec: { holderIdentity?: string } }>(
+        await suite.kube.get<KubeObject & { spec: { holderIdentity?: string } }>(
           Resources.lease,
           ns,
           "sentiment-operator-leader",
@@ -134,8 +139,14 @@ describe("faults and concurrency", () => {
     assert.equal(metricValue((await a.get("/metrics")).body, "sentiment_operator_leader"), 1);
     assert.equal(metricValue((await b.get("/metrics")).body, "sentiment_operator_leader"), 0);
 
-    await createModel(kube, t, ns, "one", withSpec({ artifactUri: "pvc://one-models/one/v1" }));
-    await kube.waitFor(Resources.sentimentModel, ns, "one", "to be Ready", (m) => phaseOf(m) === "Ready");
+    await createModel(suite.kube, t, ns, "one", withSpec({ artifactUri: "pvc://one-models/one/v1" }));
+    await suite.kube.waitFor(
+      Resources.sentimentModel,
+      ns,
+      "one",
+      "to be Ready",
+      (m) => phaseOf(m) === "Ready",
+    );
     const standbyWrites = (await b.get("/metrics")).body
       .split("\n")
       .filter(
@@ -153,8 +164,8 @@ describe("faults and concurrency", () => {
       { timeoutMs: 15_000 },
     );
     assert.equal(await lease(), "replica-b");
-    await createModel(kube, t, ns, "two", withSpec({ artifactUri: "pvc://two-models/two/v1" }));
-    await kube.waitFor(
+    await createModel(suite.kube, t, ns, "two", withSpec({ artifactUri: "pvc://two-models/two/v1" }));
+    await suite.kube.waitFor(
       Resources.sentimentModel,
       ns,
       "two",

@@ -5,34 +5,27 @@
  */
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { describe, test, before, after } from "node:test";
+import { describe, test } from "node:test";
 import { promisify } from "node:util";
-import { useTestCluster, waitUntil } from "../../scripts/testenv/cluster.ts";
+import { waitUntil } from "../../scripts/testenv/cluster.ts";
 import { MODEL_VERSION_ANNOTATION } from "./api/names.ts";
 import { Resources } from "./k8s/resources.ts";
 import type { KubeObject } from "./k8s/object.ts";
 import { trainingRun, withModel, withSpec } from "./testing/fixtures.ts";
 import {
   conditionOf,
-  installCrds,
-  Kube,
   operatorAccess,
   phaseOf,
   reportTrainerMessage,
   startOperator,
   statusOf,
+  useOperatorSuite,
 } from "./testing/harness.ts";
 import { createModel, train, waitServing } from "./testing/scenarios.ts";
 
 const run = promisify(execFile);
-const cluster = useTestCluster();
-let kube: Kube;
-
-before(async () => {
-  kube = await Kube.connect(cluster);
-  await installCrds(kube);
-});
-after(() => kube.close());
+const suite = useOperatorSuite();
+const { cluster } = suite;
 
 type DeploymentView = KubeObject & {
   spec: {
@@ -65,10 +58,10 @@ async function kubectlRow(ns: string, resource: string, name: string): Promise<R
 describe("operator lifecycle", () => {
   test("a TrainingRun trains, passes the gate, is promoted and served until Ready", async (t) => {
     const ns = await cluster.namespace(t);
-    await startOperator(t, await operatorAccess(cluster, kube, t, ns), ns);
-    await createModel(kube, t, ns, "sentiment");
+    await startOperator(t, await operatorAccess(cluster, suite.kube, t, ns), ns);
+    await createModel(suite.kube, t, ns, "sentiment");
 
-    const promoted = await train(kube, ns, "sentiment", "r1", {
+    const promoted = await train(suite.kube, ns, "sentiment", "r1", {
       version: "v1",
       accuracy: 0.88,
       f1: 0.87,
@@ -85,7 +78,7 @@ describe("operator lifecycle", () => {
     assert.deepEqual([rs.artifact.version, rs.artifact.uri], ["v1", "pvc://sentiment-models/sentiment/r1"]);
     assert.equal(rs.promotion.decision, "Promoted");
 
-    const model = await waitServing(kube, ns, "sentiment", "v1");
+    const model = await waitServing(suite.kube, ns, "sentiment", "v1");
     assert.equal(conditionOf(model, "Ready")?.status, "True");
     assert.equal(conditionOf(model, "Available")?.status, "True");
     assert.equal(conditionOf(model, "ModelResolved")?.status, "True");
@@ -97,10 +90,10 @@ describe("operator lifecycle", () => {
       ["v1"],
     );
 
-    const deploy = (await kube.get<DeploymentView>(Resources.deployment, ns, "sentiment"))!;
+    const deploy = (await suite.kube.get<DeploymentView>(Resources.deployment, ns, "sentiment"))!;
     assert.equal(servedVersion(deploy), "v1");
     assert.equal(deploy.status?.availableReplicas, 1, "KWOK made the server pod Ready");
-    assert.ok(await kube.get(Resources.service, ns, "sentiment"), "the Service exists");
+    assert.ok(await suite.kube.get(Resources.service, ns, "sentiment"), "the Service exists");
 
     const tr = await kubectlRow(ns, "trainingruns", "r1");
     assert.deepEqual(
@@ -129,7 +122,7 @@ describe("operator lifecycle", () => {
     ]);
 
     await waitUntil("a Promoted event on r1 from the operator", async () => {
-      const events = await kube.client.request<{
+      const events = await suite.kube.client.request<{
         items: { reason: string; reportingController: string; regarding: { name: string } }[];
       }>({
         method: "GET",
@@ -146,12 +139,12 @@ describe("operator lifecycle", () => {
 
   test("a rejected run keeps the old version serving; a better one rolls out; pinning rolls back", async (t) => {
     const ns = await cluster.namespace(t);
-    await startOperator(t, await operatorAccess(cluster, kube, t, ns), ns);
-    await createModel(kube, t, ns, "m");
-    await train(kube, ns, "m", "r1", { version: "v1", accuracy: 0.85 });
-    await waitServing(kube, ns, "m", "v1");
+    await startOperator(t, await operatorAccess(cluster, suite.kube, t, ns), ns);
+    await createModel(suite.kube, t, ns, "m");
+    await train(suite.kube, ns, "m", "r1", { version: "v1", accuracy: 0.85 });
+    await waitServing(suite.kube, ns, "m", "v1");
 
-    const rejected = await train(kube, ns, "m", "r2", {
+    const rejected = await train(suite.kube, ns, "m", "r2", {
       version: "v2",
       accuracy: 0.8,
       gate: { minAccuracy: 0.9 },
@@ -162,18 +155,22 @@ describe("operator lifecycle", () => {
     ).promotion;
     assert.equal(promotion.decision, "Rejected");
     assert.match(promotion.message, /0\.8/, "the message quotes the candidate's accuracy");
-    const worse = await train(kube, ns, "m", "r3", { version: "v3", accuracy: 0.84, expect: "Rejected" });
+    const worse = await train(suite.kube, ns, "m", "r3", {
+      version: "v3",
+      accuracy: 0.84,
+      expect: "Rejected",
+    });
     assert.equal(
       statusOf<{ promotion: { decision: string } }>(worse).promotion.decision,
       "Rejected",
       "mustBeatServing: 0.84 < 0.85 served",
     );
-    let model = await waitServing(kube, ns, "m", "v1");
-    assert.equal(servedVersion((await kube.get<DeploymentView>(Resources.deployment, ns, "m"))!), "v1");
+    let model = await waitServing(suite.kube, ns, "m", "v1");
+    assert.equal(servedVersion((await suite.kube.get<DeploymentView>(Resources.deployment, ns, "m"))!), "v1");
 
-    await train(kube, ns, "m", "r4", { version: "v4", accuracy: 0.91 });
-    model = await waitServing(kube, ns, "m", "v4");
-    const deploy = (await kube.get<DeploymentView>(Resources.deployment, ns, "m"))!;
+    await train(suite.kube, ns, "m", "r4", { version: "v4", accuracy: 0.91 });
+    model = await waitServing(suite.kube, ns, "m", "v4");
+    const deploy = (await suite.kube.get<DeploymentView>(Resources.deployment, ns, "m"))!;
     assert.equal(servedVersion(deploy), "v4");
     assert.equal(
       deploy.spec.strategy?.rollingUpdate?.maxUnavailable,
@@ -182,9 +179,9 @@ describe("operator lifecycle", () => {
     );
 
     // Rollback is pinning the previous version in Git: the user edits the spec.
-    await kube.patch(Resources.sentimentModel, ns, "m", { spec: { version: "v1" } });
-    model = await waitServing(kube, ns, "m", "v1");
-    assert.equal(servedVersion((await kube.get<DeploymentView>(Resources.deployment, ns, "m"))!), "v1");
+    await suite.kube.patch(Resources.sentimentModel, ns, "m", { spec: { version: "v1" } });
+    model = await waitServing(suite.kube, ns, "m", "v1");
+    assert.equal(servedVersion((await suite.kube.get<DeploymentView>(Resources.deployment, ns, "m"))!), "v1");
     assert.deepEqual(
       statusOf<{ history: { version: string }[] }>(model)
         .history.map((h) => h.version)
@@ -200,11 +197,11 @@ describe("operator lifecycle", () => {
 
   test("a Job that fails, or a corrupt metrics message, gives phase Failed with a reason", async (t) => {
     const ns = await cluster.namespace(t);
-    await startOperator(t, await operatorAccess(cluster, kube, t, ns), ns);
-    await createModel(kube, t, ns, "m");
+    await startOperator(t, await operatorAccess(cluster, suite.kube, t, ns), ns);
+    await createModel(suite.kube, t, ns, "m");
 
     // No node matches: the pod never starts and the deadline fails the Job (DeadlineExceeded).
-    await kube.create(
+    await suite.kube.create(
       ns,
       trainingRun(
         "stuck",
@@ -212,7 +209,7 @@ describe("operator lifecycle", () => {
         withSpec({ nodeSelector: { "example.com/no-such-node": "true" }, activeDeadlineSeconds: 2 }),
       ),
     );
-    const stuck = await kube.waitFor(
+    const stuck = await suite.kube.waitFor(
       Resources.trainingRun,
       ns,
       "stuck",
@@ -222,9 +219,9 @@ describe("operator lifecycle", () => {
     assert.equal(conditionOf(stuck, "Trained")?.reason, "DeadlineExceeded");
     assert.equal(conditionOf(stuck, "Ready")?.status, "False");
 
-    await kube.create(ns, trainingRun("garbled", withModel("m")));
-    await reportTrainerMessage(kube, ns, "garbled", "Traceback (most recent call last): out of memory");
-    const garbled = await kube.waitFor(
+    await suite.kube.create(ns, trainingRun("garbled", withModel("m")));
+    await reportTrainerMessage(suite.kube, ns, "garbled", "Traceback (most recent call last): out of memory");
+    const garbled = await suite.kube.waitFor(
       Resources.trainingRun,
       ns,
       "garbled",
@@ -234,16 +231,16 @@ describe("operator lifecycle", () => {
     assert.equal(conditionOf(garbled, "Trained")?.reason, "MetricsInvalid");
     assert.match(conditionOf(garbled, "Trained")?.message ?? "", /not JSON/);
 
-    const model = await kube.get(Resources.sentimentModel, ns, "m");
+    const model = await suite.kube.get(Resources.sentimentModel, ns, "m");
     assert.notEqual(phaseOf(model!), "Ready", "nothing was promoted, so nothing serves");
   });
 
   test("deleting a SentimentModel or a TrainingRun garbage-collects its children", async (t) => {
     const ns = await cluster.namespace(t);
-    await startOperator(t, await operatorAccess(cluster, kube, t, ns), ns);
-    await createModel(kube, t, ns, "m");
-    await train(kube, ns, "m", "r1", { version: "v1", accuracy: 0.9 });
-    await waitServing(kube, ns, "m", "v1");
+    await startOperator(t, await operatorAccess(cluster, suite.kube, t, ns), ns);
+    await createModel(suite.kube, t, ns, "m");
+    await train(suite.kube, ns, "m", "r1", { version: "v1", accuracy: 0.9 });
+    await waitServing(suite.kube, ns, "m", "v1");
     const children = [
       Resources.deployment,
       Resources.service,
@@ -251,11 +248,11 @@ describe("operator lifecycle", () => {
       Resources.networkPolicy,
     ] as const;
     for (const res of children)
-      assert.ok(await kube.get(res, ns, "m"), `${res.kind} m exists before deletion`);
-    assert.ok(await kube.get(Resources.job, ns, "r1"));
+      assert.ok(await suite.kube.get(res, ns, "m"), `${res.kind} m exists before deletion`);
+    assert.ok(await suite.kube.get(Resources.job, ns, "r1"));
 
-    await kube.delete(Resources.trainingRun, ns, "r1");
-    await kube.delete(Resources.sentimentModel, ns, "m");
+    await suite.kube.delete(Resources.trainingRun, ns, "r1");
+    await suite.kube.delete(Resources.sentimentModel, ns, "m");
     const gone = [
       ...children.map((res) => [res, "m"] as const),
       [Resources.pvc, "m-models"] as const,
@@ -264,7 +261,7 @@ describe("operator lifecycle", () => {
     for (const [res, name] of gone) {
       await waitUntil(
         `${res.kind} ${ns}/${name} to be garbage-collected`,
-        async () => (await kube.get(res, ns, name)) === undefined,
+        async () => (await suite.kube.get(res, ns, name)) === undefined,
       );
     }
   });

@@ -3,21 +3,14 @@
  * write the status of a user's resource but never its spec, and cannot read Secrets.
  */
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { useTestCluster } from "../../scripts/testenv/cluster.ts";
+import { test } from "node:test";
 import { ApiError, KubeClient } from "./k8s/client.ts";
 import { Resources, resourcePath } from "./k8s/resources.ts";
 import { sentimentModel } from "./testing/fixtures.ts";
-import { installCrds, Kube, operatorAccess } from "./testing/harness.ts";
+import { operatorAccess, useOperatorSuite } from "./testing/harness.ts";
 
-const cluster = useTestCluster();
-let kube: Kube;
-
-before(async () => {
-  kube = await Kube.connect(cluster);
-  await installCrds(kube);
-});
-after(() => kube.close());
+const suite = useOperatorSuite();
+const { cluster } = suite;
 
 async function statusCode(p: Promise<unknown>): Promise<number> {
   try {
@@ -31,8 +24,8 @@ async function statusCode(p: Promise<unknown>): Promise<number> {
 
 test("the operator's ServiceAccount may patch status, but not a spec, and may not read Secrets", async (t) => {
   const ns = await cluster.namespace(t);
-  await kube.create(ns, sentimentModel("m"));
-  const access = await operatorAccess(cluster, kube, t, ns);
+  await suite.kube.create(ns, sentimentModel("m"));
+  const access = await operatorAccess(cluster, suite.kube, t, ns);
   const op = await KubeClient.create(access.kubeConfig);
   t.after(() => op.close());
   const patch = (body: unknown, subresource?: string) =>

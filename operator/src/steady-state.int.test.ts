@@ -5,45 +5,38 @@
  */
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
-import { after, before, describe, test, type TestContext } from "node:test";
-import { useTestCluster, waitUntil } from "../../scripts/testenv/cluster.ts";
+import { describe, test, type TestContext } from "node:test";
+import { waitUntil } from "../../scripts/testenv/cluster.ts";
 import { FIELD_MANAGER } from "./k8s/writes.ts";
 import { Resources } from "./k8s/resources.ts";
 import type { KubeObject } from "./k8s/object.ts";
 import { withSpec } from "./testing/fixtures.ts";
 import {
   conditionOf,
-  installCrds,
-  Kube,
   operatorAccess,
   phaseOf,
   reconcileCount,
   settled,
   startOperator,
+  useOperatorSuite,
 } from "./testing/harness.ts";
 import { createModel } from "./testing/scenarios.ts";
 
-const cluster = useTestCluster();
-let kube: Kube;
-
-before(async () => {
-  kube = await Kube.connect(cluster);
-  await installCrds(kube);
-});
-after(() => kube.close());
+const suite = useOperatorSuite();
+const { cluster } = suite;
 
 /** A model serving an artifact already on its own claim: Ready without any training. */
 const pinnedModel = (name: string) => withSpec({ artifactUri: `pvc://${name}-models/${name}/v1` });
 
 const waitReady = (ns: string, name: string) =>
-  kube.waitFor(Resources.sentimentModel, ns, name, "to be Ready", (m) => phaseOf(m) === "Ready");
+  suite.kube.waitFor(Resources.sentimentModel, ns, name, "to be Ready", (m) => phaseOf(m) === "Ready");
 
 describe("steady state", () => {
   test("once Ready, resyncs make zero writes, and so does a freshly restarted operator", async (t) => {
     const ns = await cluster.namespace(t);
-    const access = await operatorAccess(cluster, kube, t, ns);
+    const access = await operatorAccess(cluster, suite.kube, t, ns);
     const first = await startOperator(t, access, ns, { resyncPeriodMs: 1000 });
-    await createModel(kube, t, ns, "m", pinnedModel("m"));
+    await createModel(suite.kube, t, ns, "m", pinnedModel("m"));
     await waitReady(ns, "m");
     await settled(first);
 
@@ -75,11 +68,11 @@ describe("steady state", () => {
 
   test("the HPA owns replicas: scaling the Deployment causes no fight", async (t) => {
     const ns = await cluster.namespace(t);
-    const op = await startOperator(t, await operatorAccess(cluster, kube, t, ns), ns, {
+    const op = await startOperator(t, await operatorAccess(cluster, suite.kube, t, ns), ns, {
       resyncPeriodMs: 1000,
     });
     await createModel(
-      kube,
+      suite.kube,
       t,
       ns,
       "m",
@@ -87,7 +80,7 @@ describe("steady state", () => {
       withSpec({ autoscaling: { enabled: true, minReplicas: 1, maxReplicas: 5 } }),
     );
     await waitReady(ns, "m");
-    const hpa = (await kube.get<
+    const hpa = (await suite.kube.get<
       KubeObject & {
         spec: { minReplicas: number; maxReplicas: number; scaleTargetRef: { kind: string; name: string } };
       }
@@ -111,7 +104,7 @@ describe("steady state", () => {
         }[];
       };
     };
-    const deploy = (await kube.get<Managed>(Resources.deployment, ns, "m"))!;
+    const deploy = (await suite.kube.get<Managed>(Resources.deployment, ns, "m"))!;
     const ours = deploy.metadata.managedFields?.find(
       (f) => f.manager === FIELD_MANAGER && f.operation === "Apply",
     );
@@ -121,9 +114,9 @@ describe("steady state", () => {
     await settled(op);
     const before = op.stats.snapshot()["patch deployments"] ?? 0;
     // What the HPA controller does when it scales: write the scale subresource.
-    await kube.patch(Resources.deployment, ns, "m", { spec: { replicas: 3 } }, "scale");
+    await suite.kube.patch(Resources.deployment, ns, "m", { spec: { replicas: 3 } }, "scale");
     await sleep(3000); // three resyncs
-    const after = (await kube.get<KubeObject & { spec: { replicas: number } }>(
+    const after = (await suite.kube.get<KubeObject & { spec: { replicas: number } }>(
       Resources.deployment,
       ns,
       "m",
@@ -138,8 +131,10 @@ describe("steady state", () => {
 
   test("without the ServiceMonitor CRD, MonitoringReady is False with one Warning; once installed, a ServiceMonitor appears", async (t) => {
     const ns = await cluster.namespace(t);
-    await startOperator(t, await operatorAccess(cluster, kube, t, ns), ns, { serviceMonitorRecheckMs: 500 });
-    await createModel(kube, t, ns, "m", pinnedModel("m"));
+    await startOperator(t, await operatorAccess(cluster, suite.kube, t, ns), ns, {
+      serviceMonitorRecheckMs: 500,
+    });
+    await createModel(suite.kube, t, ns, "m", pinnedModel("m"));
     const ready = await waitReady(ns, "m");
     const monitoring = conditionOf(ready, "MonitoringReady");
     assert.deepEqual([monitoring?.status, monitoring?.reason], ["False", "ServiceMonitorCRDNotInstalled"]);
@@ -150,14 +145,18 @@ describe("steady state", () => {
     assert.equal(warnings[0]?.type, "Warning");
 
     await installServiceMonitorCrd(t);
-    const sm = await waitUntil(`ServiceMonitor ${ns}/m`, () => kube.get(Resources.serviceMonitor, ns, "m"), {
-      timeoutMs: 20_000,
-    });
+    const sm = await waitUntil(
+      `ServiceMonitor ${ns}/m`,
+      () => suite.kube.get(Resources.serviceMonitor, ns, "m"),
+      {
+        timeoutMs: 20_000,
+      },
+    );
     assert.equal(
       (sm["spec"] as { endpoints: { port: string; interval: string }[] }).endpoints[0]?.interval,
       "15s",
     );
-    const monitored = await kube.waitFor(
+    const monitored = await suite.kube.waitFor(
       Resources.sentimentModel,
       ns,
       "m",
@@ -173,7 +172,7 @@ async function eventsAbout(
   name: string,
   reason: string,
 ): Promise<{ type: string; reason: string }[]> {
-  const list = await kube.client.request<{
+  const list = await suite.kube.client.request<{
     items: { type: string; reason: string; regarding: { name: string } }[];
   }>({
     method: "GET",
@@ -209,12 +208,12 @@ async function installServiceMonitorCrd(t: TestContext): Promise<void> {
     },
   };
   const path = `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${name}`;
-  await kube.client.request({
+  await suite.kube.client.request({
     method: "PATCH",
     path,
     query: { fieldManager: "sentiment-operator-tests", force: true },
     contentType: "application/apply-patch+yaml",
     body: crd,
   });
-  t.after(() => kube.client.request({ method: "DELETE", path }).catch(() => undefined));
+  t.after(() => suite.kube.client.request({ method: "DELETE", path }).catch(() => undefined));
 }

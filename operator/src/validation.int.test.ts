@@ -4,7 +4,6 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { useTestCluster } from "../../scripts/testenv/cluster.ts";
 import { TEST_NAMESPACE_LABEL } from "../../scripts/testenv/namespaces.ts";
 import { ApiError } from "./k8s/client.ts";
 import { Resources } from "./k8s/resources.ts";
@@ -16,32 +15,31 @@ import {
   withSpec,
   type Resource,
 } from "./testing/fixtures.ts";
-import { installCrds, Kube } from "./testing/harness.ts";
+import { useOperatorSuite } from "./testing/harness.ts";
 
-const cluster = useTestCluster();
-let kube: Kube;
+const suite = useOperatorSuite();
 let ns: string;
 
 before(async () => {
-  kube = await Kube.connect(cluster);
-  await installCrds(kube);
+  await suite.ready;
   // One namespace for the whole file: nothing here runs long enough to need isolation.
   ns = `t-validation-${Math.random().toString(36).slice(2, 8)}`;
-  await kube.client.request({
+  await suite.kube.client.request({
     method: "POST",
     path: "/api/v1/namespaces",
     body: { metadata: { name: ns, labels: { [TEST_NAMESPACE_LABEL]: "true" } } },
   });
 });
 after(async () => {
-  await kube.client.request({ method: "DELETE", path: `/api/v1/namespaces/${ns}` }).catch(() => undefined);
-  kube.close();
+  await suite.kube.client
+    .request({ method: "DELETE", path: `/api/v1/namespaces/${ns}` })
+    .catch(() => undefined);
 });
 
 /** Creates `obj` and returns the apiserver's refusal message (fails the test if it was accepted). */
 async function refusal(obj: Resource): Promise<string> {
   try {
-    await kube.create(ns, obj);
+    await suite.kube.create(ns, obj);
   } catch (e) {
     assert.ok(e instanceof ApiError, String(e));
     assert.equal(e.statusCode, 422, `expected 422 Invalid, got ${e.statusCode}: ${e.message}`);
@@ -136,10 +134,12 @@ describe("the apiserver rejects invalid specs", () => {
   }
 
   test("a TrainingRun's spec is immutable except suspend", async () => {
-    await kube.create(ns, trainingRun("fixed", withModel("m")));
-    await kube.patch(Resources.trainingRun, ns, "fixed", { spec: { suspend: true } });
+    await suite.kube.create(ns, trainingRun("fixed", withModel("m")));
+    await suite.kube.patch(Resources.trainingRun, ns, "fixed", { spec: { suspend: true } });
     try {
-      await kube.patch(Resources.trainingRun, ns, "fixed", { spec: { hyperparameters: { epochs: 9 } } });
+      await suite.kube.patch(Resources.trainingRun, ns, "fixed", {
+        spec: { hyperparameters: { epochs: 9 } },
+      });
       assert.fail("changing the hyperparameters of a created run was accepted");
     } catch (e) {
       assert.ok(e instanceof ApiError && e.statusCode === 422, String(e));

@@ -6,11 +6,11 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { TestContext } from "node:test";
+import { after, before, type TestContext } from "node:test";
 import { parse as parseYaml } from "yaml";
 import { createLogger } from "../../../common/log.ts";
 import type { ServiceAccountAccess, TestClusterFixture } from "../../../scripts/testenv/cluster.ts";
-import { waitUntil } from "../../../scripts/testenv/cluster.ts";
+import { useTestCluster, waitUntil } from "../../../scripts/testenv/cluster.ts";
 import { applyCrds } from "../../../scripts/testenv/crds.ts";
 import { API_VERSION } from "../api/group.ts";
 import { defaultOperatorConfig } from "../config.ts";
@@ -128,6 +128,43 @@ function typeOf(obj: { apiVersion?: string; kind?: string }): ResourceType {
   const res = resourceFor(obj.apiVersion, obj.kind);
   if (!res) throw new Error(`No resource type for ${obj.apiVersion} ${obj.kind}`);
   return res;
+}
+
+/**
+ * The fixture every operator integration test file starts with: the shared test cluster, and an
+ * admin `Kube` connected (with the CRDs installed) before the file's tests and closed after them.
+ * Read `suite.kube` inside tests; a file's own root-level hooks may start at the same time as this
+ * one, so they `await suite.ready` first.
+ */
+export function useOperatorSuite(): {
+  readonly cluster: TestClusterFixture;
+  readonly kube: Kube;
+  readonly ready: Promise<Kube>;
+} {
+  const cluster = useTestCluster();
+  let kube: Kube | undefined;
+  const ready = Promise.withResolvers<Kube>();
+  ready.promise.catch(() => undefined); // the hook's own failure is what the runner reports
+  before(async () => {
+    try {
+      kube = await Kube.connect(cluster);
+      await installCrds(kube);
+      ready.resolve(kube);
+    } catch (e) {
+      ready.reject(e);
+      throw e;
+    }
+  });
+  after(() => kube?.close());
+  return {
+    cluster,
+    ready: ready.promise,
+    get kube(): Kube {
+      if (kube === undefined)
+        throw new Error("suite.kube is ready only inside tests (hooks: await suite.ready).");
+      return kube;
+    },
+  };
 }
 
 /** Installs the repo's generated CRDs (the testenv helper; it waits until they serve lists). */

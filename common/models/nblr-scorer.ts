@@ -1,4 +1,4 @@
-import { packHi, packLo } from "./ngram-table.ts";
+import { packHi, packLo, slotOf } from "./ngram-table.ts";
 
 /** Probe results: the n-gram is a feature already counted for this review / is not a feature. */
 const SEEN = -1;
@@ -222,13 +222,4 @@ function everyTrigramHasItsBigrams(
     if (!has(packHi(-1, b1 - 1) | 0, packLo(b1 - 1, c1 - 1) | 0)) return false;
   }
   return true;
-}
-
-/** The same hash as ngram-table.ts (any hash would do; this one is known to spread these keys). */
-function slotOf(hi: number, lo: number, mask: number): number {
-  let h = Math.imul(hi ^ Math.imul(lo, 0x9e3779b1), 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h & mask;
 }

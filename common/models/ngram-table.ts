@@ -11,7 +11,11 @@ export const packHi = (a: number, b: number): number => (((a + 1) << 10) | ((b +
 /** Low word of the packed key of (a, b, c). */
 export const packLo = (b: number, c: number): number => ((((b + 1) & 0x7ff) << 21) | (c + 1)) >>> 0;
 
-function slotOf(hi: number, lo: number, mask: number): number {
+/**
+ * The slot of a packed key in a power-of-two table (`mask` = capacity - 1): a murmur3-style mix.
+ * Every table of packed n-grams (here, the trainer's counting table, the serving scorer) uses it.
+ */
+export function slotOf(hi: number, lo: number, mask: number): number {
   let h = Math.imul(hi ^ Math.imul(lo, 0x9e3779b1), 0x85ebca6b);
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);

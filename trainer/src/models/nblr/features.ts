@@ -1,4 +1,4 @@
-import { NgramTable, packHi, packLo } from "../../../../common/models/ngram-table.ts";
+import { NgramTable, packHi, packLo, slotOf } from "../../../../common/models/ngram-table.ts";
 import { IntBuffer, type SparseRows } from "./sparse.ts";
 
 export interface NgramFeatures {
@@ -25,7 +25,7 @@ class CountingTable {
 
   /** Dense id of the key (new keys get the next id); adds one to its document frequency. */
   count(hi: number, lo: number): number {
-    let s = hashSlot(hi, lo, this.mask);
+    let s = slotOf(hi, lo, this.mask);
     const slots = this.slots;
     for (;;) {
       const o = s << 2;
@@ -69,19 +69,11 @@ class CountingTable {
     this.mask = capacity - 1;
     for (let o = 0; o < old.length; o += 4) {
       if (old[o + 2] === 0) continue;
-      let s = hashSlot(old[o]! >>> 0, old[o + 1]! >>> 0, this.mask);
+      let s = slotOf(old[o]! >>> 0, old[o + 1]! >>> 0, this.mask);
       while (this.slots[(s << 2) + 2] !== 0) s = (s + 1) & this.mask;
       this.slots.set(old.subarray(o, o + 4), s << 2);
     }
   }
-}
-
-function hashSlot(hi: number, lo: number, mask: number): number {
-  let h = Math.imul(hi ^ Math.imul(lo, 0x9e3779b1), 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h & mask;
 }
 
 /** A small per-document set of packed keys (stays in cache), cleared by generation stamps. */
@@ -106,7 +98,7 @@ class DocumentSet {
 
   /** True when the key was not in the set yet (and adds it). */
   add(hi: number, lo: number): boolean {
-    let s = hashSlot(hi, lo, this.mask);
+    let s = slotOf(hi, lo, this.mask);
     for (;;) {
       if (this.stamp[s] !== this.gen) {
         this.stamp[s] = this.gen;

@@ -6,7 +6,10 @@
  * - The servers run in child processes; the load generator runs here, in its own process.
  * - Fixed rates use a paced open-loop generator (uniform sends, 1 ms ticks, keep-alive pool);
  *   latency is from sending a request to reading its whole response.
- * - Maximum throughput is closed-loop autocannon (32 connections).
+ * - Maximum throughput is closed loop (32 connections), measured with two generators: autocannon,
+ *   and bench/load/closed-loop.ts, a lean generator that spends about half of autocannon's CPU per
+ *   request. On 2 cores the generator competes with the server for CPU, so the lean one shows
+ *   more of what the server can do; the generator's own CPU per request is reported beside it.
  * - Request bodies are real IMDB test reviews, a different one per request.
  * - Single requests are measured with micro-batching off and on (same event-loop turn), to see
  *   whether it helps.
@@ -29,6 +32,7 @@ import { createRequire } from "node:module";
 import { parseArgs } from "node:util";
 import { loadModel } from "../common/artifact/loader.ts";
 import { benchModel, imdbTestReviews } from "../model-server/src/testing/trained-model.ts";
+import { closedLoop } from "./load/closed-loop.ts";
 
 const FLOOR_FLAG = "--floor-body";
 
@@ -36,6 +40,8 @@ interface RunResult {
   readonly rps: number;
   /** CPU time (user + system, all threads) of the server process per completed request, in µs. */
   readonly cpuUs?: number;
+  /** CPU time of the load generator per completed request, in µs (when it measures it). */
+  readonly generatorUs?: number;
   readonly p50: number;
   readonly p95: number;
   readonly p99: number;
@@ -150,6 +156,17 @@ function saturate(
   });
 }
 
+/** Closed loop with the lean generator: `connections` requests always outstanding. */
+async function saturateLean(
+  url: string,
+  bodies: readonly Buffer[],
+  seconds: number,
+  connections: number,
+): Promise<RunResult> {
+  const r = await closedLoop({ url, bodies, connections, seconds });
+  return { ...summarize([...r.latenciesMs], r.ok, r.errors, r.seconds), generatorUs: r.generatorCpuUs };
+}
+
 interface Target {
   readonly url: string;
   readonly child: ChildProcess;
@@ -241,7 +258,7 @@ function cpuSeconds(pid: number): number {
 }
 
 const row = (what: string, load: string, r: RunResult): string =>
-  `| ${what} | ${load} | ${fmt(r.rps, 0)} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.p99)} | ${fmt(r.max)} | ${fmt(r.cpuUs ?? NaN, 0)} | ${r.errors} |`;
+  `| ${what} | ${load} | ${fmt(r.rps, 0)} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.p99)} | ${fmt(r.max)} | ${fmt(r.cpuUs ?? NaN, 0)} | ${fmt(r.generatorUs ?? NaN, 0)} | ${r.errors} |`;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -306,10 +323,18 @@ async function main(): Promise<void> {
     await measure(
       `${prefix}@max`,
       name,
-      `max (${connections} conn)`,
+      `max (${connections} conn, autocannon)`,
       target,
-      () => saturate(url, singles.slice(0, 200), seconds, connections),
-      () => saturate(url, singles.slice(0, 200), warmup, connections),
+      () => saturate(url, singles, seconds, connections),
+      () => saturate(url, singles, warmup, connections),
+    );
+    await measure(
+      `${prefix}@max-lean`,
+      name,
+      `max (${connections} conn, lean generator)`,
+      target,
+      () => saturateLean(url, singles, seconds, connections),
+      () => saturateLean(url, singles, warmup, connections),
     );
   };
 
@@ -376,8 +401,8 @@ async function main(): Promise<void> {
     }
   }
 
-  const f = results["floor@max"]!;
-  const s = results["serve@max"]!;
+  const ratio = (key: string, gen: string): number =>
+    (results[`${key}@${gen}`]?.rps ?? NaN) / (results[`floor@${gen}`]?.rps ?? NaN);
   const verdict = (ok: boolean): string => (ok ? "met" : "NOT met");
   const each = (pick: (key: string) => string): string =>
     variants.map((v) => `${v.name}: ${pick(v.key)}`).join("; ");
@@ -392,14 +417,22 @@ async function main(): Promise<void> {
       .map((x) => x.toFixed(2))
       .join(" ")}.`,
     "",
-    "| Server | Load | req/s | p50 | p95 | p99 | max | server CPU µs/req | errors |",
-    "|---|---|---|---|---|---|---|---|---|",
+    "| Server | Load | req/s | p50 | p95 | p99 | max | server CPU µs/req | generator CPU µs/req | errors |",
+    "|---|---|---|---|---|---|---|---|---|---|",
     ...lines,
     "",
     "| Target | Measured | |",
     "|---|---|---|",
     `| Single review at 1,000 req/s: p99 ≤ 5 ms | ${each((k) => `${fmt(p99(`${k}@1000`))} ms`)} | ${verdict(p99("serve@1000") <= 5)} (default) |`,
-    `| Max throughput ≥ 0.5 × floor (${fmt(f.rps, 0)} req/s) | ${each((k) => `${fmt(results[`${k}@max`]?.rps ?? NaN, 0)} req/s = ${fmt((results[`${k}@max`]?.rps ?? NaN) / f.rps)} ×`)} | ${verdict(s.rps >= 0.5 * f.rps)} (default) |`,
+    ...(
+      [
+        ["max", "autocannon"],
+        ["max-lean", "lean generator"],
+      ] as const
+    ).map(
+      ([gen, label]) =>
+        `| Max throughput ≥ 0.5 × floor (${fmt(results[`floor@${gen}`]?.rps ?? NaN, 0)} req/s, ${label}) | ${each((k) => `${fmt(results[`${k}@${gen}`]?.rps ?? NaN, 0)} req/s = ${fmt(ratio(k, gen))} ×`)} | ${verdict(ratio("serve", gen) >= 0.5)} (default) |`,
+    ),
     `| Batch of 64: p99 ≤ 20 ms (sequential) | ${each((k) => `${fmt(p99(`${k}-batch64@1`))} ms`)} | ${verdict(p99("serve-batch64@1") <= 20)} (default) |`,
   ].join("\n");
   console.log(report);

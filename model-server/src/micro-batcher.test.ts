@@ -48,6 +48,35 @@ describe("micro-batcher", () => {
     assert.deepEqual(r.batches, [["a", "bb"]]);
   });
 
+  test("with one call in flight, what arrives meanwhile waits and goes as the next batch", async () => {
+    const r = recorder();
+    const b = createMicroBatcher({ waitMs: 0, maxBatch: 3, maxInFlight: 1, run: r.run });
+    const first = b.submit("a");
+    await sleep(0); // the first batch has started and is running
+    const rest = ["b", "cc", "d", "eee", "ff"].map((s) => b.submit(s));
+    assert.deepEqual(await Promise.all([first, ...rest]), [1, 1, 2, 1, 3, 2]);
+    assert.deepEqual(r.batches, [["a"], ["b", "cc", "d"], ["eee", "ff"]]);
+  });
+
+  test("the next batch starts before the results of the finished one are delivered", async () => {
+    const order: string[] = [];
+    const b = createMicroBatcher({
+      waitMs: 0,
+      maxBatch: 10,
+      maxInFlight: 1,
+      run: async (batch: readonly string[]) => {
+        order.push(`run ${batch.join(",")}`);
+        await sleep(1);
+        return batch;
+      },
+    });
+    const first = b.submit("a").then((v) => order.push(`got ${v}`));
+    await sleep(0);
+    const second = b.submit("b").then((v) => order.push(`got ${v}`));
+    await Promise.all([first, second]);
+    assert.deepEqual(order, ["run a", "run b", "got a", "got b"]);
+  });
+
   test("a failing call fails every item of its batch and not the next batch", async () => {
     const r = recorder((batch) => (batch.includes("bad") ? new Error("boom") : undefined));
     const b = createMicroBatcher({ waitMs: 0, maxBatch: 10, run: r.run });
@@ -73,6 +102,10 @@ describe("micro-batcher", () => {
     assert.throws(
       () => createMicroBatcher({ waitMs: -1, maxBatch: 1, run: () => Promise.resolve([]) }),
       /waitMs/,
+    );
+    assert.throws(
+      () => createMicroBatcher({ waitMs: 0, maxBatch: 1, maxInFlight: 0, run: () => Promise.resolve([]) }),
+      /maxInFlight/,
     );
   });
 });

@@ -125,6 +125,9 @@ export function createPredictionService(opts: PredictionServiceOptions): Predict
       : createMicroBatcher({
           waitMs: opts.microBatchMs,
           maxBatch: opts.limits.maxBatchSize,
+          // One batch at the scorer at a time: what arrives meanwhile becomes the next batch, so
+          // batches grow with load (measured: fewer µs per request on both threads than 2 or ∞).
+          maxInFlight: 1,
           run: async (batch) => {
             const { model, probabilities } = await run(batch);
             return Array.from(probabilities, (probability) => ({ model, probability }));

@@ -25,7 +25,7 @@ export interface AppDeps {
   readonly logger: Logger;
   readonly config: Pick<
     ServerConfig,
-    "maxBatchSize" | "maxTextLength" | "maxBodyBytes" | "microBatchMs" | "logRequests"
+    "maxBatchSize" | "maxTextLength" | "maxBodyBytes" | "microBatchMs" | "microBatchSize" | "logRequests"
   >;
   /** Draining state and in-flight count, shared with the shutdown code. @default a fresh one */
   readonly lifecycle?: Lifecycle;
@@ -45,7 +45,13 @@ export function createApp(deps: AppDeps): Koa {
   const lifecycle = deps.lifecycle ?? createLifecycle();
   const metrics = createMetrics(registry);
   const limits = { maxBatchSize: config.maxBatchSize, maxTextLength: config.maxTextLength };
-  const predictions = createPredictionService({ holder, metrics, limits, microBatchMs: config.microBatchMs });
+  const predictions = createPredictionService({
+    holder,
+    metrics,
+    limits,
+    microBatchMs: config.microBatchMs,
+    microBatchSize: config.microBatchSize,
+  });
   const checkAuth = createBearerCheck(deps.authToken ?? (() => undefined));
 
   const reportModel = (): void => {

@@ -43,6 +43,7 @@ describe("parseConfig", () => {
       HOST: "127.0.0.1",
       MAX_BATCH_SIZE: "8",
       MICRO_BATCH: "2",
+      MICRO_BATCH_SIZE: "16",
       LOG_REQUESTS: "false",
     };
     const fromEnv = configOf([], env);
@@ -51,11 +52,16 @@ describe("parseConfig", () => {
     assert.equal(fromEnv.host, "127.0.0.1");
     assert.equal(fromEnv.maxBatchSize, 8);
     assert.equal(fromEnv.microBatchMs, 2);
+    assert.equal(fromEnv.microBatchSize, 16);
     assert.equal(fromEnv.logRequests, false);
-    const flags = configOf(["--model", "/flag", "--port", "0", "--micro-batch", "off"], env);
+    const flags = configOf(
+      ["--model", "/flag", "--port", "0", "--micro-batch", "off", "--micro-batch-size", "4"],
+      env,
+    );
     assert.equal(flags.modelDir, "/flag");
     assert.equal(flags.port, 0);
     assert.equal(flags.microBatchMs, undefined);
+    assert.equal(flags.microBatchSize, 4);
   });
 
   test("takes the token from AUTH_TOKEN but refuses it together with a token file", () => {

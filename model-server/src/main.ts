@@ -84,6 +84,7 @@ logger.info("Started server", {
   modelDir: config.modelDir,
   auth: token !== undefined,
   microBatchMs: config.microBatchMs,
+  microBatchSize: config.microBatchSize,
   predictInWorker: config.predictInWorker,
   pid: process.pid,
 });

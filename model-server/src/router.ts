@@ -37,10 +37,14 @@ export function createRouter(
     else patterns.push(r);
   }
 
+  const NO_PARAMS: readonly (string | undefined)[] = [];
   return async (ctx) => {
     const method = ctx.method === "HEAD" ? "GET" : ctx.method;
-    const candidates: { route: Route; params: (string | undefined)[] }[] = [];
-    for (const r of exact.get(ctx.path) ?? []) candidates.push({ route: r, params: [] });
+    const candidates: { route: Route; params: readonly (string | undefined)[] }[] = [];
+    for (const r of exact.get(ctx.path) ?? []) {
+      if (r.method === method) return run(ctx, r, NO_PARAMS); // the common case: no allocation
+      candidates.push({ route: r, params: NO_PARAMS });
+    }
     if (candidates.length === 0) {
       for (const r of patterns) {
         const m = (r.path as RegExp).exec(ctx.path);
@@ -73,10 +77,15 @@ export function createRouter(
         { Allow: allow.join(", ") },
       );
     }
-    (ctx.state as RouteState).route = hit.route;
-    if (onMatch) await onMatch(ctx, hit.route);
-    await hit.route.handle(ctx, hit.params);
+    return run(ctx, hit.route, hit.params);
   };
+
+  async function run(ctx: Context, route: Route, params: readonly (string | undefined)[]): Promise<void> {
+    (ctx.state as RouteState).route = route;
+    const checked = onMatch?.(ctx, route);
+    if (checked) await checked;
+    await route.handle(ctx, params);
+  }
 }
 
 function decode(s: string): string {

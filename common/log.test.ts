@@ -75,6 +75,6 @@ describe("createLogger (JSON lines on stderr)", () => {
     const [line] = stderrOf(
       `createLogger({ component: "c", pretty: true }).warn("Slow load", { seconds: 3 })`,
     );
-    assert.match(line!, /^\d\d:\d\d:\d\d WARN  Slow load seconds=3$/);
+    assert.match(line!, /^\d\d:\d\d:\d\d WARN {2}Slow load seconds=3$/);
   });
 });

@@ -59,7 +59,7 @@ describe("NblrScorer on hand-built models", () => {
     const weights = Float32Array.from({ length: featurizer.featureCount }, (_, i) => Math.sin(i + 1) / 3);
     return new NblrModel(featurizer, weights, 0.1);
   }
-  const [a, b, c, d] = [2, 3, 4, 5];
+  const [a, b, c, d, e] = [2, 3, 4, 5, 6];
   const texts = ["a b c d", "a b c a b c d", "d c b a b c", "a x b c", "a b c d e a b", "c"];
 
   test("finds trigrams whose bigrams are not features (artifacts not written by this trainer)", () => {
@@ -82,5 +82,34 @@ describe("NblrScorer on hand-built models", () => {
       [b, c, d],
     ]);
     for (const t of texts) assert.equal(m.score(t), m.referenceScore(t), t);
+  });
+
+  test("probes a trigram only where its first bigram begins and its second ends a trigram, counted or not", () => {
+    // (a, b) begins only (a, b, c); (b, d) ends only (c, b, d); (d, e) begins and ends nothing
+    const m = model([
+      [-1, a, b],
+      [-1, b, c],
+      [-1, b, d],
+      [-1, c, b],
+      [-1, d, e],
+      [a, b, c],
+      [c, b, d],
+    ]);
+    for (const t of [
+      "a b c",
+      "a b d",
+      "c b c",
+      "c b d e",
+      "a b d a b c", // (a, b) already counted when the trigram (a, b, c) first occurs
+      "a b c a b c c b d c b d",
+      "d e d e a b c",
+    ])
+      assert.equal(m.score(t), m.referenceScore(t), t);
+    assert.notEqual(
+      m.score("a b d a b c"),
+      m.score("a b d a b"),
+      "the trigram (a, b, c) after a counted (a, b)",
+    );
+    assert.notEqual(m.score("c b d"), m.score("c b"), "the trigram (c, b, d) contributes");
   });
 });

@@ -1,8 +1,17 @@
 import { packHi, packLo, slotOf } from "./ngram-table.ts";
 
-/** Probe results: the n-gram is a feature already counted for this review / is not a feature. */
-const SEEN = -1;
+/**
+ * Probe results: a slot offset (a multiple of 4) when the n-gram is a feature not yet counted for
+ * this review; the offset + COUNTED when it is a feature already counted; MISSING when it is not a
+ * feature.
+ */
+const COUNTED = 1;
 const MISSING = -2;
+/** A slot's stamp word: the generation of the review that last counted it, in the low bits... */
+const GENERATION = 0x1fffffff;
+/** ...and, on a bigram (a, b): whether it begins some trigram key (a, b, c) / ends some (z, a, b). */
+const BEGINS_TRIGRAM = 0x20000000;
+const ENDS_TRIGRAM = 0x40000000;
 
 /**
  * The inference layout of an nblr model, built once per model: token ids -> logit with about one
@@ -16,8 +25,12 @@ const MISSING = -2;
  *   real key (it holds the last token + 1), so `lo === 0` marks an empty slot.
  * - When every trigram's two bigrams are features too (true of every model the trainer writes:
  *   a trigram in >= k documents has its bigrams in >= k documents), trigram probes are skipped
- *   unless both bigrams were found, which skips most probes. Loaded artifacts where this does not
- *   hold are probed at every position, as before.
+ *   unless both bigrams were found, and the first begins a trigram key and the second ends one
+ *   (two flag bits in the bigram slots' stamp words, read from lines the bigram probes already
+ *   loaded). That skips most trigram probes, each a likely cache miss. Loaded artifacts where
+ *   this does not hold are probed at every position, as before.
+ * - The sum is a float64 read from a Float64Array, not the `bias` argument itself, so the
+ *   compiled loop keeps it in a register (it would otherwise box a heap number per addition).
  */
 export class NblrScorer {
   readonly #vocabularySize: number;
@@ -30,11 +43,13 @@ export class NblrScorer {
   readonly #mask: number;
   readonly #trigramsNeedBigrams: boolean;
   #generation = 0;
-  /** Per position of the review being scored: slot offset of its bigram / trigram, or SEEN / MISSING. */
+  /** Per position of the review being scored: the probe result (above) of its bigram / trigram. */
   #bigramAt = new Int32Array(0);
   #trigramAt = new Int32Array(0);
   /** Where `#touch` leaves its result, so the reads are not optimised away. */
   #sink = 0;
+  /** Holds `bias` so that the sum starts as an unboxed float64 (see the class comment). */
+  readonly #acc = new Float64Array(1);
 
   /** `hi`/`lo`: packed n-gram keys (ngram-table.ts) in feature order; `weights`: unigrams first. */
   constructor(
@@ -67,6 +82,12 @@ export class NblrScorer {
       lo,
       (h, l) => this.#slots[this.#find(h, l) + 1] !== 0,
     );
+    if (this.#trigramsNeedBigrams) {
+      forEachTrigram(hi, lo, (a, b, c) => {
+        this.#slots[this.#find(packHi(-1, a) | 0, packLo(a, b) | 0) + 2]! |= BEGINS_TRIGRAM;
+        this.#slots[this.#find(packHi(-1, b) | 0, packLo(b, c) | 0) + 2]! |= ENDS_TRIGRAM;
+      });
+    }
   }
 
   /** The offset of the slot holding the key, or of the empty slot where it would go. */
@@ -91,7 +112,7 @@ export class NblrScorer {
    * then trigram, exactly as before.
    */
   score(ids: Int32Array, bias: number): number {
-    if (++this.#generation === 0x7fffffff) this.#resetStamps();
+    if (++this.#generation === GENERATION) this.#resetStamps();
     const gen = this.#generation;
     const n = ids.length;
     if (this.#bigramAt.length < n) {
@@ -115,9 +136,14 @@ export class NblrScorer {
     }
     if (order >= 3) {
       const prune = this.#trigramsNeedBigrams;
+      const slots = this.#slots;
       for (let i = 2; i < n; i++) {
         trigramAt[i] =
-          !prune || (bigramAt[i] !== MISSING && bigramAt[i - 1] !== MISSING)
+          !prune ||
+          (bigramAt[i] !== MISSING &&
+            bigramAt[i - 1] !== MISSING &&
+            (slots[(bigramAt[i - 1]! & ~COUNTED) + 2]! & BEGINS_TRIGRAM) !== 0 &&
+            (slots[(bigramAt[i]! & ~COUNTED) + 2]! & ENDS_TRIGRAM) !== 0)
             ? this.#start(packHi(ids[i - 2]!, ids[i - 1]!), packLo(ids[i - 1]!, ids[i]!))
             : MISSING;
       }
@@ -136,7 +162,9 @@ export class NblrScorer {
     const uInts = this.#unigramInts;
     const uWeights = this.#unigramWeights;
     const sWeights = this.#slotWeights;
-    let sum = bias;
+    const acc = this.#acc;
+    acc[0] = bias;
+    let sum = acc[0]; // an unboxed float64 (see the class comment)
     for (let i = 0; i < n; i++) {
       const c = ids[i]!;
       if (uInts[2 * c] !== gen) {
@@ -145,10 +173,10 @@ export class NblrScorer {
       }
       if (order < 2 || i === 0) continue;
       const b = bigramAt[i]!;
-      if (b >= 0) sum += sWeights[b + 3]!;
+      if (b >= 0 && (b & COUNTED) === 0) sum += sWeights[b + 3]!;
       if (order < 3 || i === 1) continue;
       const t = trigramAt[i]!;
-      if (t >= 0) sum += sWeights[t + 3]!;
+      if (t >= 0 && (t & COUNTED) === 0) sum += sWeights[t + 3]!;
     }
     return sum;
   }
@@ -181,7 +209,8 @@ export class NblrScorer {
 
   /**
    * Walks the probe chain from `o`: the slot offset when the key is present and not yet stamped
-   * with `gen` (stamping it), SEEN when present and already counted, MISSING when absent.
+   * with `gen` (stamping it), the offset + COUNTED when present and already stamped, MISSING when
+   * absent.
    */
   #claim(o: number, h: number, l: number, gen: number): number {
     const slots = this.#slots;
@@ -190,8 +219,9 @@ export class NblrScorer {
       const sl = slots[o + 1]!;
       if (sl === 0) return MISSING;
       if (sl === l && slots[o] === h) {
-        if (slots[o + 2] === gen) return SEEN;
-        slots[o + 2] = gen;
+        const stamp = slots[o + 2]!;
+        if ((stamp & GENERATION) === gen) return o + COUNTED;
+        slots[o + 2] = (stamp & ~GENERATION) | gen;
         return o;
       }
       o = (o + 4) & mask4;
@@ -200,8 +230,25 @@ export class NblrScorer {
 
   #resetStamps(): void {
     for (let t = 0; t < this.#vocabularySize; t++) this.#unigramInts[2 * t] = 0;
-    for (let o = 0; o < this.#slots.length; o += 4) this.#slots[o + 2] = 0;
+    for (let o = 0; o < this.#slots.length; o += 4) this.#slots[o + 2]! &= ~GENERATION;
     this.#generation = 1;
+  }
+}
+
+/** Calls `visit(a, b, c)` with the token indices of every trigram key. */
+function forEachTrigram(
+  hi: Uint32Array,
+  lo: Uint32Array,
+  visit: (a: number, b: number, c: number) => void,
+): void {
+  for (let i = 0; i < hi.length; i++) {
+    const h = hi[i]!;
+    const l = lo[i]!;
+    const a1 = h >>> 10; // a + 1; 0 for a bigram
+    if (a1 === 0) continue;
+    const b1 = ((h & 0x3ff) << 11) | (l >>> 21); // b + 1
+    const c1 = l & 0x1fffff; // c + 1
+    visit(a1 - 1, b1 - 1, c1 - 1);
   }
 }
 
@@ -211,15 +258,9 @@ function everyTrigramHasItsBigrams(
   lo: Uint32Array,
   has: (hi: number, lo: number) => boolean,
 ): boolean {
-  for (let i = 0; i < hi.length; i++) {
-    const h = hi[i]!;
-    const l = lo[i]!;
-    const a1 = h >>> 10; // a + 1; 0 for a bigram
-    if (a1 === 0) continue;
-    const b1 = ((h & 0x3ff) << 11) | (l >>> 21); // b + 1
-    const c1 = l & 0x1fffff; // c + 1
-    if (!has(packHi(-1, a1 - 1) | 0, packLo(a1 - 1, b1 - 1) | 0)) return false;
-    if (!has(packHi(-1, b1 - 1) | 0, packLo(b1 - 1, c1 - 1) | 0)) return false;
-  }
-  return true;
+  let all = true;
+  forEachTrigram(hi, lo, (a, b, c) => {
+    all &&= has(packHi(-1, a) | 0, packLo(a, b) | 0) && has(packHi(-1, b) | 0, packLo(b, c) | 0);
+  });
+  return all;
 }

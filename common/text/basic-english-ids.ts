@@ -8,6 +8,14 @@
  * compared code unit by code unit against the vocabulary's tokens. The normalised line is copied
  * once into a UTF-16 scratch buffer (one native copy) and scanned there, which is faster than
  * `charCodeAt` on the string.
+ *
+ * Pure-ASCII texts (about 90 % of IMDB reviews) take a cheaper scan of the raw text that makes
+ * no `toLowerCase`/`<br />` strings: for ASCII, lowercasing maps A-Z to a-z unit by unit, so the
+ * scan lowercases each word in the buffer as it hashes it, and recognises `<br />` in place. The
+ * token characters `'.,()!?` (about one token in six) have their ids precomputed: no hash-table
+ * lookup. Together about 1 µs less per ~1,300-character review. The first non-ASCII code unit
+ * sends the text back to the general scan, because Unicode lowercasing can change lengths and
+ * letters (`İ` -> `i̇`, `ẞ` -> `ß`, the Kelvin sign -> `k`).
  */
 import { Buffer } from "node:buffer";
 export const BASIC_ENGLISH_WHITESPACE: readonly (number | readonly [number, number])[] = [
@@ -40,6 +48,17 @@ const CLASS = (() => {
   return c;
 })();
 
+/** LT: `<` in the ASCII scan, a word character unless it starts `<br />` (then a separator). */
+const LT = 3;
+/** CLASS of the ASCII code units, with LT for `<`. */
+const ASCII_CLASS = (() => {
+  const c = CLASS.slice(0, 0x80);
+  c[0x3c] = LT;
+  return c;
+})();
+/** The lowercase of each ASCII code unit. */
+const ASCII_LOWER = Uint16Array.from({ length: 0x80 }, (_, u) => (u >= 0x41 && u <= 0x5a ? u + 0x20 : u));
+
 function hashStep(h: number, unit: number): number {
   return Math.imul(h ^ unit, 0x01000193);
 }
@@ -53,8 +72,10 @@ export class BasicEnglishIds {
   readonly #units: Uint16Array;
   readonly #offsets: Int32Array;
   readonly #unkIndex: number;
+  /** The id of each ASCII code unit as a token of its own (used for `'.,()!?`). */
+  readonly #singleIds = new Int32Array(0x80);
   #out = new Int32Array(1024);
-  /** The normalised line as UTF-16 code units (`#line` views `#bytes`). */
+  /** The line being scanned as UTF-16 code units (`#line` views `#bytes`). */
   #bytes = Buffer.from(new ArrayBuffer(8192));
   #line = new Uint16Array(this.#bytes.buffer);
 
@@ -81,6 +102,10 @@ export class BasicEnglishIds {
       this.#offsets[i + 1] = at;
       // vocabularies never repeat a token; if one did, its first index would win
       if (this.#find(this.#units.subarray(at - t.length), 0, t.length, h) < 0) this.#place(h, i);
+    }
+    for (let u = 0; u < 0x80; u++) {
+      const id = this.#find(Uint16Array.of(u), 0, 1, hashStep(HASH_SEED, u));
+      this.#singleIds[u] = id < 0 ? unkIndex : id;
     }
   }
 
@@ -118,18 +143,80 @@ export class BasicEnglishIds {
    * buffer that the next call overwrites: use it before calling again.
    */
   ids(text: string, maxTokens = 0): Int32Array {
-    let line = text.toLowerCase();
-    if (line.includes('"')) line = line.replaceAll('"', "");
-    if (line.includes("<br />")) line = line.replaceAll("<br />", " ");
     const limit = maxTokens > 0 ? maxTokens : Infinity;
+    // at most one token per code unit
+    if (this.#out.length < Math.min(text.length, limit))
+      this.#out = new Int32Array(Math.min(text.length, limit) * 2);
+    const count = this.#asciiIds(text, limit);
+    return this.#out.subarray(0, count >= 0 ? count : this.#generalIds(text, limit));
+  }
+
+  /** Copies `line` into the UTF-16 scratch buffer and returns the buffer. */
+  #load(line: string): Uint16Array {
     const n = line.length;
     if (this.#line.length < n) {
       this.#bytes = Buffer.from(new ArrayBuffer(n * 4));
       this.#line = new Uint16Array(this.#bytes.buffer);
     }
     this.#bytes.write(line, 0, n * 2, "utf16le");
-    const chars = this.#line;
-    // at most one token per code unit
+    return this.#line;
+  }
+
+  /**
+   * The ASCII scan: writes the ids to `#out` and returns their count, or -1 (having written
+   * garbage) when the text is not all ASCII. `"` is removed first, as basic_english does (it can
+   * join words and make a `<br />`); for ASCII, lowercasing commutes with that.
+   */
+  #asciiIds(text: string, limit: number): number {
+    const line = text.includes('"') ? text.replaceAll('"', "") : text;
+    const chars = this.#load(line);
+    const n = line.length;
+    const out = this.#out;
+    const singles = this.#singleIds;
+    const unk = this.#unkIndex;
+    let count = 0;
+    let start = -1;
+    let h = HASH_SEED;
+    for (let i = 0; i < n && count < limit; i++) {
+      const u = chars[i]!;
+      if (u > 0x7f) return -1;
+      const cls = ASCII_CLASS[u]!;
+      if (cls === WORD || (cls === LT && !isLineBreak(chars, i, n))) {
+        if (start < 0) {
+          start = i;
+          h = HASH_SEED;
+        }
+        const lower = ASCII_LOWER[u]!;
+        chars[i] = lower; // so that #find compares the lowercased word
+        h = hashStep(h, lower);
+        continue;
+      }
+      if (start >= 0) {
+        const id = this.#find(chars, start, i, h);
+        out[count++] = id < 0 ? unk : id;
+        start = -1;
+      }
+      if (cls === SINGLE) {
+        if (count < limit) out[count++] = singles[u]!;
+      } else if (cls === LT) i += 5; // `<br />` is a separator
+    }
+    // stopped at maxTokens: the general scan handles any text that is not all ASCII (it would
+    // give the same first tokens, but this keeps the fast path's claim simple: ASCII only)
+    for (let i = n; i-- > 0 && count >= limit;) if (chars[i]! > 0x7f) return -1;
+    if (start >= 0 && count < limit) {
+      const id = this.#find(chars, start, n, h);
+      out[count++] = id < 0 ? unk : id;
+    }
+    return count;
+  }
+
+  /** The general scan (any text): writes the ids to `#out` and returns their count. */
+  #generalIds(text: string, limit: number): number {
+    let line = text.toLowerCase();
+    if (line.includes('"')) line = line.replaceAll('"', "");
+    if (line.includes("<br />")) line = line.replaceAll("<br />", " ");
+    const n = line.length;
+    const chars = this.#load(line);
     if (this.#out.length < Math.min(n, limit)) this.#out = new Int32Array(Math.min(n, limit) * 2);
     const out = this.#out;
     const unk = this.#unkIndex;
@@ -161,6 +248,18 @@ export class BasicEnglishIds {
       const id = this.#find(chars, start, n, h);
       out[count++] = id < 0 ? unk : id;
     }
-    return out.subarray(0, count);
+    return count;
   }
+}
+
+/** Whether `chars[i ..]` (i at a `<`) is `<br />` once lowercased (`| 0x20` lowercases B and R only). */
+function isLineBreak(chars: Uint16Array, i: number, n: number): boolean {
+  return (
+    i + 5 < n &&
+    (chars[i + 1]! | 0x20) === 0x62 && // b or B
+    (chars[i + 2]! | 0x20) === 0x72 && // r or R
+    chars[i + 3] === 0x20 &&
+    chars[i + 4] === 0x2f &&
+    chars[i + 5] === 0x3e
+  );
 }

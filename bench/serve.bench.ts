@@ -340,14 +340,15 @@ async function main(): Promise<void> {
 
   /** Server configurations compared; the first is the default (no flags). */
   const variants: { key: string; name: string; flags: string[] }[] = [
-    { key: "serve", name: "default (worker + micro-batch)", flags: [] },
+    { key: "serve", name: "default (worker + micro-batches of ≤ 8)", flags: [] },
+    { key: "mb32", name: "worker + micro-batches of ≤ 32", flags: ["--micro-batch-size", "32"] },
+    { key: "worker", name: "worker, no micro-batch", flags: ["--micro-batch", "off"] },
+    { key: "mb", name: "in-process + micro-batch", flags: ["--predict-in-worker", "false"] },
     {
       key: "plain",
       name: "in-process, no micro-batch",
       flags: ["--predict-in-worker", "false", "--micro-batch", "off"],
     },
-    { key: "mb", name: "in-process + micro-batch", flags: ["--predict-in-worker", "false"] },
-    { key: "worker", name: "worker, no micro-batch", flags: ["--micro-batch", "off"] },
   ];
 
   // The same response size for the floor: a real /predict answer.

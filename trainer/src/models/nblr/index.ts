@@ -20,7 +20,14 @@ import { prepareFeatures, problem, sliceRows, toModel, type NblrSettings } from 
  */
 export const NBLR_DEFAULTS = {
   ngramOrder: 3,
-  minNgramCount: 2,
+  /**
+   * An n-gram is a feature when at least this many training documents contain it. Chosen on the
+   * validation split by the one-standard-error rule (the smallest model whose validation accuracy
+   * is within one standard error, 0.51 points on 2,500 reviews, of the best): 2 and 3 gave 92.92 %
+   * with 991k and 545k n-grams, 5 gave 92.56 % with 286k, 8 gave 92.12 %. A third of the n-grams
+   * makes the serving table a quarter of the size and each prediction cheaper.
+   */
+  minNgramCount: 5,
   nbAlpha: 1,
   epochs: 10,
   learningRate: 0.03,

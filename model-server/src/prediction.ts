@@ -127,8 +127,8 @@ export function createPredictionService(opts: PredictionServiceOptions): Predict
       : createMicroBatcher({
           waitMs: opts.microBatchMs,
           maxBatch: opts.microBatchSize ?? opts.limits.maxBatchSize,
-          // One batch at the scorer at a time: what arrives meanwhile becomes the next batch, so
-          // batches grow with load (measured: fewer µs per request on both threads than 2 or ∞).
+          // One batch at the scorer at a time (there is one scorer): what arrives meanwhile becomes
+          // the next batch, instead of many small batches queueing in front of the worker.
           maxInFlight: 1,
           run: async (batch) => {
             const { model, probabilities } = await run(batch);

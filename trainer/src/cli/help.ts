@@ -24,7 +24,7 @@ Data:
 
 Model and hyperparameters (also from --config; same names as the TrainingRun resource):
   --arch <A>                 nblr (default: fast, most accurate on CPU) | bilstm (reference, slow)
-  --epochs <N>               passes over the data (nblr: L-BFGS iterations per step of the path)
+  --epochs <N>               passes over the data at most (early stopping on validation picks the best)
   --batch-size <N>           examples per gradient step (bilstm)
   --learning-rate <X>        optimizer step size (bilstm)
   --seed <N>                 seed of the splits, initialisation and shuffling (default 42)

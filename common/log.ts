@@ -69,8 +69,20 @@ class StderrLines extends Transport {
     const text = this.#lines.join("\n") + "\n";
     this.#lines = [];
     unflushed.delete(this);
-    if (sync) writeSync(2, text);
+    if (sync) writeAllSync(text);
     else process.stderr.write(text);
+  }
+}
+
+/** Writes to stderr before the process exits; a full non-blocking pipe (EAGAIN) is retried. */
+function writeAllSync(text: string): void {
+  let rest = Buffer.from(text);
+  while (rest.length > 0) {
+    try {
+      rest = rest.subarray(writeSync(2, rest));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EAGAIN") return; // stderr is gone: nothing to do
+    }
   }
 }
 

@@ -15,16 +15,21 @@ export const ModelVersion = z
   .regex(/^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/, "must be a label value: letters, digits, ., _ and -");
 
 /** An artifact outside the model's own history: `pvc://<claim>/<path to the model directory>`. */
+const ARTIFACT_URI = /^pvc:\/\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?\/[^/]\S*$/;
+const ARTIFACT_URI_MESSAGE = "must be pvc://<claim>/<path to a model directory>";
 export const ArtifactUri = z
   .string()
   .max(1024)
-  .regex(
-    /^pvc:\/\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?\/[^/]\S*$/,
-    "must be pvc://<claim>/<path to a model directory>",
-  )
+  // A refinement rather than .regex(): a CRD `pattern` would answer with the raw regex, the CEL
+  // rule below names the expected form.
+  .refine((u) => ARTIFACT_URI.test(u), ARTIFACT_URI_MESSAGE)
   .refine((u) => !u.split("/").includes(".."), "must not contain a .. segment")
   .meta({
     "x-kubernetes-validations": [
+      {
+        rule: "self.matches(r'^pvc://[a-z0-9]([-a-z0-9.]*[a-z0-9])?/[^/]\\S*$')",
+        message: `spec.artifactUri ${ARTIFACT_URI_MESSAGE}`,
+      },
       {
         rule: "!self.split('/').exists(s, s == '..')",
         message: "spec.artifactUri must not contain a .. segment",

@@ -163,7 +163,7 @@ describe("CRDs on the apiserver", () => {
       name: "an artifact URI that is not pvc://",
       kind: "SentimentModel",
       spec: { artifactUri: "s3://bucket/m" },
-      message: /artifactUri: Invalid value/,
+      message: /spec\.artifactUri must be pvc:\/\/<claim>\/<path to a model directory>/,
     },
     {
       name: "env valueFrom with two sources",

@@ -35,6 +35,18 @@ describe("progress", () => {
     ]);
   });
 
+  test("without a TTY, a slow phase still gets a line every minute", () => {
+    const c = capture(false);
+    for (let i = 0; i <= 20; i++) {
+      c.progress.update("training", i / 100, "epoch 1/1"); // 1 % per 30 s: 25 % after 12.5 min
+      c.advance(30_000);
+    }
+    const lines = c.text().trim().split("\n");
+    assert.equal(lines.length, 10, lines.join("\n")); // 20 updates over 10 min, one line per minute
+    assert.equal(lines[0], "training: 2% (1:00 elapsed) epoch 1/1"); // too early for an ETA
+    assert.equal(lines[9], "training: 20% (ETA 40:00) epoch 1/1");
+  });
+
   test("on a TTY: a redrawn bar with percent and ETA, ended by a newline", () => {
     const c = capture(true);
     c.progress.update("training", 0.5, "epoch 3");

@@ -1,6 +1,7 @@
 /**
  * Progress of long phases (reading, training, evaluating). On a TTY: one redrawn bar per phase with
- * percent and ETA. Otherwise: a plain line at each quarter, so logs in a pod stay readable.
+ * percent and ETA. Otherwise: a plain line at each quarter, and at least once a minute in between
+ * (an epoch of the bilstm takes an hour), so logs in a pod stay readable and show it is alive.
  */
 export interface Progress {
   /** `fraction` in [0, 1] of the phase named `phase` (a new name starts a new bar); `detail` says what runs now. */
@@ -8,6 +9,9 @@ export interface Progress {
   /** Ends the current bar. */
   done(): void;
 }
+
+/** Without a TTY, the longest silence between two lines of one phase. */
+const HEARTBEAT_MS = 60_000;
 
 export const silentProgress: Progress = { update() {}, done() {} };
 
@@ -31,6 +35,7 @@ export function createProgress(options: ProgressOptions): Progress {
   let started = 0;
   let lastDraw = -Infinity;
   let lastQuarter = -1;
+  let lastLine = 0;
   let open = false;
 
   const finish = (): void => {
@@ -48,6 +53,7 @@ export function createProgress(options: ProgressOptions): Progress {
         started = t;
         lastDraw = -Infinity;
         lastQuarter = -1;
+        lastLine = t;
       }
       const elapsed = (t - started) / 1000;
       const eta = f > 0.02 ? (elapsed / f) * (1 - f) : undefined;
@@ -64,10 +70,13 @@ export function createProgress(options: ProgressOptions): Progress {
         open = true;
       } else {
         const quarter = Math.floor(f * 4);
-        if (quarter === lastQuarter || quarter === 0) return;
+        const newQuarter = quarter !== lastQuarter && quarter > 0;
+        if (!newQuarter && t - lastLine < HEARTBEAT_MS) return;
         lastQuarter = quarter;
+        lastLine = t;
+        const percent = newQuarter ? quarter * 25 : Math.floor(f * 100);
         const when = eta !== undefined && f < 1 ? `ETA ${clock(eta)}` : `${clock(elapsed)} elapsed`;
-        stream.write(`${name}: ${quarter * 25}% (${when})${detail && f < 1 ? ` ${detail}` : ""}\n`);
+        stream.write(`${name}: ${percent}% (${when})${detail && f < 1 ? ` ${detail}` : ""}\n`);
       }
     },
     done: finish,

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, collectDefaultMetrics, type Registry } from "prom-client";
 import type { ModelMetadata } from "../../common/artifact/metadata.ts";
+import { ErrorCode } from "./errors.ts";
 
 /** 0.1 ms to 1 s. */
 export const PREDICTION_BUCKETS = [
@@ -90,7 +91,10 @@ export function createMetrics(registry: Registry): ServerMetrics {
     labelNames: ["method", "route", "status"] as const,
     registers,
   });
+  // Every series starts at 0: a counter series first seen at 6 has no increase for rate() or
+  // increase(), so the first burst of errors (or failed reloads) would be invisible to alerts.
   for (const r of Object.values(ReloadResult)) reloads.inc({ result: r }, 0);
+  for (const reason of Object.values(ErrorCode)) errors.inc({ reason }, 0);
 
   // Labelled children are cached: building the label key costs more than the increment itself.
   type Children = {

@@ -51,7 +51,7 @@ test("missing binaries give a failure that names them and says to run testenv:bu
   assert.equal(result.error.reason, "BinariesMissing");
   assert.match(
     result.error.message,
-    /missing \(etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kwok, helm\)/,
+    /missing \(etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kwok, helm, prometheus\)/,
   );
   assert.match(result.error.message, /npm run testenv:build/);
   assert.match(result.error.message, /KUBEBUILDER_ASSETS/);

@@ -55,7 +55,7 @@ export function requireBinaries(env: NodeJS.ProcessEnv = process.env): Result<Bi
   return err(
     failure(
       "BinariesMissing",
-      `The Kubernetes test binaries are missing (${missing.join(", ")}) for ${versionsKey()}: ` +
+      `The test binaries are missing (${missing.join(", ")}) for ${versionsKey()}: ` +
         `${BUILD_HINT}, or set KUBEBUILDER_ASSETS to a directory that holds them.`,
     ),
   );

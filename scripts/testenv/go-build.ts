@@ -14,7 +14,7 @@ export type Progress = (message: string) => void;
 
 export const KUBERNETES_BINARIES = ["kube-apiserver", "kube-controller-manager", "kube-scheduler"] as const;
 
-type Group = "kubernetes" | "etcd" | "kwok" | "helm";
+type Group = "kubernetes" | "etcd" | "kwok" | "helm" | "prometheus";
 
 const GROUP_OF: Record<BinaryName, Group> = {
   etcd: "etcd",
@@ -23,6 +23,7 @@ const GROUP_OF: Record<BinaryName, Group> = {
   "kube-scheduler": "kubernetes",
   kwok: "kwok",
   helm: "helm",
+  prometheus: "prometheus",
 };
 
 /** Same settings as the prewarm and CI builds, so Go's build cache is shared between them. */
@@ -82,6 +83,8 @@ function describeGroup(group: Group): string {
       return `kwok v${VERSIONS.kwok}`;
     case "helm":
       return `helm v${VERSIONS.helm}`;
+    case "prometheus":
+      return `prometheus (Go module v${VERSIONS.prometheus}); cold: several minutes`;
   }
 }
 
@@ -157,6 +160,17 @@ const BUILDERS: Record<Group, Builder> = {
       srcDir,
       outDir,
       ["-ldflags", ldflags, `helm.sh/helm/v3/cmd/helm@v${VERSIONS.helm}`],
+      progress,
+    );
+  },
+
+  /** Prometheus without its web UI assets (not in the module; the tests use the HTTP API only). */
+  async prometheus(srcDir, outDir, progress) {
+    await mkdir(srcDir, { recursive: true });
+    return goInstall(
+      srcDir,
+      outDir,
+      ["-ldflags", "-s -w", `github.com/prometheus/prometheus/cmd/prometheus@v${VERSIONS.prometheus}`],
       progress,
     );
   },

@@ -11,11 +11,16 @@ export const VERSIONS = {
   kwok: "0.7.0",
   /** Helm 3.19 is built against Kubernetes 1.34 client libraries: supported for 1.31–1.34 clusters. */
   helm: "3.19.5",
+  /**
+   * Prometheus, for checking config/monitoring against a real server (not part of the control
+   * plane). Prometheus 3.x is published to the Go module proxy as v0.3MM.P (v3.MM.P).
+   */
+  prometheus: "0.316.0",
 } as const;
 
 export type Versions = { readonly [K in keyof typeof VERSIONS]: string };
 
-/** Every binary the harness resolves, in start order (helm is only resolved, never started). */
+/** Every binary the harness resolves, in start order (helm and prometheus are only resolved). */
 export const BINARIES = [
   "etcd",
   "kube-apiserver",
@@ -23,11 +28,12 @@ export const BINARIES = [
   "kube-scheduler",
   "kwok",
   "helm",
+  "prometheus",
 ] as const;
 
 export type BinaryName = (typeof BINARIES)[number];
 
 /** Directory name under the cache: one per combination of versions. */
 export function versionsKey(v: Versions = VERSIONS): string {
-  return `k8s-${v.kubernetes}_etcd-${v.etcd}_kwok-${v.kwok}_helm-${v.helm}`;
+  return `k8s-${v.kubernetes}_etcd-${v.etcd}_kwok-${v.kwok}_helm-${v.helm}_prometheus-${v.prometheus}`;
 }

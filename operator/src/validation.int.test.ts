@@ -105,7 +105,7 @@ const cases: { name: string; obj: Resource; message: RegExp }[] = [
   {
     name: "an artifact URI that is not on a volume claim",
     obj: sentimentModel("s3", withSpec({ artifactUri: "s3://bucket/model" })),
-    message: /spec\.artifactUri: Invalid value: "s3:\/\/bucket\/model": .*should match '\^pvc:/,
+    message: /spec\.artifactUri: .*spec\.artifactUri must be pvc:\/\/<claim>\/<path to a model directory>/,
   },
   {
     name: "negative replicas",

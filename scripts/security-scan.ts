@@ -13,10 +13,11 @@
  *
  *   npm run security:scan [-- <dir>]
  */
-import { accessSync, constants, existsSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { mkdir, rename, rm } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
+import { isExecutable } from "./testenv/binaries.ts";
 import { runCommand } from "./testenv/run-command.ts";
 
 export const TRIVY_VERSION = "0.74.0";
@@ -28,24 +29,15 @@ export function trivyCachePath(env: NodeJS.ProcessEnv = process.env): string {
   return join(base, "sentiment-operator", "tools", `trivy-${TRIVY_VERSION}`, "trivy");
 }
 
-const executable = (path: string): boolean => {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 /** `TRIVY_BIN`, else the cache, else a build with Go into the cache. */
 async function resolveTrivy(log: (line: string) => void): Promise<string> {
   const fromEnv = process.env["TRIVY_BIN"];
   if (fromEnv) {
-    if (!executable(fromEnv)) throw new Error(`TRIVY_BIN=${fromEnv} is not an executable file.`);
+    if (!isExecutable(fromEnv)) throw new Error(`TRIVY_BIN=${fromEnv} is not an executable file.`);
     return fromEnv;
   }
   const cached = trivyCachePath();
-  if (executable(cached)) return cached;
+  if (isExecutable(cached)) return cached;
   const partial = `${cached}.partial`;
   await rm(partial, { recursive: true, force: true });
   await mkdir(partial, { recursive: true });

@@ -91,7 +91,7 @@ export async function ensureBinaries(
   return ok(Object.fromEntries(only.map((n) => [n, found[n]])) as Partial<Binaries>);
 }
 
-function isExecutable(path: string): boolean {
+export function isExecutable(path: string): boolean {
   try {
     accessSync(path, constants.X_OK);
     return true;

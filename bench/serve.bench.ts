@@ -57,7 +57,12 @@ type Autocannon = (
 };
 const autocannon = createRequire(import.meta.url)("autocannon") as Autocannon;
 
-function summarize(latencies: number[], completed: number, errors: number, seconds: number): RunResult {
+function summarize(
+  latencies: ArrayLike<number>,
+  completed: number,
+  errors: number,
+  seconds: number,
+): RunResult {
   const sorted = Float64Array.from(latencies).sort();
   const q = (p: number): number =>
     sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!;
@@ -175,7 +180,7 @@ async function saturateLean(
   connections: number,
 ): Promise<RunResult> {
   const r = await closedLoop({ url, bodies, connections, seconds });
-  return { ...summarize([...r.latenciesMs], r.ok, r.errors, r.seconds), generatorUs: r.generatorCpuUs };
+  return { ...summarize(r.latenciesMs, r.ok, r.errors, r.seconds), generatorUs: r.generatorCpuUs };
 }
 
 interface Target {

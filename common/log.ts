@@ -36,7 +36,9 @@ const safeJson = winston.format.json();
 
 /** Transports holding lines not yet written; written synchronously if the process exits first. */
 const unflushed = new Set<StderrLines>();
-let exitHookInstalled = false;
+process.once("exit", () => {
+  for (const t of unflushed) t.flush(true);
+});
 
 /**
  * Writes formatted lines to stderr, gathered per event-loop turn into one write: a busy server
@@ -49,12 +51,6 @@ class StderrLines extends Transport {
     if (this.#lines.length === 0) {
       unflushed.add(this);
       setImmediate(() => this.flush(false));
-      if (!exitHookInstalled) {
-        exitHookInstalled = true;
-        process.once("exit", () => {
-          for (const t of unflushed) t.flush(true);
-        });
-      }
     }
     this.#lines.push(info[MESSAGE] as string);
     next();

@@ -14,10 +14,12 @@
  *   npm run security:scan [-- <dir>]
  */
 import { existsSync } from "node:fs";
-import { mkdir, rename, rm } from "node:fs/promises";
-import { homedir } from "node:os";
+import { rename, rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
+import { err, failure } from "../common/result.ts";
 import { isExecutable } from "./testenv/binaries.ts";
+import { installGoBinary } from "./testenv/go-build.ts";
+import { cacheRoot } from "./testenv/paths.ts";
 import { runCommand } from "./testenv/run-command.ts";
 
 export const TRIVY_VERSION = "0.74.0";
@@ -25,8 +27,7 @@ const REPO = resolve(import.meta.dirname, "..");
 const SKIPPED_DIRS = ["node_modules", ".cache", ".testenv", "models", "coverage"];
 
 export function trivyCachePath(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env["XDG_CACHE_HOME"] || join(homedir(), ".cache");
-  return join(base, "sentiment-operator", "tools", `trivy-${TRIVY_VERSION}`, "trivy");
+  return join(cacheRoot(env), "tools", `trivy-${TRIVY_VERSION}`, "trivy");
 }
 
 /** `TRIVY_BIN`, else the cache, else a build with Go into the cache. */
@@ -40,21 +41,16 @@ async function resolveTrivy(log: (line: string) => void): Promise<string> {
   if (isExecutable(cached)) return cached;
   const partial = `${cached}.partial`;
   await rm(partial, { recursive: true, force: true });
-  await mkdir(partial, { recursive: true });
   log(`Building Trivy v${TRIVY_VERSION} from the Go module proxy (cold: several minutes)...`);
   const started = Date.now();
-  const r = await runCommand(
-    "go",
-    ["install", "-ldflags", "-s -w", `github.com/aquasecurity/trivy/cmd/trivy@v${TRIVY_VERSION}`],
-    {
-      cwd: partial,
-      // Trivy 0.74 imports encoding/json/v2, an experiment in Go 1.25-1.26.
-      env: { ...process.env, GOBIN: partial, CGO_ENABLED: "0", GOFLAGS: "-trimpath", GOEXPERIMENT: "jsonv2" },
-    },
-  ).catch((e: unknown) => {
-    throw new Error(`Cannot build Trivy: ${(e as Error).message}. Install Go >= 1.25 or set TRIVY_BIN.`);
-  });
-  if (r.code !== 0) throw new Error(`Building Trivy failed:\n${r.stderrTail}`);
+  const built = await installGoBinary(
+    `github.com/aquasecurity/trivy/cmd/trivy@v${TRIVY_VERSION}`,
+    partial,
+    partial,
+    log,
+    { GOEXPERIMENT: "jsonv2" }, // Trivy 0.74 imports encoding/json/v2, an experiment in Go 1.25-1.26
+  ).catch((e: unknown) => err(failure("GoMissing", `${(e as Error).message}; install Go >= 1.25`)));
+  if (!built.ok) throw new Error(`Building Trivy failed (or set TRIVY_BIN): ${built.error.message}`);
   await rename(join(partial, "trivy"), cached);
   await rm(partial, { recursive: true, force: true });
   log(`Built Trivy in ${Math.round((Date.now() - started) / 1000)} s: ${cached}`);

@@ -141,15 +141,8 @@ const BUILDERS: Record<Group, Builder> = {
   },
 
   /** KWOK has no replace directives: plain `go install`. */
-  async kwok(srcDir, outDir, progress) {
-    await mkdir(srcDir, { recursive: true });
-    return goInstall(
-      srcDir,
-      outDir,
-      ["-ldflags", "-s -w", `sigs.k8s.io/kwok/cmd/kwok@v${VERSIONS.kwok}`],
-      progress,
-    );
-  },
+  kwok: (srcDir, outDir, progress) =>
+    installGoBinary(`sigs.k8s.io/kwok/cmd/kwok@v${VERSIONS.kwok}`, srcDir, outDir, progress),
 
   async helm(srcDir, outDir, progress) {
     await mkdir(srcDir, { recursive: true });
@@ -165,16 +158,29 @@ const BUILDERS: Record<Group, Builder> = {
   },
 
   /** Prometheus without its web UI assets (not in the module; the tests use the HTTP API only). */
-  async prometheus(srcDir, outDir, progress) {
-    await mkdir(srcDir, { recursive: true });
-    return goInstall(
+  prometheus: (srcDir, outDir, progress) =>
+    installGoBinary(
+      `github.com/prometheus/prometheus/cmd/prometheus@v${VERSIONS.prometheus}`,
       srcDir,
       outDir,
-      ["-ldflags", "-s -w", `github.com/prometheus/prometheus/cmd/prometheus@v${VERSIONS.prometheus}`],
       progress,
-    );
-  },
+    ),
 };
+
+/**
+ * `go install <pkg@version>` of a module without replace directives into `outDir`, stripped, with
+ * the shared build settings (`env` adds to them, e.g. a GOEXPERIMENT).
+ */
+export async function installGoBinary(
+  pkg: string,
+  srcDir: string,
+  outDir: string,
+  progress: Progress,
+  env: NodeJS.ProcessEnv = {},
+): Promise<Result<void>> {
+  await mkdir(srcDir, { recursive: true });
+  return goInstall(srcDir, outDir, ["-ldflags", "-s -w", pkg], progress, env);
+}
 
 interface DownloadedModule {
   readonly goMod: string;
@@ -228,11 +234,12 @@ async function goInstall(
   outDir: string,
   args: readonly string[],
   progress: Progress,
+  env: NodeJS.ProcessEnv = {},
 ): Promise<Result<void>> {
   const compiled = countingReporter("Compiled", /^[\w.-]+(\/[\w.~+-]+)+$|^[\w-]+$/, progress);
   const r = await runCommand("go", ["install", "-v", ...args], {
     cwd: srcDir,
-    env: { ...goEnv(), GOBIN: outDir },
+    env: { ...goEnv(), ...env, GOBIN: outDir },
     onStderrLine: compiled.line,
   });
   compiled.done();

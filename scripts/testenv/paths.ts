@@ -5,10 +5,14 @@ import { versionsKey } from "./versions.ts";
 /** The repository root (this file lives in scripts/testenv/). */
 export const REPO_ROOT = resolve(import.meta.dirname, "..", "..");
 
+/** The project's cache outside the clone (`$XDG_CACHE_HOME/sentiment-operator`), shared by every clone. */
+export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
+  return join(env["XDG_CACHE_HOME"] || join(homedir(), ".cache"), "sentiment-operator");
+}
+
 /** Where built binaries live, outside the clone so every clone and CI run on the machine reuses them. */
 export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env["XDG_CACHE_HOME"] || join(homedir(), ".cache");
-  return join(base, "sentiment-operator", "k8s", versionsKey());
+  return join(cacheRoot(env), "k8s", versionsKey());
 }
 
 /** Git-ignored working area for clusters started from this clone (`.testenv/` is in .gitignore). */

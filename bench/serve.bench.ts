@@ -31,10 +31,17 @@ import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
 import { parseArgs } from "node:util";
 import { loadModel } from "../common/artifact/loader.ts";
+import { createLogger } from "../common/log.ts";
+import type { SentimentPredictor } from "../common/model.ts";
+import { createApp } from "../model-server/src/app.ts";
+import { defaultConfig } from "../model-server/src/config.ts";
+import { createModelHolder } from "../model-server/src/model-holder.ts";
+import { Registry } from "prom-client";
 import { benchModel, imdbTestReviews } from "../model-server/src/testing/trained-model.ts";
 import { closedLoop } from "./load/closed-loop.ts";
 
 const FLOOR_FLAG = "--floor-body";
+const CONSTANT_FLAG = "--constant-model";
 
 interface RunResult {
   readonly rps: number;
@@ -284,6 +291,7 @@ async function main(): Promise<void> {
       model: { type: "string" },
       out: { type: "string" },
       connections: { type: "string", default: "32" },
+      variants: { type: "string" },
     },
   });
   const seconds = Number(values.duration);
@@ -355,7 +363,7 @@ async function main(): Promise<void> {
   };
 
   /** Server configurations compared; the first is the default (no flags). */
-  const variants: { key: string; name: string; flags: string[] }[] = [
+  const allVariants: { key: string; name: string; flags: string[] }[] = [
     { key: "serve", name: "default (worker + micro-batches of ≤ 16)", flags: [] },
     { key: "mb4", name: "worker + micro-batches of ≤ 4", flags: ["--micro-batch-size", "4"] },
     { key: "mb64", name: "worker + micro-batches of ≤ 64", flags: ["--micro-batch-size", "64"] },
@@ -367,6 +375,11 @@ async function main(): Promise<void> {
       flags: ["--predict-in-worker", "false", "--micro-batch", "off"],
     },
   ];
+
+  const wanted = values.variants?.split(",") ?? allVariants.map((v) => v.key);
+  const variants = allVariants.filter((v) => wanted.includes(v.key));
+  if (variants[0]?.key !== "serve")
+    throw new Error(`--variants must start with serve; known: ${allVariants.map((v) => v.key).join(",")}`);
 
   // The same response size for the floor: a real /predict answer.
   let server = await startModelServer(model.dir, join(work, "serve.log"), []);
@@ -390,6 +403,20 @@ async function main(): Promise<void> {
     await suite("bare node:http floor", "floor", floor, rates);
   } finally {
     await floor.stop();
+  }
+  // The HTTP path's own cost: the same app and settings with scoring replaced by a constant.
+  const constant = await startChild(
+    [fileURLToPath(import.meta.url), CONSTANT_FLAG, model.dir],
+    join(work, "constant.log"),
+    (out) => {
+      const m = /"Started server".*"port":(\d+)/.exec(out);
+      return m ? Number(m[1]) : undefined;
+    },
+  );
+  try {
+    await suite("sentiment-serve app, constant model (no scoring)", "constant", constant, []);
+  } finally {
+    await constant.stop();
   }
   for (const [i, v] of variants.entries()) {
     if (i > 0) server = await startModelServer(model.dir, join(work, `${v.key}.log`), v.flags);
@@ -451,6 +478,7 @@ async function main(): Promise<void> {
       ([gen, label]) =>
         `| Max throughput ≥ 0.5 × floor (${fmt(results[`floor@${gen}`]?.rps ?? NaN, 0)} req/s, ${label}) | ${each((k) => `${fmt(results[`${k}@${gen}`]?.rps ?? NaN, 0)} req/s = ${fmt(ratio(k, gen))} ×`)} | ${verdict(ratio("serve", gen) >= 0.5)} (default) |`,
     ),
+    `| (For scale) the same app with a constant model instead of scoring | ${(["max", "max-lean"] as const).map((g) => `${fmt(results[`constant@${g}`]?.rps ?? NaN, 0)} req/s = ${fmt(ratio("constant", g))} × (${g === "max" ? "autocannon" : "lean generator"})`).join("; ")} | |`,
     `| Batch of 64: p99 ≤ 20 ms (sequential) | ${each((k) => `${fmt(p99(`${k}-batch64@1`))} ms`)} | ${verdict(p99("serve-batch64@1") <= 20)} (default) |`,
   ].join("\n");
   console.log(report);
@@ -459,7 +487,9 @@ async function main(): Promise<void> {
 }
 
 // ---- floor server mode: `node bench/serve.bench.ts --floor-body <file>` ----------------------
-if (process.argv[2] === FLOOR_FLAG) {
+if (process.argv[2] === CONSTANT_FLAG) {
+  await serveConstantModel(process.argv[3]!);
+} else if (process.argv[2] === FLOOR_FLAG) {
   const body = readFileSync(process.argv[3]!);
   const server = createServer((req, res) => {
     req.on("data", () => undefined);
@@ -477,4 +507,33 @@ if (process.argv[2] === FLOOR_FLAG) {
   process.on("SIGTERM", () => process.exit(0));
 } else {
   await main();
+}
+
+/**
+ * `node bench/serve.bench.ts --constant-model <dir>`: sentiment-serve's app (createApp, default
+ * settings, JSON request log) in this process, with the model's predictor replaced by one that
+ * answers 0.75 for every text: what the HTTP path costs without scoring.
+ */
+async function serveConstantModel(dir: string): Promise<void> {
+  const holder = createModelHolder(async (d) => {
+    const loaded = await loadModel(d);
+    if (!loaded.ok) return loaded;
+    loaded.value.predictor.dispose();
+    const constant: SentimentPredictor = {
+      architecture: loaded.value.predictor.architecture,
+      predictProba: (texts) => Promise.resolve(new Float64Array(texts.length).fill(0.75)),
+      dispose: () => undefined,
+    };
+    return { ok: true, value: { ...loaded.value, predictor: constant } };
+  });
+  const loaded = await holder.load(dir);
+  if (!loaded.ok) throw new Error(loaded.error.message);
+  const logger = createLogger({ component: "model-server" });
+  const app = createApp({ holder, registry: new Registry(), logger, config: defaultConfig(dir) });
+  const handle = app.callback();
+  const server = createServer((req, res) => void handle(req, res));
+  server.listen(0, "127.0.0.1", () =>
+    logger.info("Started server", { port: (server.address() as AddressInfo).port }),
+  );
+  process.on("SIGTERM", () => process.exit(0));
 }

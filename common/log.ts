@@ -13,25 +13,42 @@ export interface LoggerOptions {
   readonly silent?: boolean;
 }
 
-/** The key under which winston formats leave the finished line (triple-beam's MESSAGE). */
+/** The keys under which winston keeps the level and formats leave the finished line (triple-beam). */
+const LEVEL = Symbol.for("level");
 const MESSAGE = Symbol.for("message");
 
 /**
  * One JSON object per line: `timestamp`, `level`, `message`, then the fields in the order given.
- * Plain `JSON.stringify` is about twice as fast as logform's `timestamp()` + `json()` pair, which
- * matters for the model server's one line per request; values it cannot encode (cycles, BigInt)
- * fall back to logform's safe encoder.
+ * Built with one `JSON.stringify` of the fields and a timestamp string reused within the same
+ * millisecond: about twice as fast as logform's `timestamp()` + `json()` pair, which matters for
+ * the model server's one line per request. Values plain JSON cannot encode (cycles, BigInt) fall
+ * back to logform's safe encoder.
  */
 const jsonLine = winston.format((info) => {
   const { level, message, ...fields } = info;
-  const line = { timestamp: new Date().toISOString(), level, message, ...fields };
+  const timestamp = isoNow();
   try {
-    (info as Record<symbol, unknown>)[MESSAGE] = JSON.stringify(line);
+    const rest = JSON.stringify(fields);
+    (info as Record<symbol, unknown>)[MESSAGE] =
+      `{"timestamp":"${timestamp}","level":${JSON.stringify(level)},"message":${JSON.stringify(message)}` +
+      (rest === "{}" ? "}" : `,${rest.slice(1)}`);
   } catch {
-    return safeJson.transform(Object.assign(info, { timestamp: line.timestamp }), {});
+    return safeJson.transform(Object.assign(info, { timestamp }), {});
   }
   return info;
 });
+
+let isoMs = 0;
+let isoText = "";
+/** `new Date().toISOString()`, formatted at most once per millisecond. */
+function isoNow(): string {
+  const ms = Date.now();
+  if (ms !== isoMs) {
+    isoMs = ms;
+    isoText = new Date(ms).toISOString();
+  }
+  return isoText;
+}
 const safeJson = winston.format.json();
 
 /** Transports holding lines not yet written; written synchronously if the process exits first. */
@@ -112,4 +129,30 @@ export function createLogger(opts: LoggerOptions): Logger {
       }),
     ],
   });
+}
+
+/** A log call for hot paths: `write(message, fields)`. */
+export type LineWriter = (message: string, fields: Readonly<Record<string, unknown>>) => void;
+
+/**
+ * `logger[level](message, fields)` for hot paths such as the model server's line per request: the
+ * same info object, the logger's own format and transports, and so the same line, but without
+ * winston's stream pipeline (two object-mode streams per line), which costs more than the line
+ * itself (`npm run bench:log`). Levels are checked per call, so a changed level still applies.
+ */
+export function lineWriter(logger: Logger, level = "info"): LineWriter {
+  const noop = (): void => undefined;
+  return (message, fields) => {
+    if (logger.silent || !logger.isLevelEnabled(level)) return;
+    // Key order as winston's `log(level, message, meta)`: default meta, fields, then level and message.
+    const info = { ...(logger.defaultMeta as object | undefined), ...fields, [LEVEL]: level, level, message };
+    const formatted = logger.format.transform(info, logger.format.options);
+    if (typeof formatted !== "object") return; // a format may drop the line
+    const levels = logger.levels;
+    for (const t of logger.transports) {
+      if (t.silent || (t.level !== undefined && levels[t.level]! < levels[level]!)) continue;
+      const out = t.format ? t.format.transform({ ...formatted }, t.format.options) : formatted;
+      if (typeof out === "object") t.log?.(out, noop);
+    }
+  };
 }

@@ -1,6 +1,6 @@
 import Koa, { type Context, type Next } from "koa";
 import type { Registry } from "prom-client";
-import type { Logger } from "../../common/log.ts";
+import { lineWriter, type Logger } from "../../common/log.ts";
 import pkg from "../../package.json" with { type: "json" };
 import { createBearerCheck, type TokenSource } from "./auth.ts";
 import type { ServerConfig } from "./config.ts";
@@ -118,6 +118,7 @@ export function createApp(deps: AppDeps): Koa {
     },
   });
 
+  const logRequest = lineWriter(logger);
   const app = new Koa();
   app.use(async (ctx: Context, next: Next) => {
     const start = performance.now();
@@ -131,7 +132,7 @@ export function createApp(deps: AppDeps): Koa {
       const route = (ctx.state as RouteState).route?.template ?? UNMATCHED_ROUTE;
       metrics.recordHttp(ctx.method, route, ctx.status, seconds);
       if (config.logRequests) {
-        logger.info("Served request", {
+        logRequest("Served request", {
           method: ctx.method,
           route,
           status: ctx.status,

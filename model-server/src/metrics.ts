@@ -1,6 +1,12 @@
 import { Counter, Gauge, Histogram, collectDefaultMetrics, type Registry } from "prom-client";
 import type { ModelMetadata } from "../../common/artifact/metadata.ts";
 import { ErrorCode } from "./errors.ts";
+import {
+  SeriesCounter,
+  SeriesHistogram,
+  type CounterSeries,
+  type HistogramSeries,
+} from "./series-metrics.ts";
 
 /** 0.1 ms to 1 s. */
 export const PREDICTION_BUCKETS = [
@@ -78,14 +84,15 @@ export function createMetrics(registry: Registry): ServerMetrics {
     labelNames: ["result"] as const,
     registers,
   });
-  const httpDuration = new Histogram({
+  // One update per request: series looked up once (series-metrics.ts), not re-hashed per call.
+  const httpDuration = new SeriesHistogram({
     name: "http_request_duration_seconds",
     help: "HTTP request duration, by method, route template and status.",
     labelNames: ["method", "route", "status"] as const,
     buckets: [...HTTP_BUCKETS],
     registers,
   });
-  const httpRequests = new Counter({
+  const httpRequests = new SeriesCounter({
     name: "http_requests_total",
     help: "HTTP requests, by method, route template and status.",
     labelNames: ["method", "route", "status"] as const,
@@ -118,7 +125,9 @@ export function createMetrics(registry: Registry): ServerMetrics {
     }
     return children;
   };
-  const httpChildren = new Map<string, { duration: Histogram.Internal<string>; count: Counter.Internal }>();
+  /** HTTP series by method, route and status. */
+  type HttpSeries = { duration: HistogramSeries; count: CounterSeries };
+  const httpSeries = new Map<string, Map<string, Map<number, HttpSeries>>>();
 
   return {
     registry,
@@ -156,12 +165,15 @@ export function createMetrics(registry: Registry): ServerMetrics {
       reloads.inc({ result });
     },
     recordHttp(method, route, status, seconds) {
-      const key = `${method} ${route} ${status}`;
-      let c = httpChildren.get(key);
+      let byRoute = httpSeries.get(method);
+      if (!byRoute) httpSeries.set(method, (byRoute = new Map<string, Map<number, HttpSeries>>()));
+      let byStatus = byRoute.get(route);
+      if (!byStatus) byRoute.set(route, (byStatus = new Map<number, HttpSeries>()));
+      let c = byStatus.get(status);
       if (!c) {
         const labels = { method, route, status: String(status) };
-        c = { duration: httpDuration.labels(labels), count: httpRequests.labels(labels) };
-        httpChildren.set(key, c);
+        c = { duration: httpDuration.series(labels), count: httpRequests.series(labels) };
+        byStatus.set(status, c);
       }
       c.duration.observe(seconds);
       c.count.inc();

@@ -15,6 +15,9 @@ const vocab = Vocabulary.build(
     ["a", "a", "b", "'", ".", ",", "(", ")", "!", "?", "é", "ab", "ba", "x", "xa", "a<br", "/>", "r", "<b"],
     ["a", "b", "'", ".", ",", "(", ")", "!", "?", "é", "ab", "ba", "x", "xa", "a<br", "/>", "r", "<b"],
     ["i", "k", "ka", "ß", "i̇x", "<", "<br", "b<br", "br", "a/>", "unforgettable", "wonderful"],
+    // keys: words of 8 bytes and around it, multi-byte letters, NUL, a lone surrogate, uppercase
+    ["abcdefgh", "abcdefghi", "abcdefghij", "abcdefghik", "bcdefghij", "éééé", "ééééé", "éééée"],
+    ["a\u0000", "\u0000", "\ud800x", "x\udc00", "\ud83d\ude00\ud83d\ude00x", "Upper", "a<br\u00a0/>b"],
   ],
   { minFreq: 1 },
 );
@@ -35,6 +38,9 @@ const ASCII_ALPHABET = [
   "\u001c",
   "\u000b",
 ];
+
+/** ASCII pieces plus pieces that build the vocabulary's long words (keys of 8+ bytes). */
+const LONG_WORD_ALPHABET = [...ASCII_ALPHABET, "abcdefgh", "ABCDEFGH", "i", "j", "ij", "éééé", "é", "\u0000"];
 
 describe("BasicEnglishIds", () => {
   const ids = new BasicEnglishIds(vocab.tokens, vocab.unkIndex);
@@ -92,6 +98,34 @@ describe("BasicEnglishIds", () => {
     }
   });
 
+  test("looks words up by their bytes exactly: 8-byte keys, longer words, NUL, surrogates, case", () => {
+    for (const text of [
+      "abcdefgh abcdefghi abcdefghij abcdefghik abcdefghil bcdefghij abcdefg abcdefgh.",
+      "ABCDEFGHIJ AbcdefghiK xabcdefghij",
+      "éééé ééééé éééée ÉÉÉÉÉ éééé ééé éééééé",
+      "a\u0000 \u0000 a \u0000\u0000 a\u0000a",
+      "\ud800x \ud800 x\udc00 \udc00x \ud800\udc00x \ud83d\ude00\ud83d\ude00x",
+      "Upper upper UPPER",
+      "a<br\u00a0/>b a<BR\u00a0/>b a<br />\u00a0b",
+    ]) {
+      assert.deepEqual([...ids.ids(text)], reference(vocab, text), JSON.stringify(text));
+    }
+  });
+
+  test("finds tokens across the scan's 32-byte blocks (every offset of a word and of a token character)", () => {
+    for (let pad = 0; pad < 70; pad++) {
+      for (const word of ["abcdefghij", "ab", "é", "a", ".", "wonderful!", "<br />x"]) {
+        const text = "x".repeat(pad) + " " + word + "  " + word + "(" + "b".repeat(pad % 40);
+        assert.deepEqual([...ids.ids(text)], reference(vocab, text), JSON.stringify(text));
+        assert.deepEqual(
+          [...ids.ids(text.trimEnd() + word)],
+          reference(vocab, text + word),
+          `${pad} ${word} at end`,
+        );
+      }
+    }
+  });
+
   test("truncates to maxTokens like encode", () => {
     const text = "a b. a, b! x ( xa ) ?";
     for (const max of [1, 2, 3, 7, 100]) {
@@ -104,6 +138,19 @@ describe("BasicEnglishIds", () => {
     for (let i = 0; i < 2000; i++) {
       const s = randomText(next, 24);
       const max = next() % 4 === 0 ? 1 + (next() % 6) : 0;
+      assert.deepEqual([...ids.ids(s, max)], reference(vocab, s, max), JSON.stringify(s));
+    }
+  });
+
+  test("agrees with the string path on 300 long random strings (many 32-byte blocks)", () => {
+    const next = lcg(2468);
+    for (let i = 0; i < 300; i++) {
+      const s = randomText(
+        next,
+        200,
+        next() % 2 === 0 ? LONG_WORD_ALPHABET : [...LONG_WORD_ALPHABET, ...TOKENIZER_ALPHABET],
+      );
+      const max = next() % 4 === 0 ? 1 + (next() % 60) : 0;
       assert.deepEqual([...ids.ids(s, max)], reference(vocab, s, max), JSON.stringify(s));
     }
   });

@@ -2,7 +2,9 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { loadModel } from "../../common/artifact/loader.ts";
 import type { LoadedModel } from "./model-holder.ts";
-import { post, startServer, type TestServer } from "./testing/http.ts";
+import { connect } from "node:net";
+import { encodeRequests } from "../../bench/load/closed-loop.ts";
+import { heldRequest, post, startServer, type TestServer } from "./testing/http.ts";
 import { POSITIVE_REVIEW, NEGATIVE_REVIEW, trainedModel } from "./testing/trained-model.ts";
 
 describe("POST /predict over HTTP with a real trained model", () => {
@@ -20,6 +22,33 @@ describe("POST /predict over HTTP with a real trained model", () => {
   after(async () => {
     await s.close();
     reference.predictor.dispose();
+  });
+
+  test("a body that came with the headers and one sent in pieces are read the same", async () => {
+    const body = { text: samples[1] };
+    const url = new URL(`${s.url}/predict`);
+    const [whole] = encodeRequests(url, [Buffer.from(JSON.stringify(body))]);
+    const socket = connect(Number(url.port), url.hostname);
+    const reply = new Promise<string>((resolve) => {
+      let text = "";
+      socket.on("data", (c: Buffer) => {
+        text += c.toString();
+        if (text.includes("\r\n\r\n{") && text.endsWith("}")) resolve(text);
+      });
+    });
+    socket.end(whole!); // headers and body in one write
+    const oneWrite = JSON.parse((await reply).split("\r\n\r\n")[1]!) as unknown;
+    const held = heldRequest(`${s.url}/predict`, body); // 5 bytes, then the rest later
+    await held.sent;
+    await new Promise((r) => setTimeout(r, 20));
+    held.finish();
+    const pieces = await held.response;
+    assert.equal(pieces.status, 200);
+    assert.deepEqual(oneWrite, pieces.json);
+    assert.equal(
+      (oneWrite as { probability: number }).probability,
+      (await reference.predictor.predictProba([samples[1]!]))[0],
+    );
   });
 
   test("a single text returns sentiment, confidence, P(positive) and the model's name and version", async () => {

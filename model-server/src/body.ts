@@ -49,8 +49,19 @@ export async function readJsonBody(ctx: Context, limit: number): Promise<unknown
   }
 }
 
-function readText(ctx: Context, limit: number): Promise<string> {
+async function readText(ctx: Context, limit: number): Promise<string> {
   const req = ctx.req;
+  // Usually the whole body comes in the same packet as the headers: the parser buffers it just
+  // after this handler starts, so after one microtask it can be read at once, without the
+  // listeners and the promise below (about 1 µs per request under load).
+  const declared = ctx.request.length;
+  if (declared !== undefined && req.readableLength < declared) await Promise.resolve();
+  if (declared !== undefined && req.readableLength === declared && !req.readableFlowing) {
+    const chunks: Buffer[] = [];
+    for (let chunk = req.read() as Buffer | null; chunk !== null; chunk = req.read() as Buffer | null)
+      chunks.push(chunk);
+    return chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks).toString("utf8");
+  }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;

@@ -3,7 +3,7 @@ import { ErrorCode, httpError } from "../errors.ts";
 import { batchTooLarge, checkLimits, modelRef, toPrediction } from "../prediction.ts";
 import type { Route } from "../router.ts";
 import { describeIssues, V1PredictRequest } from "../schemas.ts";
-import { isObject, requireModel, type RouteDeps } from "./deps.ts";
+import { isObject, requireModel, sendJson, type RouteDeps } from "./deps.ts";
 
 const USAGE = 'send {"instances": ["...", ...]} or {"instances": [{"text": "..."}, ...]}';
 
@@ -61,7 +61,7 @@ export function kserveV1Routes(d: RouteDeps): Route[] {
         checkLimits(texts, d.limits, "instances");
         const { model, probabilities } = await d.predictions.predictMany(texts);
         const ref = modelRef(model);
-        ctx.body = { predictions: Array.from(probabilities, (p) => toPrediction(p, ref)) };
+        sendJson(ctx, { predictions: Array.from(probabilities, (p) => toPrediction(p, ref)) });
       },
     },
   ];

@@ -4,7 +4,7 @@ import type { LoadedModel } from "../model-holder.ts";
 import { batchTooLarge, checkLimits, type Limits } from "../prediction.ts";
 import type { Route } from "../router.ts";
 import { describeIssues, V2InferRequest, type V2OutputTensor } from "../schemas.ts";
-import { isObject, readiness, requireModel, type RouteDeps } from "./deps.ts";
+import { isObject, readiness, requireModel, sendJson, type RouteDeps } from "./deps.ts";
 
 export const SERVER_NAME = "sentiment-serve";
 export const V2_INPUT = "text";
@@ -77,12 +77,12 @@ export function kserveV2Routes(d: RouteDeps, serverVersion: string): Route[] {
           throw httpError(400, ErrorCode.InvalidRequest, `The body must be a JSON object; ${USAGE}.`);
         const request = parseInfer(body, d.limits);
         const { model, probabilities } = await d.predictions.predictMany(request.texts);
-        ctx.body = {
+        sendJson(ctx, {
           model_name: model.metadata.name,
           model_version: model.metadata.version,
           ...(request.id === undefined ? {} : { id: request.id }),
           outputs: request.outputs.map((o) => outputTensor(o, probabilities)),
-        };
+        });
       },
     },
   ];

@@ -3,7 +3,7 @@ import { ErrorCode, httpError } from "../errors.ts";
 import { batchTooLarge, checkLimits, modelRef, toPrediction } from "../prediction.ts";
 import type { Route } from "../router.ts";
 import { BatchPredictRequest, describeIssues, SinglePredictRequest } from "../schemas.ts";
-import { isObject, type RouteDeps } from "./deps.ts";
+import { isObject, sendJson, type RouteDeps } from "./deps.ts";
 
 const USAGE = 'send {"text": "..."} or {"texts": ["...", ...]}';
 
@@ -36,7 +36,7 @@ export function predictRoutes(d: RouteDeps): Route[] {
           checkLimits(parsed.data.texts, d.limits, "texts");
           const { model, probabilities } = await d.predictions.predictMany(parsed.data.texts);
           const ref = modelRef(model);
-          ctx.body = { predictions: Array.from(probabilities, (p) => toPrediction(p, ref)) };
+          sendJson(ctx, { predictions: Array.from(probabilities, (p) => toPrediction(p, ref)) });
           return;
         }
         const parsed = SinglePredictRequest.safeParse(body);
@@ -49,7 +49,7 @@ export function predictRoutes(d: RouteDeps): Route[] {
         }
         checkLimits([parsed.data.text], d.limits, "text");
         const { model, probability } = await d.predictions.predictOne(parsed.data.text);
-        ctx.body = toPrediction(probability, modelRef(model));
+        sendJson(ctx, toPrediction(probability, modelRef(model)));
       },
     },
   ];

@@ -13,12 +13,16 @@
  * - Request bodies are real IMDB test reviews, a different one per request.
  * - Single requests are measured with micro-batching off and on (same event-loop turn), to see
  *   whether it helps.
+ * - Two servers split the cost, at maximum only: sentiment-serve's app with a constant model (what
+ *   the HTTP path costs), and the floor's bare server scoring with the model in a worker with the
+ *   same micro-batches (what the model costs: the most any framework could reach with it).
  *
  * Model: SERVE_BENCH_MODEL_DIR (or --model) reuses a model directory; otherwise the default
  * architecture is trained on the full IMDB train split (SENTIMENT_IMDB_PATH) once and cached
  * under .cache/serve-bench/.
  *
- * Flags: --duration <s> (10), --rates 200,1000,2000, --model <dir>, --out <file.md>.
+ * Flags: --duration <s> (10), --rates 200,1000,2000, --model <dir>, --out <file.md>,
+ * --connections <n> (32), --variants serve,mb4,... (a subset of the configurations; serve first).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { closeSync, openSync, readFileSync } from "node:fs";
@@ -35,13 +39,17 @@ import { createLogger } from "../common/log.ts";
 import type { SentimentPredictor } from "../common/model.ts";
 import { createApp } from "../model-server/src/app.ts";
 import { defaultConfig } from "../model-server/src/config.ts";
+import { createMicroBatcher } from "../model-server/src/micro-batcher.ts";
 import { createModelHolder } from "../model-server/src/model-holder.ts";
+import { toPrediction } from "../model-server/src/prediction.ts";
+import { createWorkerLoader } from "../model-server/src/worker-loader.ts";
 import { Registry } from "prom-client";
 import { benchModel, imdbTestReviews } from "../model-server/src/testing/trained-model.ts";
 import { closedLoop } from "./load/closed-loop.ts";
 
 const FLOOR_FLAG = "--floor-body";
 const CONSTANT_FLAG = "--constant-model";
+const BARE_MODEL_FLAG = "--bare-http-model";
 
 interface RunResult {
   readonly rps: number;
@@ -418,6 +426,20 @@ async function main(): Promise<void> {
   } finally {
     await constant.stop();
   }
+  // The model's own cost: the floor's bare server, scoring with the same worker and micro-batches.
+  const bare = await startChild(
+    [fileURLToPath(import.meta.url), BARE_MODEL_FLAG, model.dir],
+    join(work, "bare-model.log"),
+    (out) => {
+      const m = /\{"port":(\d+)\}/.exec(out);
+      return m ? Number(m[1]) : undefined;
+    },
+  );
+  try {
+    await suite("bare node:http + the model in a worker (no Koa, no checks)", "bare", bare, []);
+  } finally {
+    await bare.stop();
+  }
   for (const [i, v] of variants.entries()) {
     if (i > 0) server = await startModelServer(model.dir, join(work, `${v.key}.log`), v.flags);
     try {
@@ -478,7 +500,15 @@ async function main(): Promise<void> {
       ([gen, label]) =>
         `| Max throughput ≥ 0.5 × floor (${fmt(results[`floor@${gen}`]?.rps ?? NaN, 0)} req/s, ${label}) | ${each((k) => `${fmt(results[`${k}@${gen}`]?.rps ?? NaN, 0)} req/s = ${fmt(ratio(k, gen))} ×`)} | ${verdict(ratio("serve", gen) >= 0.5)} (default) |`,
     ),
-    `| (For scale) the same app with a constant model instead of scoring | ${(["max", "max-lean"] as const).map((g) => `${fmt(results[`constant@${g}`]?.rps ?? NaN, 0)} req/s = ${fmt(ratio("constant", g))} × (${g === "max" ? "autocannon" : "lean generator"})`).join("; ")} | |`,
+    ...(
+      [
+        ["constant", "(For scale) the same app with a constant model instead of scoring"],
+        ["bare", "(For scale) a bare node:http server scoring with the same model, worker and batches"],
+      ] as const
+    ).map(
+      ([key, what]) =>
+        `| ${what} | ${(["max", "max-lean"] as const).map((g) => `${fmt(results[`${key}@${g}`]?.rps ?? NaN, 0)} req/s = ${fmt(ratio(key, g))} × (${g === "max" ? "autocannon" : "lean generator"})`).join("; ")} | |`,
+    ),
     `| Batch of 64: p99 ≤ 20 ms (sequential) | ${each((k) => `${fmt(p99(`${k}-batch64@1`))} ms`)} | ${verdict(p99("serve-batch64@1") <= 20)} (default) |`,
   ].join("\n");
   console.log(report);
@@ -489,6 +519,8 @@ async function main(): Promise<void> {
 // ---- floor server mode: `node bench/serve.bench.ts --floor-body <file>` ----------------------
 if (process.argv[2] === CONSTANT_FLAG) {
   await serveConstantModel(process.argv[3]!);
+} else if (process.argv[2] === BARE_MODEL_FLAG) {
+  await serveBareModel(process.argv[3]!);
 } else if (process.argv[2] === FLOOR_FLAG) {
   const body = readFileSync(process.argv[3]!);
   const server = createServer((req, res) => {
@@ -534,6 +566,44 @@ async function serveConstantModel(dir: string): Promise<void> {
   const server = createServer((req, res) => void handle(req, res));
   server.listen(0, "127.0.0.1", () =>
     logger.info("Started server", { port: (server.address() as AddressInfo).port }),
+  );
+  process.on("SIGTERM", () => process.exit(0));
+}
+
+/**
+ * `node bench/serve.bench.ts --bare-http-model <dir>`: the floor's bare node:http server, but each
+ * request's `text` is scored by the model in a worker thread with sentiment-serve's micro-batching
+ * (≤ 16 per batch, one batch at a time), and the answer is the /predict JSON. No Koa, validation,
+ * metrics or logs: the most any server can get out of this model on this machine.
+ */
+async function serveBareModel(dir: string): Promise<void> {
+  const loaded = await createWorkerLoader()(dir);
+  if (!loaded.ok) throw new Error(loaded.error.message);
+  const { metadata, predictor } = loaded.value;
+  const batcher = createMicroBatcher<string, number>({
+    waitMs: 0,
+    maxBatch: defaultConfig(dir).microBatchSize,
+    maxInFlight: 1,
+    run: async (texts) => Array.from(await predictor.predictProba(texts)),
+  });
+  const ref = { name: metadata.name, version: metadata.version };
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const { text } = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { text: string };
+      void batcher.submit(text).then((p) => {
+        const body = JSON.stringify(toPrediction(p, ref));
+        res.writeHead(200, {
+          "content-type": "application/json; charset=utf-8",
+          "content-length": Buffer.byteLength(body),
+        });
+        res.end(body);
+      });
+    });
+  });
+  server.listen(0, "127.0.0.1", () =>
+    console.log(JSON.stringify({ port: (server.address() as AddressInfo).port })),
   );
   process.on("SIGTERM", () => process.exit(0));
 }

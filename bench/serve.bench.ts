@@ -399,47 +399,39 @@ async function main(): Promise<void> {
     })
   ).text();
   await writeFile(join(work, "floor.json"), sample);
-  const floor = await startChild(
-    [fileURLToPath(import.meta.url), FLOOR_FLAG, join(work, "floor.json")],
-    join(work, "floor.log"),
-    (out) => {
-      const m = /\{"port":(\d+)\}/.exec(out);
-      return m ? Number(m[1]) : undefined;
-    },
-  );
-  try {
-    await suite("bare node:http floor", "floor", floor, rates);
-  } finally {
-    await floor.stop();
-  }
+  /** Runs `suite` against this file started in one of its server modes (they print {"port":N}). */
+  const selfServed = async (mode: string, arg: string, name: string, key: string, withRates: number[]) => {
+    const target = await startChild(
+      [fileURLToPath(import.meta.url), mode, arg],
+      join(work, `${key}.log`),
+      (out) => {
+        const m = /\{"port":(\d+)\}/.exec(out);
+        return m ? Number(m[1]) : undefined;
+      },
+    );
+    try {
+      await suite(name, key, target, withRates);
+    } finally {
+      await target.stop();
+    }
+  };
+  await selfServed(FLOOR_FLAG, join(work, "floor.json"), "bare node:http floor", "floor", rates);
   // The HTTP path's own cost: the same app and settings with scoring replaced by a constant.
-  const constant = await startChild(
-    [fileURLToPath(import.meta.url), CONSTANT_FLAG, model.dir],
-    join(work, "constant.log"),
-    (out) => {
-      const m = /"Started server".*"port":(\d+)/.exec(out);
-      return m ? Number(m[1]) : undefined;
-    },
+  await selfServed(
+    CONSTANT_FLAG,
+    model.dir,
+    "sentiment-serve app, constant model (no scoring)",
+    "constant",
+    [],
   );
-  try {
-    await suite("sentiment-serve app, constant model (no scoring)", "constant", constant, []);
-  } finally {
-    await constant.stop();
-  }
   // The model's own cost: the floor's bare server, scoring with the same worker and micro-batches.
-  const bare = await startChild(
-    [fileURLToPath(import.meta.url), BARE_MODEL_FLAG, model.dir],
-    join(work, "bare-model.log"),
-    (out) => {
-      const m = /\{"port":(\d+)\}/.exec(out);
-      return m ? Number(m[1]) : undefined;
-    },
+  await selfServed(
+    BARE_MODEL_FLAG,
+    model.dir,
+    "bare node:http + the model in a worker (no Koa, no checks)",
+    "bare",
+    [],
   );
-  try {
-    await suite("bare node:http + the model in a worker (no Koa, no checks)", "bare", bare, []);
-  } finally {
-    await bare.stop();
-  }
   for (const [i, v] of variants.entries()) {
     if (i > 0) server = await startModelServer(model.dir, join(work, `${v.key}.log`), v.flags);
     try {
@@ -565,7 +557,7 @@ async function serveConstantModel(dir: string): Promise<void> {
   const handle = app.callback();
   const server = createServer((req, res) => void handle(req, res));
   server.listen(0, "127.0.0.1", () =>
-    logger.info("Started server", { port: (server.address() as AddressInfo).port }),
+    console.log(JSON.stringify({ port: (server.address() as AddressInfo).port })),
   );
   process.on("SIGTERM", () => process.exit(0));
 }

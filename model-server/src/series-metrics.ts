@@ -16,6 +16,14 @@ export interface SeriesMetricOptions<L extends string> {
   readonly registers: readonly Registry[];
 }
 
+interface MetricData {
+  readonly name: string;
+  readonly help: string;
+  readonly type: string;
+  readonly aggregator: string;
+  readonly values: Value[];
+}
+
 interface Value {
   readonly labels: Readonly<Record<string, string | number>>;
   readonly value: number;
@@ -54,6 +62,14 @@ abstract class Labelled<L extends string, S> {
     this.#series.clear();
   }
 
+  /** What Registry reads: this metric with these values. */
+  protected data(values: Value[]): Promise<MetricData> {
+    const { name, help, aggregator } = this;
+    return Promise.resolve({ name, help, type: this.type, aggregator, values });
+  }
+
+  abstract readonly type: string;
+
   protected abstract create(): S;
 
   protected entries(): IterableIterator<{
@@ -84,17 +100,11 @@ export class SeriesCounter<L extends string> extends Labelled<L, CounterSeries> 
     };
   }
 
-  async get(): Promise<{ name: string; help: string; type: string; aggregator: string; values: Value[] }> {
+  get(): Promise<MetricData> {
     const values: Value[] = [];
     for (const { labels, series } of this.entries())
       values.push({ value: series.value, labels: { ...labels } });
-    return Promise.resolve({
-      name: this.name,
-      help: this.help,
-      type: this.type,
-      aggregator: this.aggregator,
-      values,
-    });
+    return this.data(values);
   }
 }
 
@@ -139,13 +149,7 @@ export class SeriesHistogram<L extends string> extends Labelled<L, HistogramSeri
   }
 
   /** What Registry#metrics() renders: bucket labels apart from the series' (as prom-client does). */
-  async getForPromString(): Promise<{
-    name: string;
-    help: string;
-    type: string;
-    aggregator: string;
-    values: Value[];
-  }> {
+  getForPromString(): Promise<MetricData> {
     const values: Value[] = [];
     const bucket = `${this.name}_bucket`;
     for (const { labels, series } of this.entries()) {
@@ -159,17 +163,11 @@ export class SeriesHistogram<L extends string> extends Labelled<L, HistogramSeri
       values.push({ labels: {}, value: b.sum, metricName: `${this.name}_sum`, sharedLabels: labels });
       values.push({ labels: {}, value: b.count, metricName: `${this.name}_count`, sharedLabels: labels });
     }
-    return Promise.resolve({
-      name: this.name,
-      help: this.help,
-      type: this.type,
-      aggregator: this.aggregator,
-      values,
-    });
+    return this.data(values);
   }
 
   /** The JSON form (Registry#getMetricsAsJSON): every value's labels in one object. */
-  async get(): Promise<{ name: string; help: string; type: string; aggregator: string; values: Value[] }> {
+  async get(): Promise<MetricData> {
     const data = await this.getForPromString();
     return {
       ...data,

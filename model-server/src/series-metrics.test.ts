@@ -56,16 +56,23 @@ describe("SeriesCounter and SeriesHistogram", () => {
     assert.deepEqual(JSON.parse(JSON.stringify(await ours.getMetricsAsJSON())), withoutExemplars);
   });
 
-  test("a series is created once, keeps counting, and reset empties the metric", async () => {
+  test("a series is created once, keeps counting, and reset sets it to 0 without orphaning it", async () => {
     const r = new Registry();
     const c = new SeriesCounter({ name: "c_total", help: "C.", labelNames: ["a"], registers: [r] });
+    const h = new SeriesHistogram({ name: "h", help: "H.", labelNames: ["a"], buckets: [1], registers: [r] });
     const s = c.series({ a: "x" });
     assert.equal(c.series({ a: "x" }), s);
     s.inc();
     s.inc(4);
+    h.series({ a: "x" }).observe(0.5);
     assert.equal(s.value, 5);
-    c.reset();
-    assert.equal(await r.metrics(), "# HELP c_total C.\n# TYPE c_total counter\n");
+    r.resetMetrics();
+    assert.match(
+      await r.metrics(),
+      /c_total\{a="x"\} 0\n[^]*h_bucket\{le="1",a="x"\} 0\n[^]*h_count\{a="x"\} 0/,
+    );
+    s.inc(2);
+    assert.match(await r.metrics(), /c_total\{a="x"\} 2\n/);
   });
 
   test("a histogram refuses a value that is not a finite number", () => {

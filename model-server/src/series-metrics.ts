@@ -58,9 +58,15 @@ abstract class Labelled<L extends string, S> {
     return entry.series;
   }
 
+  /**
+   * Sets every series back to 0 (Registry#resetMetrics). Unlike prom-client's reset the series stay,
+   * so handles kept by callers keep counting.
+   */
   reset(): void {
-    this.#series.clear();
+    for (const { series } of this.#series.values()) this.zero(series);
   }
+
+  protected abstract zero(series: S): void;
 
   /** What Registry reads: this metric with these values. */
   protected data(values: Value[]): Promise<MetricData> {
@@ -85,19 +91,22 @@ export interface CounterSeries {
   readonly value: number;
 }
 
+class Count implements CounterSeries {
+  value = 0;
+  inc(by = 1): void {
+    this.value += by;
+  }
+}
+
 export class SeriesCounter<L extends string> extends Labelled<L, CounterSeries> {
   readonly type = "counter";
 
   protected create(): CounterSeries {
-    let value = 0;
-    return {
-      inc(by = 1) {
-        value += by;
-      },
-      get value() {
-        return value;
-      },
-    };
+    return new Count();
+  }
+
+  protected zero(series: CounterSeries): void {
+    (series as Count).value = 0;
   }
 
   get(): Promise<MetricData> {
@@ -146,6 +155,13 @@ export class SeriesHistogram<L extends string> extends Labelled<L, HistogramSeri
 
   protected create(): HistogramSeries {
     return new Buckets(this.#bounds);
+  }
+
+  protected zero(series: HistogramSeries): void {
+    const b = series as Buckets;
+    b.counts.fill(0);
+    b.sum = 0;
+    b.count = 0;
   }
 
   /** What Registry#metrics() renders: bucket labels apart from the series' (as prom-client does). */

@@ -23,7 +23,7 @@ import { waitUntil } from "../scripts/testenv/wait.ts";
 import { modelPvcName } from "../operator/src/api/names.ts";
 import { KubeClient } from "../operator/src/k8s/client.ts";
 import { Resources } from "../operator/src/k8s/resources.ts";
-import type { KubeObject } from "../operator/src/k8s/object.ts";
+import type { KubeObject } from "../operator/src/api/kube-object.ts";
 import { metricValue, spawnOperator } from "../operator/src/testing/child-operator.ts";
 import { sentimentModel, withSpec } from "../operator/src/testing/fixtures.ts";
 import {

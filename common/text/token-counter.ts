@@ -75,3 +75,21 @@ export class TokenCounter {
 export function remapInPlace(ids: Int32Array, remap: Int32Array): void {
   for (let i = 0; i < ids.length; i++) ids[i] = remap[ids[i]!]!;
 }
+
+/**
+ * Builds the vocabulary and encodes the same documents in one pass over the strings (each token
+ * is hashed once, not once to count and once to encode): the fast path for large corpora. Pass
+ * a generator to keep only one document's tokens in memory at a time.
+ * Same vocabulary as `Vocabulary.build`; `encoded[i]` equals `vocabulary.encode(documents[i])`.
+ */
+export function buildAndEncode(
+  documents: Iterable<readonly string[]>,
+  options: VocabularyOptions = {},
+): { vocabulary: Vocabulary; encoded: Int32Array[] } {
+  const counter = new TokenCounter();
+  const encoded: Int32Array[] = [];
+  for (const doc of documents) encoded.push(counter.add(doc));
+  const { vocabulary, remap } = counter.vocabulary(options);
+  for (const ids of encoded) remapInPlace(ids, remap);
+  return { vocabulary, encoded };
+}

@@ -1,5 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { buildAndEncode } from "./token-counter.ts";
 import { PAD, UNK, Vocabulary } from "./vocab.ts";
 
 const docs = [
@@ -58,7 +59,7 @@ describe("Vocabulary", () => {
 
   test("buildAndEncode gives the same vocabulary and encodings as build + encode", () => {
     for (const minFreq of [1, 2]) {
-      const { vocabulary, encoded } = Vocabulary.buildAndEncode(docs, { minFreq });
+      const { vocabulary, encoded } = buildAndEncode(docs, { minFreq });
       const v = Vocabulary.build(docs, { minFreq });
       assert.deepEqual(vocabulary.tokens, v.tokens);
       assert.deepEqual(

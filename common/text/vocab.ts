@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { err, failure, ok, type Failure, type Result } from "../result.ts";
-import { remapInPlace, TokenCounter } from "./token-counter.ts";
 
 export const PAD = "<pad>";
 export const UNK = "<unk>";
@@ -47,24 +46,6 @@ export class Vocabulary {
     const counts = new Map<string, number>();
     for (const doc of documents) for (const t of doc) counts.set(t, (counts.get(t) ?? 0) + 1);
     return Vocabulary.fromCounts(counts, minFreq, options.maxSize);
-  }
-
-  /**
-   * Builds the vocabulary and encodes the same documents in one pass over the strings (each token
-   * is hashed once, not once to count and once to encode): the fast path for large corpora. Pass
-   * a generator to keep only one document's tokens in memory at a time.
-   * Same vocabulary as `build`; `encoded[i]` equals `vocabulary.encode(documents[i])`.
-   */
-  static buildAndEncode(
-    documents: Iterable<readonly string[]>,
-    options: VocabularyOptions = {},
-  ): { vocabulary: Vocabulary; encoded: Int32Array[] } {
-    const counter = new TokenCounter();
-    const encoded: Int32Array[] = [];
-    for (const doc of documents) encoded.push(counter.add(doc));
-    const { vocabulary, remap } = counter.vocabulary(options);
-    for (const ids of encoded) remapInPlace(ids, remap);
-    return { vocabulary, encoded };
   }
 
   /** Builds from precomputed counts (for callers that count in one pass with other statistics). */

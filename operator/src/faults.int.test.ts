@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { waitUntil } from "../../scripts/testenv/cluster.ts";
 import { Resources } from "./k8s/resources.ts";
-import type { KubeObject } from "./k8s/object.ts";
+import type { KubeObject } from "./api/kube-object.ts";
 import { metricsSummary, trainingRun, withModel, withSpec } from "./testing/fixtures.ts";
 import { metricValue, spawnOperator } from "./testing/child-operator.ts";
 import {

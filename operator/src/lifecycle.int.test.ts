@@ -10,7 +10,7 @@ import { promisify } from "node:util";
 import { waitUntil } from "../../scripts/testenv/cluster.ts";
 import { MODEL_VERSION_ANNOTATION } from "./api/names.ts";
 import { Resources } from "./k8s/resources.ts";
-import type { KubeObject } from "./k8s/object.ts";
+import type { KubeObject } from "./api/kube-object.ts";
 import { trainingRun, withModel, withSpec } from "./testing/fixtures.ts";
 import {
   conditionOf,

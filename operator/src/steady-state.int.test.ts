@@ -9,7 +9,7 @@ import { describe, test, type TestContext } from "node:test";
 import { waitUntil } from "../../scripts/testenv/cluster.ts";
 import { FIELD_MANAGER } from "./k8s/writes.ts";
 import { Resources } from "./k8s/resources.ts";
-import type { KubeObject } from "./k8s/object.ts";
+import type { KubeObject } from "./api/kube-object.ts";
 import { withSpec } from "./testing/fixtures.ts";
 import {
   conditionOf,

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import type { Condition } from "./condition.ts";
+import type { Condition } from "./conditions.ts";
 import { deriveReady, rebuildConditions, setCondition, type ConditionInput } from "./conditions.ts";
 
 const T1 = new Date("2025-01-01T00:00:00.123Z");

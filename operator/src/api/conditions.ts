@@ -1,4 +1,32 @@
-import { rfc3339, type Condition, type ConditionStatus } from "./condition.ts";
+import { z } from "zod";
+import { rfc3339, Time } from "./time.ts";
+
+export const ConditionStatus = z.enum(["True", "False", "Unknown"]);
+export type ConditionStatus = z.infer<typeof ConditionStatus>;
+
+/**
+ * A condition in the KEP-1623 shape (`metav1.Condition`): the standard for status conditions.
+ * `reason` is CamelCase and machine-readable; `message` is for humans.
+ */
+export const Condition = z.object({
+  type: z
+    .string()
+    .min(1)
+    .max(316)
+    .regex(/^([a-z0-9.-]+\/)?[A-Za-z0-9_.-]+$/),
+  status: ConditionStatus,
+  observedGeneration: z.int().min(0).optional(),
+  lastTransitionTime: Time,
+  reason: z
+    .string()
+    .min(1)
+    .max(1024)
+    .regex(/^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$/),
+  message: z.string().max(32768),
+});
+export type Condition = z.infer<typeof Condition>;
+
+export const Conditions = z.array(Condition).max(16);
 
 /** A condition as a decision states it; the helpers add the time and generation. */
 export interface ConditionInput {

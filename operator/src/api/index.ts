@@ -19,7 +19,8 @@ export {
   HISTORY_LIMIT,
   type HistoryEntry,
 } from "./sentiment-model.ts";
-export { Condition, rfc3339 } from "./condition.ts";
+export { Condition } from "./conditions.ts";
+export { rfc3339 } from "./time.ts";
 export {
   setCondition,
   rebuildConditions,

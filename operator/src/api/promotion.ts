@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Time } from "./condition.ts";
+import { Time } from "./time.ts";
 
 export const PromotionPolicy = z.enum(["Auto", "Manual", "Never"]);
 export type PromotionPolicy = z.infer<typeof PromotionPolicy>;

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { Conditions, Time } from "./condition.ts";
+import { Conditions } from "./conditions.ts";
+import { Time } from "./time.ts";
 import { defaulted } from "./defaults.ts";
 import { API_VERSION, SENTIMENT_MODEL } from "./group.ts";
 import { ModelMetrics } from "./metrics.ts";

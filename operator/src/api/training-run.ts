@@ -5,7 +5,8 @@ import {
   Hyperparameters,
   Preprocessing,
 } from "../../../common/hyperparameters.ts";
-import { Conditions, Time } from "./condition.ts";
+import { Conditions } from "./conditions.ts";
+import { Time } from "./time.ts";
 import { Dataset } from "./dataset.ts";
 import { defaulted } from "./defaults.ts";
 import { ArtifactRef, ModelMetrics } from "./metrics.ts";

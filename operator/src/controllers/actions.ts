@@ -1,8 +1,8 @@
 import type { Logger } from "../../../common/log.ts";
 import { FailureError } from "../../../common/result.ts";
-import type { ChildAction, KubeObject } from "../core/types.ts";
+import type { ChildAction } from "../core/types.ts";
 import { ApiError, type KubeClient } from "../k8s/client.ts";
-import { controllerOf, type KubeObject as KubeObjectJson, type OwnerReference } from "../k8s/object.ts";
+import { controllerOf, type KubeObject, type NamedKubeObject } from "../api/kube-object.ts";
 import { resourceFor, resourcePath } from "../k8s/resources.ts";
 import { createIfAbsent, deleteIfPresent, serverSideApply } from "../k8s/writes.ts";
 
@@ -88,15 +88,13 @@ async function applyAction(
  * After AlreadyExists: the existing object must be controlled by the same owner (a restart found
  * its own Job). A foreign object of that name is a conflict the user must resolve.
  */
-async function assertSameController(client: KubeClient, obj: KubeObject): Promise<void> {
+async function assertSameController(client: KubeClient, obj: NamedKubeObject): Promise<void> {
   const res = resourceFor(obj.apiVersion, obj.kind)!;
-  const live = await client.request<KubeObjectJson>({
+  const live = await client.request<KubeObject>({
     method: "GET",
     path: resourcePath(res, { namespace: obj.metadata.namespace ?? "", name: obj.metadata.name }),
   });
-  const want = (obj.metadata["ownerReferences"] as OwnerReference[] | undefined)?.find(
-    (r) => r.controller,
-  )?.uid;
+  const want = controllerOf(obj)?.uid;
   const have = controllerOf(live)?.uid;
   if (want !== undefined && have !== want) {
     throw new FailureError(

@@ -4,7 +4,7 @@ import type { EventRecord } from "../core/types.ts";
 import type { Caches } from "../k8s/caches.ts";
 import type { KubeClient } from "../k8s/client.ts";
 import type { EventRecorder } from "../k8s/events.ts";
-import type { KubeObject } from "../k8s/object.ts";
+import type { KubeObject } from "../api/kube-object.ts";
 import { patchStatus } from "../k8s/writes.ts";
 import type { Result } from "../../../common/result.ts";
 import type { Clock } from "../runtime/clock.ts";

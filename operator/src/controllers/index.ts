@@ -1,7 +1,7 @@
 import { SENTIMENT_MODEL, TRAINING_RUN } from "../api/group.ts";
 import type { Caches } from "../k8s/caches.ts";
 import type { Informer } from "../k8s/informer.ts";
-import { objectKey, type KubeObject } from "../k8s/object.ts";
+import { objectKey, type KubeObject } from "../api/kube-object.ts";
 import { Controller } from "../runtime/controller.ts";
 import type { OperatorMetrics } from "../server/metrics.ts";
 import type { ReconcilerDeps } from "./deps.ts";

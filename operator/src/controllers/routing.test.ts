@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import type { KubeObject, OwnerReference } from "../k8s/object.ts";
+import type { KubeObject, OwnerReference } from "../api/kube-object.ts";
 import { modelKeyOfRun, ownerKey, trainerPodOwnerKey } from "./routing.ts";
 
 const child = (ownerReferences: OwnerReference[], labels: Record<string, string> = {}): KubeObject => ({

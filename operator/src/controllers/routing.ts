@@ -1,7 +1,7 @@
 import { GROUP, type SENTIMENT_MODEL, type TRAINING_RUN } from "../api/group.ts";
 import { LABELS } from "../api/names.ts";
-import type { KubeObject } from "../k8s/object.ts";
-import { controllerOf } from "../k8s/object.ts";
+import type { KubeObject } from "../api/kube-object.ts";
+import { controllerOf } from "../api/kube-object.ts";
 
 /**
  * Which reconcile keys an informer event concerns. Pure: events are only ever turned into keys

@@ -4,7 +4,7 @@ import { decideSentimentModel } from "../core/sentiment-model/decide.ts";
 import { statusChanged } from "../core/status-changed.ts";
 import type { SentimentModelChildren } from "../core/types.ts";
 import type { Informer } from "../k8s/informer.ts";
-import { controllerOf, splitKey, type KubeObject } from "../k8s/object.ts";
+import { controllerOf, splitKey, type KubeObject } from "../api/kube-object.ts";
 import type { Reconcile } from "../runtime/controller.ts";
 import { applyActions } from "./actions.ts";
 import { parseOrReport, requeue, writeStatusAndEvents, type ReconcilerDeps } from "./deps.ts";

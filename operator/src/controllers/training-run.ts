@@ -3,7 +3,7 @@ import { LABELS, jobName } from "../api/names.ts";
 import { parseSentimentModel, parseTrainingRun } from "../core/parse.ts";
 import { decideTrainingRun } from "../core/training-run/decide.ts";
 import { statusChanged } from "../core/status-changed.ts";
-import { splitKey } from "../k8s/object.ts";
+import { splitKey } from "../api/kube-object.ts";
 import type { Reconcile } from "../runtime/controller.ts";
 import { applyActions } from "./actions.ts";
 import { parseOrReport, requeue, writeStatusAndEvents, type ReconcilerDeps } from "./deps.ts";

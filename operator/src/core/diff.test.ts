@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { DESIRED_HASH_ANNOTATION } from "../api/names.ts";
 import { desiredHash, matchesDesired, planChild, planDelete, withDesiredHash } from "./diff.ts";
-import type { KubeObject } from "./types.ts";
+import type { NamedKubeObject as KubeObject } from "../api/kube-object.ts";
 
 const desired = (spec: Record<string, unknown>, labels: Record<string, string> = { a: "1" }): KubeObject => ({
   apiVersion: "apps/v1",

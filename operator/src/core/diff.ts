@@ -2,7 +2,8 @@ import { createHash } from "node:crypto";
 import { DESIRED_HASH_ANNOTATION } from "../api/names.ts";
 import { quantityValue } from "../api/quantity.ts";
 import { canonicalJson } from "./canonical-json.ts";
-import type { ChildAction, KubeObject, ObjectRef } from "./types.ts";
+import type { KubeObject, NamedKubeObject } from "../api/kube-object.ts";
+import type { ChildAction, ObjectRef } from "./types.ts";
 
 /**
  * Desired vs live, KServe style: a pure comparison that returns one action or none. Steady state
@@ -16,16 +17,16 @@ import type { ChildAction, KubeObject, ObjectRef } from "./types.ts";
  */
 
 /** sha256 (first 16 hex) of the desired object in canonical JSON, without the hash annotation itself. */
-export function desiredHash(desired: KubeObject): string {
-  const annotations = { ...((desired.metadata["annotations"] as Record<string, string> | undefined) ?? {}) };
+export function desiredHash(desired: NamedKubeObject): string {
+  const annotations = { ...desired.metadata.annotations };
   delete annotations[DESIRED_HASH_ANNOTATION];
   const copy = { ...desired, metadata: { ...desired.metadata, annotations } };
   return createHash("sha256").update(canonicalJson(copy)).digest("hex").slice(0, 16);
 }
 
 /** The desired object with its hash annotation: what `apply` sends. */
-export function withDesiredHash<T extends KubeObject>(desired: T): T {
-  const annotations = (desired.metadata["annotations"] as Record<string, string> | undefined) ?? {};
+export function withDesiredHash<T extends NamedKubeObject>(desired: T): T {
+  const annotations = desired.metadata.annotations ?? {};
   return {
     ...desired,
     metadata: {
@@ -86,7 +87,7 @@ export interface PlanOptions {
  * `apply`/`update` when the hash annotation differs or a desired field drifted, none when it matches.
  */
 export function planChild(
-  desired: KubeObject,
+  desired: NamedKubeObject,
   live: KubeObject | undefined,
   options: PlanOptions = {},
 ): ChildAction | undefined {

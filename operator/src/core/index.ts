@@ -42,11 +42,11 @@ export { resolveVersion, type Resolution } from "./sentiment-model/resolve-versi
 export { parseTerminationMessage } from "./training-run/termination-message.ts";
 export { RUN_CONDITIONS } from "./training-run/conditions.ts";
 export { MODEL_CONDITIONS } from "./sentiment-model/conditions.ts";
+export type { KubeObject, NamedKubeObject } from "../api/kube-object.ts";
 export type {
   ChildAction,
   Decision,
   EventRecord,
-  KubeObject,
   ObjectRef,
   SentimentModelChildren,
   SentimentModelDecision,

@@ -7,18 +7,11 @@ import type {
   V1Service,
   V2HorizontalPodAutoscaler,
 } from "@kubernetes/client-node";
+import type { NamedKubeObject } from "../api/kube-object.ts";
 import type { SentimentModel, SentimentModelStatus } from "../api/sentiment-model.ts";
 import type { TrainingRun, TrainingRunStatus } from "../api/training-run.ts";
 import type { WireNetworkPolicy } from "../render/k8s/network-policy.ts";
 import type { ServiceMonitor } from "../render/k8s/service-monitor.ts";
-
-/** Any Kubernetes object the core builds or reads: `apiVersion`, `kind` and `metadata.name` are set. */
-export interface KubeObject {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; namespace?: string; [k: string]: unknown };
-  [k: string]: unknown;
-}
 
 /** Names one object: enough for a delete or a patch. */
 export interface ObjectRef {
@@ -37,7 +30,7 @@ export interface ObjectRef {
  * - `delete`: remove a child the spec no longer wants (e.g. the HPA when autoscaling is turned off).
  */
 export type ChildAction =
-  | { readonly verb: "apply"; readonly reason: "create" | "update"; readonly object: KubeObject }
+  | { readonly verb: "apply"; readonly reason: "create" | "update"; readonly object: NamedKubeObject }
   | {
       readonly verb: "patch";
       readonly reason: string;

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { Logger } from "../../../common/log.ts";
 import { realClock, type Clock } from "../runtime/clock.ts";
 import type { KubeClient } from "./client.ts";
-import type { KubeObject } from "./object.ts";
+import type { KubeObject } from "../api/kube-object.ts";
 import { Resources, resourcePath } from "./resources.ts";
 
 export const REPORTING_CONTROLLER = "sentiment.mlops.dev/operator";

@@ -2,7 +2,7 @@ import { makeInformer, type KubernetesListObject, type KubernetesObject } from "
 import type { Logger } from "../../../common/log.ts";
 import { realClock, type Cancel, type Clock } from "../runtime/clock.ts";
 import type { KubeClient } from "./client.ts";
-import type { KubeList, KubeObject } from "./object.ts";
+import type { KubeList, KubeObject } from "../api/kube-object.ts";
 import { resourcePath, type ResourceType } from "./resources.ts";
 
 export type InformerEvent = "add" | "update" | "delete";

@@ -1,6 +1,6 @@
 import { ApiError, isNotFound, type KubeClient } from "./client.ts";
 import { mergePatch } from "./merge-patch.ts";
-import type { KubeObject } from "./object.ts";
+import type { KubeObject } from "../api/kube-object.ts";
 import { resourceFor, resourcePath, type ResourceType } from "./resources.ts";
 
 /** The field manager of every server-side apply the operator makes. */

@@ -15,7 +15,7 @@ import { applyCrds } from "../../../scripts/testenv/crds.ts";
 import { API_VERSION } from "../api/group.ts";
 import { defaultOperatorConfig } from "../config.ts";
 import { ApiError, isNotFound, KubeClient } from "../k8s/client.ts";
-import type { KubeList, KubeObject } from "../k8s/object.ts";
+import type { KubeList, KubeObject } from "../api/kube-object.ts";
 import { resourceFor, resourcePath, Resources, type ResourceType } from "../k8s/resources.ts";
 import { Operator, type OperatorOptions } from "../operator.ts";
 import type { Resource } from "./fixtures.ts";

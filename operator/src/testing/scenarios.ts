@@ -5,7 +5,7 @@
 import type { TestContext } from "node:test";
 import { modelPvcName } from "../api/names.ts";
 import { Resources } from "../k8s/resources.ts";
-import type { KubeObject } from "../k8s/object.ts";
+import type { KubeObject } from "../api/kube-object.ts";
 import {
   metricsSummary,
   sentimentModel,

@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { basicEnglish } from "../../../common/text/tokenizer.ts";
-import { Vocabulary } from "../../../common/text/vocab.ts";
+import { buildAndEncode } from "../../../common/text/token-counter.ts";
 import { seededRandom } from "../random.ts";
 import { encodeInParallel } from "./encode.ts";
 
@@ -28,11 +28,10 @@ describe("encodeInParallel", () => {
       ).join(" "),
     );
     texts.push("once-only-token at the end");
-    const expected = Vocabulary.buildAndEncode(texts.map(basicEnglish), { minFreq: 2 });
+    const expected = buildAndEncode(texts.map(basicEnglish), { minFreq: 2 });
     for (const slice of [texts, texts.slice(0, 100)]) {
       const got = await encodeInParallel(slice, { minFreq: 2 });
-      const want =
-        slice === texts ? expected : Vocabulary.buildAndEncode(slice.map(basicEnglish), { minFreq: 2 });
+      const want = slice === texts ? expected : buildAndEncode(slice.map(basicEnglish), { minFreq: 2 });
       assert.deepEqual(got.vocabulary.tokens, want.vocabulary.tokens);
       assert.deepEqual(
         got.encoded.map((e) => [...e]),

@@ -16,7 +16,7 @@ const PARALLEL_MIN_TEXTS = 4000;
 
 /**
  * Tokenizes `texts` with basic_english, builds the vocabulary and encodes every text: the same
- * result as `Vocabulary.buildAndEncode(texts.map(basicEnglish), options)`, but a worker thread
+ * result as `buildAndEncode(texts.map(basicEnglish), options)`, but a worker thread
  * does the second half on the second core. Only distinct tokens cross threads. Falls back to one
  * thread for small inputs, on one core, or when the worker fails.
  */

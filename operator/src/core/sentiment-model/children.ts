@@ -10,9 +10,10 @@ import type { ServedArtifact } from "../../render/k8s/served-artifact.ts";
 import { buildService } from "../../render/k8s/service.ts";
 import { SERVICE_MONITOR_API_VERSION, buildServiceMonitor } from "../../render/k8s/service-monitor.ts";
 import { planChild, planDelete } from "../diff.ts";
-import type { ChildAction, KubeObject, ObjectRef, SentimentModelChildren } from "../types.ts";
+import type { KubeObject, NamedKubeObject } from "../../api/kube-object.ts";
+import type { ChildAction, ObjectRef, SentimentModelChildren } from "../types.ts";
 
-const asKube = (o: object): KubeObject => o as KubeObject;
+const asKube = (o: object): NamedKubeObject => o as NamedKubeObject;
 const maybe = (o: object | undefined): KubeObject | undefined => o as KubeObject | undefined;
 
 /**

@@ -8,7 +8,8 @@ import { defaultOperatorConfig } from "../../config.ts";
 import { statusChanged } from "../status-changed.ts";
 import { sentimentModel, trainingRun, withModelSpec, withRunStatus } from "../testing/resources.ts";
 import { at, liveDeployment, rollingOut, servingVersion } from "../testing/world.ts";
-import type { ChildAction, KubeObject, SentimentModelChildren, SentimentModelDecision } from "../types.ts";
+import type { NamedKubeObject } from "../../api/kube-object.ts";
+import type { ChildAction, SentimentModelChildren, SentimentModelDecision } from "../types.ts";
 import { decideSentimentModel } from "./decide.ts";
 
 const config = defaultOperatorConfig();
@@ -46,16 +47,22 @@ function act(
   for (const a of actions) {
     if (a.verb === "delete") delete next[KEYS[a.ref.kind]!];
     if (a.verb !== "apply") continue;
-    const obj = JSON.parse(JSON.stringify(a.object)) as KubeObject;
-    obj.metadata = {
-      ...obj.metadata,
-      uid: `uid-${obj.kind}`,
-      resourceVersion: "1",
-      creationTimestamp: "2025-01-01T00:00:00Z",
+    const wire = JSON.parse(JSON.stringify(a.object)) as NamedKubeObject;
+    const obj: NamedKubeObject = {
+      ...wire,
+      metadata: {
+        ...wire.metadata,
+        uid: `uid-${wire.kind}`,
+        resourceVersion: "1",
+        creationTimestamp: "2025-01-01T00:00:00Z",
+      },
     };
     if (a.object.kind === "Service") (obj["spec"] as Record<string, unknown>)["clusterIP"] = "10.0.0.7";
     const key = KEYS[a.object.kind]!;
-    next[key] = key === "deployment" ? liveDeployment(obj, ...(ready ? [] : [rollingOut(0)])) : obj;
+    next[key] =
+      key === "deployment"
+        ? liveDeployment(obj as object as V1Deployment, ...(ready ? [] : [rollingOut(0)]))
+        : obj;
   }
   return next;
 }

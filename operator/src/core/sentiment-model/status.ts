@@ -1,5 +1,5 @@
 import { deriveReady, rebuildConditions, type ConditionInput } from "../../api/conditions.ts";
-import { rfc3339 } from "../../api/condition.ts";
+import { rfc3339 } from "../../api/time.ts";
 import { serverName, serverSelector, selectorString } from "../../api/names.ts";
 import type { SentimentModel, SentimentModelPhase, SentimentModelStatus } from "../../api/sentiment-model.ts";
 import type { OperatorConfig } from "../../config.ts";

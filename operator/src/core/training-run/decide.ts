@@ -1,18 +1,13 @@
 import type { V1Job } from "@kubernetes/client-node";
 import { deriveReady, rebuildConditions } from "../../api/conditions.ts";
-import { rfc3339 } from "../../api/condition.ts";
+import { rfc3339 } from "../../api/time.ts";
 import { jobName } from "../../api/names.ts";
+import type { NamedKubeObject } from "../../api/kube-object.ts";
 import type { TrainingRun, TrainingRunStatus } from "../../api/training-run.ts";
 import type { OperatorConfig } from "../../config.ts";
 import { buildJob } from "../../render/k8s/job.ts";
 import { planChild } from "../diff.ts";
-import type {
-  ChildAction,
-  EventRecord,
-  KubeObject,
-  TrainingRunDecision,
-  TrainingRunWorld,
-} from "../types.ts";
+import type { ChildAction, EventRecord, TrainingRunDecision, TrainingRunWorld } from "../types.ts";
 import { FINISHED_PHASES, RUN_CONDITIONS, RUN_CONDITION_ORDER } from "./conditions.ts";
 import { runOutput } from "./effective.ts";
 import { observeJob } from "./observe-job.ts";
@@ -36,7 +31,10 @@ function planJob(
   if (finished) return [];
   if (live === undefined) {
     if (run.spec.suspend) return [];
-    const create = planChild(buildJob(run, runOutput(run, world.model), config) as KubeObject, undefined);
+    const create = planChild(
+      buildJob(run, runOutput(run, world.model), config) as object as NamedKubeObject,
+      undefined,
+    );
     return create === undefined ? [] : [create];
   }
   if ((live.spec?.suspend ?? false) === run.spec.suspend) return [];

@@ -1,6 +1,6 @@
 import type { ConditionInput } from "../../api/conditions.ts";
 import { findCondition } from "../../api/conditions.ts";
-import { rfc3339 } from "../../api/condition.ts";
+import { rfc3339 } from "../../api/time.ts";
 import type { ArtifactRef, ModelMetrics } from "../../api/metrics.ts";
 import type { PromotionStatus } from "../../api/promotion.ts";
 import type { TrainingRun, TrainingRunPhase } from "../../api/training-run.ts";

@@ -1,5 +1,5 @@
 import type { ConditionInput } from "../../api/conditions.ts";
-import { rfc3339 } from "../../api/condition.ts";
+import { rfc3339 } from "../../api/time.ts";
 import { APPROVE_ANNOTATION } from "../../api/group.ts";
 import type { ModelMetrics } from "../../api/metrics.ts";
 import type { PromotionSpec, PromotionStatus } from "../../api/promotion.ts";

@@ -4,6 +4,7 @@ import { NblrFeaturizer } from "../../../../common/models/nblr.ts";
 import { packHi, packLo } from "../../../../common/models/ngram-table.ts";
 import { basicEnglish } from "../../../../common/text/tokenizer.ts";
 import { Vocabulary } from "../../../../common/text/vocab.ts";
+import { buildAndEncode } from "../../../../common/text/token-counter.ts";
 import { seededRandom } from "../../random.ts";
 import { AdagradLogistic } from "./adagrad.ts";
 import { buildNgramFeatures } from "./features.ts";
@@ -47,7 +48,7 @@ describe("buildNgramFeatures", () => {
       ).join(" "),
     );
     const tokens = texts.map(basicEnglish);
-    const prepared = prepareFeatures(Vocabulary.buildAndEncode(tokens, { minFreq: 1 }), {
+    const prepared = prepareFeatures(buildAndEncode(tokens, { minFreq: 1 }), {
       ngramOrder: 3,
       minNgramCount: 2,
       minFreq: 1,

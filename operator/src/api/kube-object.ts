@@ -1,6 +1,7 @@
 /**
- * Kubernetes objects as they travel as JSON. client-node's generated types claim `Date` for
- * timestamps, but raw JSON carries strings, so the I/O shell uses these plain shapes.
+ * Any Kubernetes object as it travels as JSON: the one object type of the operator. The core
+ * builds them (desired children), the shell reads and writes them. client-node's generated types
+ * claim `Date` for timestamps, but raw JSON carries strings, so these are plain shapes.
  */
 export interface OwnerReference {
   readonly apiVersion: string;
@@ -11,7 +12,7 @@ export interface OwnerReference {
   readonly blockOwnerDeletion?: boolean;
 }
 
-export interface ObjectMeta {
+export interface KubeObjectMeta {
   readonly name?: string;
   readonly namespace?: string;
   readonly uid?: string;
@@ -22,14 +23,23 @@ export interface ObjectMeta {
   readonly labels?: Readonly<Record<string, string>>;
   readonly annotations?: Readonly<Record<string, string>>;
   readonly ownerReferences?: readonly OwnerReference[];
+  readonly [field: string]: unknown;
 }
 
+/** Any object read from the API: list items from informers may lack `apiVersion` and `kind`. */
 export interface KubeObject {
   readonly apiVersion?: string;
   readonly kind?: string;
-  readonly metadata?: ObjectMeta;
+  readonly metadata?: KubeObjectMeta;
   readonly [field: string]: unknown;
 }
+
+/** A KubeObject with its identity set (`apiVersion`, `kind`, `metadata.name`): what the core builds. */
+export type NamedKubeObject = KubeObject & {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: KubeObjectMeta & { readonly name: string };
+};
 
 export interface KubeList<T extends KubeObject = KubeObject> {
   readonly metadata?: { readonly resourceVersion?: string; readonly continue?: string };

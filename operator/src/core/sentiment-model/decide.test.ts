@@ -59,10 +59,7 @@ function act(
     };
     if (a.object.kind === "Service") (obj["spec"] as Record<string, unknown>)["clusterIP"] = "10.0.0.7";
     const key = KEYS[a.object.kind]!;
-    next[key] =
-      key === "deployment"
-        ? liveDeployment(obj as object as V1Deployment, ...(ready ? [] : [rollingOut(0)]))
-        : obj;
+    next[key] = key === "deployment" ? liveDeployment(obj as object, ...(ready ? [] : [rollingOut(0)])) : obj;
   }
   return next;
 }

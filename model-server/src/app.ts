@@ -1,4 +1,5 @@
 import Koa, { type Context, type Next } from "koa";
+import { z } from "zod";
 import type { Registry } from "prom-client";
 import { lineWriter, type Logger } from "../../common/log.ts";
 import pkg from "../../package.json" with { type: "json" };
@@ -10,7 +11,7 @@ import { createMetrics, ReloadResult } from "./metrics.ts";
 import type { ModelHolder } from "./model-holder.ts";
 import { buildOpenApi } from "./openapi.ts";
 import { createPredictionService } from "./prediction.ts";
-import { createRouter, UNMATCHED_ROUTE, type Route, type RouteState } from "./router.ts";
+import { createRouter, routeTemplate, type Route } from "./router.ts";
 import type { RouteDeps } from "./routes/deps.ts";
 import { kserveV1Routes } from "./routes/kserve-v1.ts";
 import { kserveV2Routes } from "./routes/kserve-v2.ts";
@@ -110,7 +111,8 @@ export function createApp(deps: AppDeps): Koa {
   routes.push({
     method: "GET",
     template: "/openapi.json",
-    path: "/openapi.json",
+    summary: "This document.",
+    responses: { 200: { description: "OpenAPI 3.1.", schema: z.looseObject({}) } },
     handle(ctx) {
       openapi ??= JSON.stringify(buildOpenApi(routes, pkg.version));
       ctx.type = "application/json";
@@ -129,7 +131,7 @@ export function createApp(deps: AppDeps): Koa {
       await next();
     } finally {
       const seconds = (performance.now() - start) / 1000;
-      const route = (ctx.state as RouteState).route?.template ?? UNMATCHED_ROUTE;
+      const route = routeTemplate(ctx);
       metrics.recordHttp(ctx.method, route, ctx.status, seconds);
       if (config.logRequests) {
         logRequest("Served request", {
@@ -149,15 +151,25 @@ export function createApp(deps: AppDeps): Koa {
       ctx.status = e.status;
       ctx.set(e.headers);
       ctx.body = errorBody(e.reason, e.message);
-      if ((ctx.state as RouteState).route?.predict) metrics.recordPredictionError(e.reason);
       if (e.status >= 500) ctx.app.emit("error", e, ctx);
     }
   });
-  app.use(createRouter(routes, (ctx, route) => (route.predict ? checkAuth(ctx) : undefined)));
+  // Predict endpoints: bearer auth, and every refusal or failure counted by its error code.
+  const predictEndpoint = async (ctx: Context, next: Next): Promise<void> => {
+    try {
+      checkAuth(ctx);
+      await next();
+    } catch (error) {
+      const e = toHttpError(error);
+      metrics.recordPredictionError(e.reason);
+      throw e;
+    }
+  };
+  app.use(createRouter(routes, predictEndpoint));
   app.on("error", (error: Error, ctx?: Context) => {
     const cause = error.cause instanceof Error ? error.cause : error;
     logger.error("Failed request", {
-      route: (ctx?.state as RouteState | undefined)?.route?.template ?? UNMATCHED_ROUTE,
+      route: ctx ? routeTemplate(ctx) : "unmatched",
       error: error.message,
       cause: cause.message,
       stack: cause.stack,

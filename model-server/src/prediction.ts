@@ -2,6 +2,7 @@ import { ErrorCode, httpError } from "./errors.ts";
 import type { ServerMetrics } from "./metrics.ts";
 import { createMicroBatcher, type MicroBatcher } from "./micro-batcher.ts";
 import type { LoadedModel, ModelHolder } from "./model-holder.ts";
+import { modelNotReady } from "./routes/readiness.ts";
 import type { Prediction } from "./schemas.ts";
 
 export interface Limits {
@@ -14,13 +15,16 @@ export interface ModelRef {
   readonly version: string;
 }
 
-/** Scores texts with the serving model; shared by the REST, KServe V1 and V2 endpoints. */
+export interface Scored {
+  readonly model: LoadedModel;
+  /** P(positive) of each text, in order. */
+  readonly probabilities: Float64Array;
+}
+
+/** Scores texts with the serving model: the one prediction path of every protocol. */
 export interface PredictionService {
-  /** One text; micro-batched with other single texts when enabled. */
-  predictOne(text: string): Promise<{ readonly model: LoadedModel; readonly probability: number }>;
-  predictMany(
-    texts: readonly string[],
-  ): Promise<{ readonly model: LoadedModel; readonly probabilities: Float64Array }>;
+  /** A single text is micro-batched with other single texts when enabled; a batch is scored at once. */
+  predict(texts: readonly string[]): Promise<Scored>;
 }
 
 export interface PredictionServiceOptions {
@@ -80,18 +84,9 @@ export const batchTooLarge = (count: number, limits: Limits, what: string) =>
 export function createPredictionService(opts: PredictionServiceOptions): PredictionService {
   const { holder, metrics } = opts;
 
-  const run = async (texts: readonly string[]) => {
+  const run = async (texts: readonly string[]): Promise<Scored> => {
     const lease = holder.acquire();
-    if (!lease) {
-      throw httpError(
-        503,
-        ErrorCode.ModelNotReady,
-        "No model is loaded yet; retry when GET /ready answers 200.",
-        {
-          "Retry-After": "1",
-        },
-      );
-    }
+    if (!lease) throw modelNotReady();
     try {
       const start = performance.now();
       let probabilities: Float64Array;
@@ -137,11 +132,10 @@ export function createPredictionService(opts: PredictionServiceOptions): Predict
         });
 
   return {
-    async predictOne(text) {
-      if (batcher) return batcher.submit(text);
-      const { model, probabilities } = await run([text]);
-      return { model, probability: probabilities[0]! };
+    async predict(texts) {
+      if (!batcher || texts.length !== 1) return run(texts);
+      const { model, probability } = await batcher.submit(texts[0]!);
+      return { model, probabilities: Float64Array.of(probability) };
     },
-    predictMany: run,
   };
 }

@@ -1,103 +1,88 @@
+import Router, { type RouterContext } from "@koa/router";
 import type { Context, Middleware } from "koa";
+import type { z } from "zod";
 import { ErrorCode, httpError } from "./errors.ts";
 
 export type Method = "GET" | "POST";
 
-/** One endpoint. `template` names it in metrics, logs and /openapi.json. */
-export interface Route {
-  readonly method: Method;
-  readonly template: string;
-  /** Exact path, or a pattern whose groups become `params` (decoded). */
-  readonly path: string | RegExp;
-  /** Predict endpoints: bearer auth applies, and failures count in model_prediction_errors_total. */
-  readonly predict?: boolean;
-  /** `params` are the decoded groups of a RegExp path; an optional group that did not match is undefined. */
-  handle(ctx: Context, params: readonly (string | undefined)[]): Promise<void> | void;
+/** One documented response of a route; a JSON body when it has a schema, else text. */
+export interface RouteResponse {
+  readonly description: string;
+  readonly schema?: z.ZodType;
 }
 
-/** What the router records for the outer middlewares (metrics, logs, error counting). */
-export interface RouteState {
-  route?: Route;
+/** One endpoint, as data: mounted on @koa/router and described in /openapi.json. */
+export interface Route {
+  readonly method: Method;
+  /**
+   * OpenAPI-style path: `{param}` segments and an optional `[part]`. It names the route in
+   * metrics, logs and /openapi.json.
+   */
+  readonly template: string;
+  /** Predict endpoints: bearer auth applies, and failures count in model_prediction_errors_total. */
+  readonly predict?: boolean;
+  readonly summary: string;
+  /** The JSON request body. */
+  readonly request?: z.ZodType;
+  /** Responses by status, beside the errors every predict endpoint may answer. */
+  readonly responses: Readonly<Record<number, RouteResponse>>;
+  /** `params` are the template's parameters, percent-decoded; an absent optional one is undefined. */
+  handle(ctx: Context, params: Readonly<Record<string, string | undefined>>): Promise<void> | void;
 }
 
 export const UNMATCHED_ROUTE = "unmatched";
 
-/**
- * Matches method and path. An unknown path answers 404; a known path with another method answers
- * 405 with an `Allow` header. HEAD is served by GET routes (Koa sends no body).
- */
-export function createRouter(
-  routes: readonly Route[],
-  onMatch?: (ctx: Context, route: Route) => Promise<void> | void,
-): Middleware {
-  const exact = new Map<string, Route[]>();
-  const patterns: Route[] = [];
-  for (const r of routes) {
-    if (typeof r.path === "string") exact.set(r.path, [...(exact.get(r.path) ?? []), r]);
-    else patterns.push(r);
-  }
+/** path-to-regexp's syntax for a template: `{p}` → `:p`, `[x]` → `{x}`, a literal `:` escaped. */
+export const routerPath = (template: string): string =>
+  template
+    .replaceAll(":", "\\:")
+    .replace(/\{(\w+)\}/g, ":$1")
+    .replaceAll("[", "{")
+    .replaceAll("]", "}");
 
-  const NO_PARAMS: readonly (string | undefined)[] = [];
-  return async (ctx) => {
-    const method = ctx.method === "HEAD" ? "GET" : ctx.method;
-    const candidates: { route: Route; params: readonly (string | undefined)[] }[] = [];
-    for (const r of exact.get(ctx.path) ?? []) {
-      if (r.method === method) return run(ctx, r, NO_PARAMS); // the common case: no allocation
-      candidates.push({ route: r, params: NO_PARAMS });
+/**
+ * Mounts the routes on @koa/router (case-sensitive, exact paths), each named by its template.
+ * `predict` runs before the handler of predict endpoints (auth, error counting).
+ */
+export function createRouter(routes: readonly Route[], predict: Middleware): Middleware {
+  const router = new Router({ sensitive: true, strict: true });
+  for (const r of routes) {
+    const handle: Middleware = (ctx) => r.handle(ctx, (ctx as RouterContext).params);
+    const stack = r.predict ? [predict, handle] : [handle];
+    if (r.method === "GET") router.get(r.template, routerPath(r.template), ...stack);
+    else router.post(r.template, routerPath(r.template), ...stack);
+  }
+  const dispatch = router.routes() as unknown as Middleware;
+  // 405 with Allow when only the method differs.
+  const allowedMethods = router.allowedMethods() as unknown as Middleware;
+  return async (ctx, next) => {
+    await dispatch(ctx, async () => {
+      await allowedMethods(ctx, next);
+    });
+    if (ctx.body !== undefined && ctx.body !== null) return;
+    if (ctx.status === 405 || ctx.status === 501) {
+      const allow = ctx.response.get("Allow").split(/,\s*/).sort();
+      throw httpError(
+        405,
+        ErrorCode.MethodNotAllowed,
+        `${ctx.method} is not allowed on ${routeTemplate(ctx)}; use ${allow.join(" or ")}.`,
+        { Allow: allow.join(", ") },
+      );
     }
-    if (candidates.length === 0) {
-      for (const r of patterns) {
-        const m = (r.path as RegExp).exec(ctx.path);
-        if (m)
-          candidates.push({
-            route: r,
-            params: m.slice(1).map((p) => (p === undefined ? undefined : decode(p))),
-          });
-      }
-    }
-    if (candidates.length === 0) {
+    if (ctx.status === 404) {
       throw httpError(
         404,
         ErrorCode.NotFound,
         `No route ${truncate(ctx.path)}; see GET /openapi.json for the API.`,
       );
     }
-    const hit = candidates.find((c) => c.route.method === method);
-    if (!hit) {
-      const allow = [
-        ...new Set(
-          candidates.flatMap((c) => (c.route.method === "GET" ? ["GET", "HEAD"] : [c.route.method])),
-        ),
-      ];
-      (ctx.state as RouteState).route = candidates[0]!.route;
-      throw httpError(
-        405,
-        ErrorCode.MethodNotAllowed,
-        `${ctx.method} is not allowed on ${candidates[0]!.route.template}; use ${allow.join(" or ")}.`,
-        { Allow: allow.join(", ") },
-      );
-    }
-    return run(ctx, hit.route, hit.params);
   };
-
-  async function run(ctx: Context, route: Route, params: readonly (string | undefined)[]): Promise<void> {
-    (ctx.state as RouteState).route = route;
-    const checked = onMatch?.(ctx, route);
-    if (checked) await checked;
-    await route.handle(ctx, params);
-  }
 }
 
-function decode(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    throw httpError(
-      400,
-      ErrorCode.InvalidRequest,
-      `The path segment ${truncate(s)} is not valid percent-encoding.`,
-    );
-  }
+/** The template of the route that matched the path (for a 405, one that matched the path only). */
+export function routeTemplate(ctx: Context): string {
+  const c = ctx as RouterContext;
+  return c._matchedRouteName ?? c.matched?.find((l) => l.name !== undefined)?.name ?? UNMATCHED_ROUTE;
 }
 
 const truncate = (s: string): string => JSON.stringify(s.length > 80 ? `${s.slice(0, 80)}...` : s);

@@ -23,7 +23,9 @@ export const BatchPredictRequest = z
   })
   .register(apiSchemas, { id: "BatchPredictRequest" });
 
-export const PredictRequest = z.union([SinglePredictRequest, BatchPredictRequest]);
+export const PredictRequest = z
+  .union([SinglePredictRequest, BatchPredictRequest])
+  .register(apiSchemas, { id: "PredictRequest" });
 export type PredictRequest = z.infer<typeof PredictRequest>;
 
 export const ModelRef = z
@@ -43,6 +45,10 @@ export type Prediction = z.infer<typeof Prediction>;
 export const BatchPredictResponse = z
   .object({ predictions: z.array(Prediction) })
   .register(apiSchemas, { id: "BatchPredictResponse" });
+
+export const PredictResponse = z
+  .union([Prediction, BatchPredictResponse])
+  .register(apiSchemas, { id: "PredictResponse" });
 
 export const ErrorResponse = z
   .object({

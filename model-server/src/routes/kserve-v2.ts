@@ -1,10 +1,22 @@
-import { readJsonBody } from "../body.ts";
 import { ErrorCode, httpError } from "../errors.ts";
 import type { LoadedModel } from "../model-holder.ts";
 import { batchTooLarge, checkLimits, type Limits } from "../prediction.ts";
 import type { Route } from "../router.ts";
-import { describeIssues, V2InferRequest, type V2OutputTensor } from "../schemas.ts";
-import { isObject, readiness, requireModel, sendJson, type RouteDeps } from "./deps.ts";
+import {
+  describeIssues,
+  ErrorResponse,
+  V2InferRequest,
+  V2InferResponse,
+  V2Live,
+  V2ModelMetadata,
+  V2ModelReady,
+  V2Ready,
+  V2ServerMetadata,
+  type V2OutputTensor,
+} from "../schemas.ts";
+import type { RouteDeps } from "./deps.ts";
+import { predictHandler, type Protocol } from "./predict-endpoint.ts";
+import { requireModel, requireReady } from "./readiness.ts";
 
 export const SERVER_NAME = "sentiment-serve";
 export const V2_INPUT = "text";
@@ -13,9 +25,22 @@ type V2OutputName = (typeof V2_OUTPUTS)[number];
 
 const USAGE = 'send {"inputs": [{"name": "text", "shape": [n], "datatype": "BYTES", "data": ["...", ...]}]}';
 
-/** `/v2/models/{name}` and `/v2/models/{name}/versions/{version}`, followed by `suffix`. */
-const modelPath = (suffix: string): RegExp =>
-  new RegExp(`^/v2/models/([^/]+)(?:/versions/([^/]+))?${suffix.replaceAll("/", "\\/")}$`);
+/** Open Inference Protocol `infer`: one BYTES tensor of texts in, the asked-for outputs back. */
+export const v2Protocol: Protocol<InferCall> = {
+  usage: USAGE,
+  parse: parseInfer,
+  respond({ model, probabilities }, call) {
+    return {
+      model_name: model.metadata.name,
+      model_version: model.metadata.version,
+      ...(call.id === undefined ? {} : { id: call.id }),
+      outputs: call.outputs.map((o) => outputTensor(o, probabilities)),
+    };
+  },
+};
+
+const notServed = { description: "Not served here.", schema: ErrorResponse };
+const notReady = { description: "Not ready.", schema: ErrorResponse };
 
 /** Open Inference Protocol (KServe V2) over REST, with one BYTES input tensor of texts. */
 export function kserveV2Routes(d: RouteDeps, serverVersion: string): Route[] {
@@ -23,7 +48,8 @@ export function kserveV2Routes(d: RouteDeps, serverVersion: string): Route[] {
     {
       method: "GET",
       template: "/v2",
-      path: "/v2",
+      summary: "Open Inference Protocol: server metadata.",
+      responses: { 200: { description: "Server.", schema: V2ServerMetadata } },
       handle(ctx) {
         ctx.body = { name: SERVER_NAME, version: serverVersion, extensions: [] };
       },
@@ -31,7 +57,8 @@ export function kserveV2Routes(d: RouteDeps, serverVersion: string): Route[] {
     {
       method: "GET",
       template: "/v2/health/live",
-      path: "/v2/health/live",
+      summary: "Open Inference Protocol: liveness.",
+      responses: { 200: { description: "Live.", schema: V2Live } },
       handle(ctx) {
         ctx.body = { live: true };
       },
@@ -39,51 +66,46 @@ export function kserveV2Routes(d: RouteDeps, serverVersion: string): Route[] {
     {
       method: "GET",
       template: "/v2/health/ready",
-      path: "/v2/health/ready",
+      summary: "Open Inference Protocol: readiness.",
+      responses: { 200: { description: "Ready.", schema: V2Ready }, 503: notReady },
       handle(ctx) {
-        const r = readiness(d);
-        if (!r.ready) throw httpError(503, r.code, r.message);
+        requireReady(d);
         ctx.body = { ready: true };
       },
     },
     {
       method: "GET",
       template: "/v2/models/{name}[/versions/{version}]",
-      path: modelPath(""),
-      handle(ctx, [name, version]) {
+      summary: "Open Inference Protocol: model metadata.",
+      responses: { 200: { description: "Metadata.", schema: V2ModelMetadata }, 404: notServed },
+      handle(ctx, { name, version }) {
         ctx.body = v2Metadata(requireModel(d, name!, version));
       },
     },
     {
       method: "GET",
       template: "/v2/models/{name}[/versions/{version}]/ready",
-      path: modelPath("/ready"),
-      handle(ctx, [name, version]) {
+      summary: "Open Inference Protocol: model readiness.",
+      responses: { 200: { description: "Ready.", schema: V2ModelReady }, 404: notServed, 503: notReady },
+      handle(ctx, { name, version }) {
         const model = requireModel(d, name!, version);
-        const r = readiness(d);
-        if (!r.ready) throw httpError(503, r.code, r.message);
+        requireReady(d);
         ctx.body = { name: model.metadata.name, ready: true };
       },
     },
     {
       method: "POST",
       template: "/v2/models/{name}[/versions/{version}]/infer",
-      path: modelPath("/infer"),
       predict: true,
-      async handle(ctx, [name, version]) {
-        requireModel(d, name!, version);
-        const body = await readJsonBody(ctx, d.maxBodyBytes);
-        if (!isObject(body))
-          throw httpError(400, ErrorCode.InvalidRequest, `The body must be a JSON object; ${USAGE}.`);
-        const request = parseInfer(body, d.limits);
-        const { model, probabilities } = await d.predictions.predictMany(request.texts);
-        sendJson(ctx, {
-          model_name: model.metadata.name,
-          model_version: model.metadata.version,
-          ...(request.id === undefined ? {} : { id: request.id }),
-          outputs: request.outputs.map((o) => outputTensor(o, probabilities)),
-        });
+      summary: "Open Inference Protocol: infer with one BYTES tensor of texts.",
+      request: V2InferRequest,
+      responses: {
+        200: {
+          description: "Outputs sentiment (BYTES), probability and confidence (FP64).",
+          schema: V2InferResponse,
+        },
       },
+      handle: predictHandler(d, v2Protocol),
     },
   ];
 }

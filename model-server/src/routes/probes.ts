@@ -1,7 +1,8 @@
-import { httpError } from "../errors.ts";
 import { modelRef } from "../prediction.ts";
 import type { Route } from "../router.ts";
-import { readiness, type RouteDeps } from "./deps.ts";
+import { ErrorResponse, HealthResponse, ReadyResponse } from "../schemas.ts";
+import type { RouteDeps } from "./deps.ts";
+import { requireReady } from "./readiness.ts";
 
 /** GET /health (liveness: the process answers) and GET /ready (a model is loaded and not draining). */
 export function probeRoutes(d: RouteDeps): Route[] {
@@ -9,7 +10,8 @@ export function probeRoutes(d: RouteDeps): Route[] {
     {
       method: "GET",
       template: "/health",
-      path: "/health",
+      summary: "Liveness.",
+      responses: { 200: { description: "The process answers.", schema: HealthResponse } },
       handle(ctx) {
         ctx.body = { status: "ok" };
       },
@@ -17,17 +19,20 @@ export function probeRoutes(d: RouteDeps): Route[] {
     {
       method: "GET",
       template: "/ready",
-      path: "/ready",
+      summary: "Readiness: a model is loaded and the server is not draining.",
+      responses: {
+        200: { description: "Ready.", schema: ReadyResponse },
+        503: { description: "Loading or draining.", schema: ErrorResponse },
+      },
       handle(ctx) {
-        const r = readiness(d);
-        if (!r.ready) throw httpError(503, r.code, r.message);
-        ctx.body = { status: "ready", model: modelRef(r.model) };
+        ctx.body = { status: "ready", model: modelRef(requireReady(d)) };
       },
     },
     {
       method: "GET",
       template: "/metrics",
-      path: "/metrics",
+      summary: "Prometheus metrics.",
+      responses: { 200: { description: "Prometheus text format." } },
       async handle(ctx) {
         const text = await d.registry.metrics();
         ctx.type = d.registry.contentType;

@@ -21,10 +21,10 @@ const failure = (argv: string[], env: NodeJS.ProcessEnv = {}): string => {
 };
 
 describe("parseCli", () => {
-  test("defaults: all namespaces, port 8080, no leader election, 4 workers, 10m resync", () => {
+  test("defaults: all namespaces, port 8081, no leader election, 4 workers, 10m resync", () => {
     const o = run(["run"], { POD_NAME: "op-0" });
     assert.equal(o.namespace, undefined);
-    assert.equal(o.metricsPort, 8080);
+    assert.equal(o.metricsPort, 8081, "not 8080, the model server's port");
     assert.equal(o.leaderElect, false);
     assert.equal(o.leaderElectionId, "sentiment-operator-leader");
     assert.equal(o.workers, 4);
@@ -97,12 +97,18 @@ describe("parseCli", () => {
   });
 
   const bad = [
-    { argv: ["run", "--workers", "0"], want: /--workers must be an integer from 1 to 64; got '0'/ },
-    { argv: ["run", "--metrics-port", "http"], want: /--metrics-port must be an integer/ },
-    { argv: ["run", "--resync-period", "soon"], want: /--resync-period must be a duration such as 30s/ },
-    { argv: ["run", "--log-level", "loud"], want: /--log-level must be error, warn, info or debug/ },
-    { argv: ["run", "--bogus"], want: /Unknown option '--bogus'.*--help/ },
-    { argv: ["serve"], want: /Unknown command 'serve'; the only command is 'run'/ },
+    {
+      argv: ["run", "--workers", "0"],
+      want: /'--workers <n>' argument '0' is invalid. Too small: expected number to be >=1/,
+    },
+    { argv: ["run", "--metrics-port", "http"], want: /'--metrics-port <n>' argument 'http' is invalid/ },
+    { argv: ["run", "--resync-period", "soon"], want: /'soon' is invalid. Must be a duration such as 30s/ },
+    { argv: ["run", "--log-level", "loud"], want: /Allowed choices are error, warn, info, debug/ },
+    {
+      argv: ["run", "--bogus"],
+      want: /^sentiment-operator: unknown option '--bogus'. See 'sentiment-operator run --help'.$/,
+    },
+    { argv: ["serve"], want: /unknown command 'serve'/ },
     { argv: ["run", "--config", "/missing.yaml"], want: /Cannot read --config \/missing.yaml/ },
   ];
   for (const c of bad) test(`rejects ${c.argv.join(" ")}`, () => assert.match(failure(c.argv), c.want));
@@ -110,7 +116,7 @@ describe("parseCli", () => {
   test("rejects a bad leader-elect environment value", () => {
     assert.match(
       failure(["run"], { SENTIMENT_OPERATOR_LEADER_ELECT: "yes" }),
-      /SENTIMENT_OPERATOR_LEADER_ELECT must be true or false/,
+      /SENTIMENT_OPERATOR_LEADER_ELECT="yes" is invalid \(--leader-elect\): Must be true or false/,
     );
   });
 
@@ -120,11 +126,41 @@ describe("parseCli", () => {
     assert.match(r.error.message, /Operator config field serverPort/);
   });
 
-  test("no command or --help asks for help", () => {
-    for (const argv of [[], ["--help"], ["help"]]) {
+  test("--help and --version print, on the program and on run", () => {
+    for (const argv of [["--help"], ["help"], ["run", "--help"], ["help", "run"]]) {
       const r = parseCli(argv, {});
-      assert.ok(r.ok && r.value.command === "help");
+      assert.ok(r.ok && r.value.command === "print", argv.join(" "));
+      assert.match(r.value.text, /^Usage: sentiment-operator/);
     }
+    const runHelp = parseCli(["run", "--help"], {});
+    assert.ok(runHelp.ok && runHelp.value.command === "print");
+    const flat = runHelp.value.text.replace(/\s+/g, " ");
+    assert.match(
+      flat,
+      /--metrics-port <n> +port of .*\(default: 8081\) \[env SENTIMENT_OPERATOR_METRICS_PORT\]/,
+    );
+    assert.match(flat, /--kubeconfig <path> .*\[env KUBECONFIG\]/);
+    for (const argv of [["--version"], ["run", "--version"]]) {
+      const r = parseCli(argv, {});
+      assert.ok(r.ok && r.value.command === "print");
+      assert.match(r.value.text, /^\d+\.\d+\.\d+\n$/);
+    }
+  });
+
+  test("no command is a usage error that shows the commands", () => {
+    const r = parseCli([], {});
+    assert.ok(!r.ok);
+    assert.match(r.error.message, /Commands:\n +run /);
+  });
+
+  test("a boolean variable is read by value, not by presence", () => {
+    assert.equal(run(["run"], { SENTIMENT_OPERATOR_LEADER_ELECT: "false" }).leaderElect, false);
+    assert.equal(run(["run"], { SENTIMENT_OPERATOR_LEADER_ELECT: "1" }).leaderElect, true);
+  });
+
+  test("KUBECONFIG is the ecosystem's variable for --kubeconfig; the flag wins", () => {
+    assert.equal(run(["run"], { KUBECONFIG: "/a:/b" }).kubeconfig, "/a:/b");
+    assert.equal(run(["run", "--kubeconfig", "/c"], { KUBECONFIG: "/a" }).kubeconfig, "/c");
   });
 });
 

@@ -1,34 +1,22 @@
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
-import { parseArgs } from "node:util";
 import { randomBytes } from "node:crypto";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import {
+  createProgram,
+  fromEnv,
+  InvalidArgumentError,
+  Option,
+  parseCommandLine,
+  subcommand,
+  zodArg,
+} from "../../common/cli.ts";
 import { err, failure, ok, type Result } from "../../common/result.ts";
 import { OperatorConfig } from "./config.ts";
 
-export const USAGE = `Usage: sentiment-operator run [flags]
-
-Runs the TrainingRun and SentimentModel controllers, in cluster or from a kubeconfig.
-Every flag can also be set by an environment variable: --foo-bar is SENTIMENT_OPERATOR_FOO_BAR
-(flags win).
-
-  --kubeconfig PATH            kubeconfig file (default: $KUBECONFIG, ~/.kube/config, or in-cluster)
-  --context NAME               kubeconfig context (default: the current one)
-  --namespace NS               watch only this namespace (default: all namespaces)
-  --metrics-port N             port of /metrics, /healthz and /readyz (default 8080; 0 picks one)
-  --metrics-host HOST          address to listen on (default 0.0.0.0)
-  --leader-elect               elect a leader on a Lease, so several replicas are safe (default off)
-  --leader-election-namespace  namespace of the Lease (default: $POD_NAMESPACE, or the in-cluster one)
-  --leader-election-id NAME    name of the Lease (default sentiment-operator-leader)
-  --identity ID                this replica in the Lease (default: $POD_NAME or hostname, plus a random suffix)
-  --workers N                  concurrent reconciles per controller (default 4)
-  --resync-period DURATION     re-check every object this often, e.g. 10m (default 10m)
-  --config PATH                operator config file, YAML or JSON (images, defaults; see operator/src/config.ts)
-  --trainer-image IMAGE        image of TrainingRun Jobs when spec.image is unset
-  --server-image IMAGE         image of model servers when spec.server.image is unset
-  --log-level LEVEL            error, warn, info or debug (default info; also $LOG_LEVEL)
-`;
+/** The operator's own default port of /metrics, /healthz and /readyz (the model server has 8080). */
+export const DEFAULT_METRICS_PORT = 8081;
 
 /** Options of `sentiment-operator run`, after flags, environment and the config file are merged. */
 export interface RunOptions {
@@ -47,27 +35,6 @@ export interface RunOptions {
   readonly logLevel: string;
 }
 
-const FLAGS = {
-  kubeconfig: { type: "string" },
-  context: { type: "string" },
-  namespace: { type: "string" },
-  "metrics-port": { type: "string" },
-  "metrics-host": { type: "string" },
-  "leader-elect": { type: "boolean" },
-  "leader-election-namespace": { type: "string" },
-  "leader-election-id": { type: "string" },
-  identity: { type: "string" },
-  workers: { type: "string" },
-  "resync-period": { type: "string" },
-  config: { type: "string" },
-  "trainer-image": { type: "string" },
-  "server-image": { type: "string" },
-  "log-level": { type: "string" },
-  help: { type: "boolean", short: "h" },
-} as const;
-
-type FlagName = keyof typeof FLAGS;
-
 /** "90s", "10m", "1h30m" or plain seconds, to milliseconds. */
 export function parseDuration(s: string): number | undefined {
   if (/^\d+$/.test(s)) return Number(s) * 1000;
@@ -76,102 +43,131 @@ export function parseDuration(s: string): number | undefined {
   return ((Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0)) * 60 + Number(m[3] ?? 0)) * 1000;
 }
 
-const envName = (flag: string): string => `SENTIMENT_OPERATOR_${flag.toUpperCase().replace(/-/g, "_")}`;
+const int = (min: number, max: number) => zodArg(z.coerce.number().int().min(min).max(max));
+const duration = (raw: string): number => {
+  const ms = parseDuration(raw);
+  if (ms === undefined) throw new InvalidArgumentError("Must be a duration such as 30s, 10m or 1h.");
+  return ms;
+};
+
+function program() {
+  const cli = createProgram(
+    "sentiment-operator",
+    "Kubernetes operator that trains, gates and serves sentiment models.",
+  );
+  subcommand(
+    cli,
+    "run",
+    "Runs the TrainingRun and SentimentModel controllers, in cluster or from a kubeconfig.",
+  )
+    .addOption(
+      fromEnv(
+        new Option("--kubeconfig <path>", "kubeconfig file (default: ~/.kube/config, or in-cluster)"),
+        "KUBECONFIG",
+      ),
+    )
+    .option("--context <name>", "kubeconfig context (default: the current one)")
+    .option("--namespace <ns>", "watch only this namespace (default: all namespaces)")
+    .option(
+      "--metrics-port <n>",
+      "port of /metrics, /healthz and /readyz; 0 picks one",
+      int(0, 65535),
+      DEFAULT_METRICS_PORT,
+    )
+    .option("--metrics-host <host>", "address to listen on", "0.0.0.0")
+    .option("--leader-elect", "elect a leader on a Lease, so several replicas are safe", false)
+    .option(
+      "--leader-election-namespace <ns>",
+      "namespace of the Lease (default: $POD_NAMESPACE, or the in-cluster one)",
+    )
+    .option("--leader-election-id <name>", "name of the Lease", "sentiment-operator-leader")
+    .option(
+      "--identity <id>",
+      "this replica in the Lease (default: $POD_NAME or hostname, plus a random suffix)",
+    )
+    .option("--workers <n>", "concurrent reconciles per controller", int(1, 64), 4)
+    .addOption(
+      new Option("--resync-period <duration>", "re-check every object this often, e.g. 10m")
+        .argParser(duration)
+        .default(600_000, "10m"),
+    )
+    .option(
+      "--config <path>",
+      "operator config file, YAML or JSON (images, defaults; see operator/src/config.ts)",
+    )
+    .option("--trainer-image <image>", "image of TrainingRun Jobs when spec.image is unset")
+    .option("--server-image <image>", "image of model servers when spec.server.image is unset")
+    .addOption(
+      new Option("--log-level <level>", "log level")
+        .choices(["error", "warn", "info", "debug"])
+        .default("info"),
+    );
+  return cli;
+}
 
 export type CliCommand =
-  { readonly command: "help" } | { readonly command: "run"; readonly options: RunOptions };
+  | { readonly command: "print"; readonly text: string }
+  | { readonly command: "run"; readonly options: RunOptions };
 
 /**
- * Parses `argv` (without node and the script) and `env` into a command. Errors are values with
- * a one-line message that says what to do.
+ * Parses `argv` (without node and the script) and `env` into a command: `print` for --help and
+ * --version, `run` with its options. A usage error is a value with a one-line message.
  */
 export function parseCli(
   argv: readonly string[],
   env: NodeJS.ProcessEnv,
   readFile = (p: string) => readFileSync(p, "utf8"),
 ): Result<CliCommand> {
-  let parsed: ReturnType<typeof parseArgs<{ options: typeof FLAGS; allowPositionals: true }>>;
-  try {
-    parsed = parseArgs({ args: [...argv], options: FLAGS, allowPositionals: true, strict: true });
-  } catch (e) {
-    return err(
-      failure("InvalidFlag", `${(e as Error).message}. Run 'sentiment-operator --help' for the flags.`),
-    );
+  let out = "";
+  let errText = "";
+  const parsed = parseCommandLine(program(), argv, env, {
+    out: (s) => (out += s),
+    err: (s) => (errText += s),
+  });
+  if ("exit" in parsed) {
+    return parsed.exit === 0
+      ? ok({ command: "print", text: out })
+      : err(failure("UsageError", errText.trim()));
   }
-  const [command, ...extra] = parsed.positionals;
-  if (parsed.values.help || command === "help" || command === undefined) return ok({ command: "help" });
-  if (command !== "run")
-    return err(failure("UnknownCommand", `Unknown command '${command}'; the only command is 'run'.`));
-  if (extra.length > 0)
-    return err(failure("InvalidFlag", `Unexpected argument '${extra[0]}'; flags start with --.`));
-
-  const get = (flag: FlagName): string | undefined => {
-    const v = parsed.values[flag];
-    if (typeof v === "string") return v;
-    if (typeof v === "boolean") return String(v);
-    const e = env[envName(flag)];
-    return e === undefined || e === "" ? undefined : e;
+  const o = parsed.options as {
+    kubeconfig?: string;
+    context?: string;
+    namespace?: string;
+    metricsPort: number;
+    metricsHost: string;
+    leaderElect: boolean;
+    leaderElectionNamespace?: string;
+    leaderElectionId: string;
+    identity?: string;
+    workers: number;
+    resyncPeriod: number;
+    config?: string;
+    trainerImage?: string;
+    serverImage?: string;
+    logLevel: string;
   };
-
-  const int = (flag: FlagName, fallback: number, min: number, max: number): Result<number> => {
-    const raw = get(flag);
-    if (raw === undefined) return ok(fallback);
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < min || n > max) {
-      return err(failure("InvalidFlag", `--${flag} must be an integer from ${min} to ${max}; got '${raw}'.`));
-    }
-    return ok(n);
-  };
-  const metricsPort = int("metrics-port", 8080, 0, 65535);
-  if (!metricsPort.ok) return metricsPort;
-  const workers = int("workers", 4, 1, 64);
-  if (!workers.ok) return workers;
-
-  const leaderRaw = get("leader-elect");
-  if (leaderRaw !== undefined && !["true", "false", "1", "0"].includes(leaderRaw)) {
-    return err(
-      failure("InvalidFlag", `${envName("leader-elect")} must be true or false; got '${leaderRaw}'.`),
-    );
-  }
-
-  const resyncRaw = get("resync-period") ?? "10m";
-  const resyncPeriodMs = parseDuration(resyncRaw);
-  if (resyncPeriodMs === undefined) {
-    return err(
-      failure(
-        "InvalidFlag",
-        `--resync-period must be a duration such as 30s, 10m or 1h; got '${resyncRaw}'.`,
-      ),
-    );
-  }
-
-  const config = loadConfig(get("config"), get("trainer-image"), get("server-image"), readFile);
+  const config = loadConfig(o.config, o.trainerImage, o.serverImage, readFile);
   if (!config.ok) return config;
 
-  const logLevel = get("log-level") ?? env["LOG_LEVEL"] ?? "info";
-  if (!["error", "warn", "info", "debug"].includes(logLevel)) {
-    return err(failure("InvalidFlag", `--log-level must be error, warn, info or debug; got '${logLevel}'.`));
-  }
-
-  const base = get("identity") ?? env["POD_NAME"] ?? hostname();
+  const base = env["POD_NAME"] ?? hostname();
   const opt = <K extends string>(k: K, v: string | undefined): { [P in K]?: string } =>
     (v === undefined ? {} : { [k]: v }) as { [P in K]?: string };
   return ok({
     command: "run",
     options: {
-      ...opt("kubeconfig", get("kubeconfig") ?? env["KUBECONFIG"]),
-      ...opt("context", get("context")),
-      ...opt("namespace", get("namespace")),
-      ...opt("leaderElectionNamespace", get("leader-election-namespace") ?? env["POD_NAMESPACE"]),
-      metricsPort: metricsPort.value,
-      metricsHost: get("metrics-host") ?? "0.0.0.0",
-      leaderElect: leaderRaw === "true" || leaderRaw === "1",
-      leaderElectionId: get("leader-election-id") ?? "sentiment-operator-leader",
-      identity: get("identity") ?? `${base}_${randomBytes(4).toString("hex")}`,
-      workers: workers.value,
-      resyncPeriodMs,
+      ...opt("kubeconfig", o.kubeconfig),
+      ...opt("context", o.context),
+      ...opt("namespace", o.namespace),
+      ...opt("leaderElectionNamespace", o.leaderElectionNamespace ?? env["POD_NAMESPACE"]),
+      metricsPort: o.metricsPort,
+      metricsHost: o.metricsHost,
+      leaderElect: o.leaderElect,
+      leaderElectionId: o.leaderElectionId,
+      identity: o.identity ?? `${base}_${randomBytes(4).toString("hex")}`,
+      workers: o.workers,
+      resyncPeriodMs: o.resyncPeriod,
       config: config.value,
-      logLevel,
+      logLevel: o.logLevel,
     },
   });
 }

@@ -39,7 +39,7 @@ export async function spawnOperator(
   args.push("--metrics-port", "0", "--metrics-host", "127.0.0.1", "--identity", identity, ...extra);
   const proc = spawn(process.execPath, args, {
     stdio: ["ignore", "ignore", "pipe"],
-    env: { ...process.env, LOG_LEVEL: "debug" },
+    env: { ...process.env, SENTIMENT_OPERATOR_LOG_LEVEL: "debug" },
   });
   const exited = new Promise<number | null>((resolve) => proc.once("exit", (code) => resolve(code)));
   t.after(async () => {

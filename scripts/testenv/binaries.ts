@@ -8,8 +8,16 @@ import { accessSync, constants } from "node:fs";
 import { join } from "node:path";
 import { err, failure, ok, type Result } from "../../common/result.ts";
 import { buildBinaries, goVersion, type Progress } from "./go-build.ts";
-import { cacheDir } from "./paths.ts";
-import { BINARIES, VERSIONS, versionsKey, type BinaryName } from "./versions.ts";
+import { cacheDir, cacheRoot } from "./paths.ts";
+import {
+  BINARIES,
+  NODE_BINARIES,
+  nodeVersionsKey,
+  VERSIONS,
+  versionsKey,
+  type BinaryName,
+  type NodeBinaryName,
+} from "./versions.ts";
 
 export type BinarySource = "KUBEBUILDER_ASSETS" | "cache";
 
@@ -98,4 +106,29 @@ export function isExecutable(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** Where the real node's binaries live: a cache key of their own (see `nodeVersionsKey`). */
+export function nodeBinDir(env: NodeJS.ProcessEnv = process.env): string {
+  return join(cacheRoot(env), "k8s", nodeVersionsKey(), "bin");
+}
+
+/** kubelet, kube-proxy and metrics-server paths, building the missing ones with Go. */
+export async function ensureNodeBinaries(
+  progress: Progress,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Result<Readonly<Record<NodeBinaryName, string>>>> {
+  const dir = nodeBinDir(env);
+  const missing = NODE_BINARIES.filter((n) => !isExecutable(join(dir, n)));
+  if (missing.length > 0) {
+    const go = await goVersion();
+    if (!go.ok)
+      return err(failure("BinariesMissing", `Cannot build ${missing.join(", ")}: ${go.error.message}`));
+    progress(`Building ${missing.join(", ")} with ${go.value} into ${dir}.`);
+    const built = await buildBinaries(missing, dir, join(dir, "..", "build"), progress);
+    if (!built.ok) return built;
+  }
+  return ok(
+    Object.fromEntries(NODE_BINARIES.map((n) => [n, join(dir, n)])) as Record<NodeBinaryName, string>,
+  );
 }

@@ -3,7 +3,8 @@
  * ports chosen at start. The apiserver flags follow envtest: no cluster network, so the advertise
  * address is a documentation placeholder (RFC 5737) and the endpoint reconciler is off.
  */
-import type { Pki } from "./pki.ts";
+import { NODE_NET } from "./node/configs.ts";
+import { FRONT_PROXY_CLIENT, type Pki } from "./pki.ts";
 
 export interface Ports {
   readonly etcdClient: number;
@@ -57,18 +58,20 @@ export function etcdArgs(ports: Ports, layout: Layout): string[] {
   ];
 }
 
-export function apiserverArgs(ports: Ports, layout: Layout): string[] {
+/**
+ * With a real node (`realNode`), the apiserver listens on the host end of the node's veth link,
+ * advertises it for the `kubernetes` Service, mounts service-account tokens into pods, reaches
+ * kubelets with the admin client certificate, and proxies the metrics API (aggregation layer).
+ */
+export function apiserverArgs(ports: Ports, layout: Layout, realNode = false): string[] {
   const { pki } = layout;
-  return [
+  const common = [
     `--etcd-servers=http://${LOOPBACK}:${ports.etcdClient}`,
-    `--bind-address=${LOOPBACK}`,
     `--secure-port=${ports.apiserver}`,
     `--cert-dir=${layout.apiserverCertDir}`,
     `--tls-cert-file=${pki.serverCert}`,
     `--tls-private-key-file=${pki.serverKey}`,
     `--client-ca-file=${pki.caCert}`,
-    "--advertise-address=192.0.2.10",
-    "--endpoint-reconciler-type=none",
     `--service-cluster-ip-range=${SERVICE_CIDR}`,
     "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
     `--service-account-key-file=${pki.serviceAccountPub}`,
@@ -76,6 +79,31 @@ export function apiserverArgs(ports: Ports, layout: Layout): string[] {
     "--authorization-mode=RBAC",
     "--anonymous-auth=false",
     "--allow-privileged=true",
+  ];
+  if (realNode) {
+    return [
+      ...common,
+      `--bind-address=${NODE_NET.hostIp}`,
+      `--advertise-address=${NODE_NET.hostIp}`,
+      `--kubelet-client-certificate=${pki.adminCert}`,
+      `--kubelet-client-key=${pki.adminKey}`,
+      "--kubelet-preferred-address-types=InternalIP",
+      `--requestheader-client-ca-file=${pki.caCert}`,
+      `--requestheader-allowed-names=${FRONT_PROXY_CLIENT}`,
+      "--requestheader-username-headers=X-Remote-User",
+      "--requestheader-group-headers=X-Remote-Group",
+      "--requestheader-extra-headers-prefix=X-Remote-Extra-",
+      `--proxy-client-cert-file=${pki.frontProxyCert}`,
+      `--proxy-client-key-file=${pki.frontProxyKey}`,
+      // The metrics-server runs on the host: reach its endpoint directly, not through a ClusterIP.
+      "--enable-aggregator-routing=true",
+    ];
+  }
+  return [
+    ...common,
+    `--bind-address=${LOOPBACK}`,
+    "--advertise-address=192.0.2.10",
+    "--endpoint-reconciler-type=none",
     // Pods are never run for real (KWOK), so they need no token volume; as in envtest.
     "--disable-admission-plugins=ServiceAccount",
   ];

@@ -10,6 +10,8 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { FailureError } from "../../common/result.ts";
 import type { Binaries } from "./binaries.ts";
+import { NODE_NAME as REAL_NODE_NAME, NODE_NET } from "./node/configs.ts";
+import { isClean, prepareNodeNetwork, readNodeState, startRealNode, stopRealNode } from "./node/real-node.ts";
 import {
   apiserverArgs,
   controllerManagerArgs,
@@ -39,7 +41,7 @@ import {
   type StartedProcess,
 } from "./processes.ts";
 import { readState, writeState, type ControlPlaneState } from "./state.ts";
-import { VERSIONS } from "./versions.ts";
+import { VERSIONS, type NodeBinaryName } from "./versions.ts";
 
 export const COMPONENTS = [
   "etcd",
@@ -60,6 +62,11 @@ export interface StartOptions {
    * SIGKILL. Off for `testenv:up`, whose cluster outlives the command.
    */
   readonly ownedByThisProcess: boolean;
+  /**
+   * One real node (containerd, kubelet, kube-proxy) instead of KWOK's fake one: its binaries.
+   * The apiserver then listens on the host end of the node's veth link, not on loopback.
+   */
+  readonly realNode?: Readonly<Record<NodeBinaryName, string>>;
 }
 
 export async function startControlPlane(opts: StartOptions): Promise<ControlPlaneState> {
@@ -69,6 +76,8 @@ export async function startControlPlane(opts: StartOptions): Promise<ControlPlan
   await rm(dir, { recursive: true, force: true });
   for (const d of [dir, dirs.logs, dirs.pids]) await mkdir(d, { recursive: true, mode: 0o700 });
   if (opts.ownedByThisProcess) startReaper(dirs.pids);
+  const realNode = opts.realNode;
+  if (realNode) await prepareNodeNetwork(dir);
 
   const portList = await freePorts(PORT_NAMES.length);
   const ports = Object.fromEntries(PORT_NAMES.map((n, i) => [n, portList[i]!])) as unknown as Ports;
@@ -83,7 +92,7 @@ export async function startControlPlane(opts: StartOptions): Promise<ControlPlan
     kwokConfig: join(dir, "kwok.yaml"),
   };
   await writeFile(layout.kwokConfig, KWOK_CONFIG);
-  const server = `https://${LOOPBACK}:${ports.apiserver}`;
+  const server = `https://${realNode ? NODE_NET.hostIp : LOOPBACK}:${ports.apiserver}`;
   await writeAdminKubeconfig(layout.kubeconfig, server, pki, ADMIN_USER);
   const [caPem, certPem, keyPem] = await Promise.all(
     [pki.caCert, pki.adminCert, pki.adminKey].map((p) => readFile(p, "utf8")),
@@ -111,7 +120,7 @@ export async function startControlPlane(opts: StartOptions): Promise<ControlPlan
     });
     progress(`Started etcd on ${LOOPBACK}:${ports.etcdClient}.`);
 
-    start("kube-apiserver", apiserverArgs(ports, layout));
+    start("kube-apiserver", apiserverArgs(ports, layout, realNode !== undefined));
     await waitFor("kube-apiserver /readyz", procs, 120_000, async () => {
       const r = await probe(`${server}/readyz`, admin);
       return r.status === 200 && r.body === "ok";
@@ -120,18 +129,34 @@ export async function startControlPlane(opts: StartOptions): Promise<ControlPlan
 
     start("kube-controller-manager", controllerManagerArgs(ports, layout));
     start("kube-scheduler", schedulerArgs(ports, layout));
-    start("kwok", kwokArgs(ports, layout));
-    await createNode(server, admin);
     const healthy = (port: number) => async () =>
       (await probe(`https://${LOOPBACK}:${port}/healthz`, { insecure: true })).status === 200;
-    await Promise.all([
-      waitFor("kube-controller-manager /healthz", procs, 60_000, healthy(ports.controllerManager)),
-      waitFor("kube-scheduler /healthz", procs, 60_000, healthy(ports.scheduler)),
-      waitFor("kwok /healthz", procs, 60_000, healthy(ports.kwok)),
-      waitFor(`node ${NODE_NAME} Ready (KWOK)`, procs, 60_000, () => nodeReady(server, admin)),
-    ]);
-    progress(`Started kube-controller-manager, kube-scheduler and KWOK; node ${NODE_NAME} is Ready.`);
+    if (realNode) {
+      await Promise.all([
+        waitFor("kube-controller-manager /healthz", procs, 60_000, healthy(ports.controllerManager)),
+        waitFor("kube-scheduler /healthz", procs, 60_000, healthy(ports.scheduler)),
+      ]);
+      progress("Started kube-controller-manager and kube-scheduler.");
+      await startRealNode({
+        clusterDir: dir,
+        kubeconfig: layout.kubeconfig,
+        caCert: pki.caCert,
+        binaries: realNode,
+        progress,
+      });
+    } else {
+      start("kwok", kwokArgs(ports, layout));
+      await createNode(server, admin);
+      await Promise.all([
+        waitFor("kube-controller-manager /healthz", procs, 60_000, healthy(ports.controllerManager)),
+        waitFor("kube-scheduler /healthz", procs, 60_000, healthy(ports.scheduler)),
+        waitFor("kwok /healthz", procs, 60_000, healthy(ports.kwok)),
+        waitFor(`node ${NODE_NAME} Ready (KWOK)`, procs, 60_000, () => nodeReady(server, admin)),
+      ]);
+      progress(`Started kube-controller-manager, kube-scheduler and KWOK; node ${NODE_NAME} is Ready.`);
+    }
   } catch (e) {
+    if (realNode) await stopRealNode(dir, progress);
     await stopProcesses(
       procs.map((p) => p.record),
       dirs.pids,
@@ -146,7 +171,8 @@ export async function startControlPlane(opts: StartOptions): Promise<ControlPlan
     kubeconfig: layout.kubeconfig,
     server,
     kubernetesVersion: await apiserverVersion(binaries),
-    nodeName: NODE_NAME,
+    nodeName: realNode ? REAL_NODE_NAME : NODE_NAME,
+    realNode: realNode !== undefined,
     processes: procs.map((p) => p.record),
     startedAt: new Date(started).toISOString(),
     startupMs: Date.now() - started,
@@ -161,8 +187,15 @@ export async function startControlPlane(opts: StartOptions): Promise<ControlPlan
  */
 export async function stopControlPlane(
   dir: string,
-  opts: { readonly keepDir?: boolean } = {},
+  opts: { readonly keepDir?: boolean; readonly progress?: (message: string) => void } = {},
 ): Promise<void> {
+  const progress = opts.progress ?? ((m: string) => console.error(`[testenv] ${m}`));
+  if (readNodeState(dir)) {
+    const left = await stopRealNode(dir, progress);
+    if (isClean(left))
+      progress("Stopped the real node: no process, mount, cgroup, namespace or kernel setting left.");
+    else progress(`Stopped the real node, but left behind: ${JSON.stringify(left)}`);
+  }
   const state = readState(dir);
   const records: ProcessRecord[] = state.ok
     ? state.value.processes

@@ -8,15 +8,17 @@ import { join } from "node:path";
 import { err, failure, ok, type Failure, type Result } from "../../common/result.ts";
 import { helmLdflags, kubernetesLdflags, stagingModules, stagingVersion } from "./go-flags.ts";
 import { runCommand, type CommandResult } from "./run-command.ts";
-import { VERSIONS, type BinaryName } from "./versions.ts";
+import { NODE_VERSIONS, VERSIONS, type BinaryName, type NodeBinaryName } from "./versions.ts";
 
 export type Progress = (message: string) => void;
 
 export const KUBERNETES_BINARIES = ["kube-apiserver", "kube-controller-manager", "kube-scheduler"] as const;
+export const KUBERNETES_NODE_BINARIES = ["kubelet", "kube-proxy"] as const;
 
-type Group = "kubernetes" | "etcd" | "kwok" | "helm" | "prometheus";
+type AnyBinaryName = BinaryName | NodeBinaryName;
+type Group = "kubernetes" | "etcd" | "kwok" | "helm" | "prometheus" | "kubernetes-node" | "metrics-server";
 
-const GROUP_OF: Record<BinaryName, Group> = {
+const GROUP_OF: Record<AnyBinaryName, Group> = {
   etcd: "etcd",
   "kube-apiserver": "kubernetes",
   "kube-controller-manager": "kubernetes",
@@ -24,6 +26,9 @@ const GROUP_OF: Record<BinaryName, Group> = {
   kwok: "kwok",
   helm: "helm",
   prometheus: "prometheus",
+  kubelet: "kubernetes-node",
+  "kube-proxy": "kubernetes-node",
+  "metrics-server": "metrics-server",
 };
 
 /** Same settings as the prewarm and CI builds, so Go's build cache is shared between them. */
@@ -47,7 +52,7 @@ export async function goVersion(): Promise<Result<string>> {
  * components) are built by one `go build`, which compiles their shared packages once.
  */
 export async function buildBinaries(
-  names: readonly BinaryName[],
+  names: readonly AnyBinaryName[],
   binDir: string,
   workDir: string,
   progress: Progress,
@@ -69,8 +74,8 @@ export async function buildBinaries(
   return ok(undefined);
 }
 
-function binariesOf(group: Group): BinaryName[] {
-  return (Object.keys(GROUP_OF) as BinaryName[]).filter((b) => GROUP_OF[b] === group);
+function binariesOf(group: Group): AnyBinaryName[] {
+  return (Object.keys(GROUP_OF) as AnyBinaryName[]).filter((b) => GROUP_OF[b] === group);
 }
 
 function describeGroup(group: Group): string {
@@ -85,43 +90,29 @@ function describeGroup(group: Group): string {
       return `helm v${VERSIONS.helm}`;
     case "prometheus":
       return `prometheus (Go module v${VERSIONS.prometheus}); cold: several minutes`;
+    case "kubernetes-node":
+      return `${KUBERNETES_NODE_BINARIES.join(", ")} v${VERSIONS.kubernetes}; about a minute after the control plane`;
+    case "metrics-server":
+      return `metrics-server v${NODE_VERSIONS.metricsServer}`;
   }
 }
 
 type Builder = (srcDir: string, outDir: string, progress: Progress) => Promise<Result<void>>;
 
 const BUILDERS: Record<Group, Builder> = {
-  /**
-   * `go install k8s.io/kubernetes/cmd/...@v1.x` fails: its go.mod replaces ~31 staging modules with
-   * local paths. A throwaway module requires k8s.io/kubernetes and points each staging module at
-   * its published v0.MINOR.PATCH instead (the approach of kubernetes-sigs/scheduler-plugins).
-   */
-  async kubernetes(srcDir, outDir, progress) {
-    const v = VERSIONS.kubernetes;
-    const mod = await downloadModule("k8s.io/kubernetes", `v${v}`);
-    if (!mod.ok) return mod;
-    const staging = stagingModules(await readFile(mod.value.goMod, "utf8"));
-    if (staging.length === 0) {
-      return err(failure("BuildFailed", `Found no staging replace directives in k8s.io/kubernetes@v${v}.`));
-    }
-    const goMod = [
-      "module k8stestbin",
-      "",
-      "go 1.24.0",
-      "",
-      `require k8s.io/kubernetes v${v}`,
-      "",
-      "replace (",
-      ...staging.map((m) => `\t${m} => ${m} ${stagingVersion(v)}`),
-      ")",
-      "",
-    ].join("\n");
-    const pkgs = KUBERNETES_BINARIES.map((b) => `k8s.io/kubernetes/cmd/${b}`);
-    const prepared = await prepareModule(srcDir, goMod, [...pkgs.map((p) => `${p}@v${v}`)], progress);
-    if (!prepared.ok) return prepared;
-    const ldflags = kubernetesLdflags(v, mod.value.time);
-    return goBuild(srcDir, ["-ldflags", ldflags, "-o", `${outDir}/`, ...pkgs], progress);
-  },
+  kubernetes: (srcDir, outDir, progress) => buildKubernetes(KUBERNETES_BINARIES, srcDir, outDir, progress),
+
+  "kubernetes-node": (srcDir, outDir, progress) =>
+    buildKubernetes(KUBERNETES_NODE_BINARIES, srcDir, outDir, progress),
+
+  /** No replace directives: plain `go install`. */
+  "metrics-server": (srcDir, outDir, progress) =>
+    installGoBinary(
+      `sigs.k8s.io/metrics-server/cmd/metrics-server@v${NODE_VERSIONS.metricsServer}`,
+      srcDir,
+      outDir,
+      progress,
+    ),
 
   /** etcd's server module also has replace directives; same throwaway-module approach. */
   async etcd(srcDir, outDir, progress) {
@@ -166,6 +157,43 @@ const BUILDERS: Record<Group, Builder> = {
       progress,
     ),
 };
+
+/**
+ * `go install k8s.io/kubernetes/cmd/...@v1.x` fails: its go.mod replaces ~31 staging modules with
+ * local paths. A throwaway module requires k8s.io/kubernetes and points each staging module at
+ * its published v0.MINOR.PATCH instead (the approach of kubernetes-sigs/scheduler-plugins).
+ */
+async function buildKubernetes(
+  binaries: readonly string[],
+  srcDir: string,
+  outDir: string,
+  progress: Progress,
+): Promise<Result<void>> {
+  const v = VERSIONS.kubernetes;
+  const mod = await downloadModule("k8s.io/kubernetes", `v${v}`);
+  if (!mod.ok) return mod;
+  const staging = stagingModules(await readFile(mod.value.goMod, "utf8"));
+  if (staging.length === 0) {
+    return err(failure("BuildFailed", `Found no staging replace directives in k8s.io/kubernetes@v${v}.`));
+  }
+  const goMod = [
+    "module k8stestbin",
+    "",
+    "go 1.24.0",
+    "",
+    `require k8s.io/kubernetes v${v}`,
+    "",
+    "replace (",
+    ...staging.map((m) => `\t${m} => ${m} ${stagingVersion(v)}`),
+    ")",
+    "",
+  ].join("\n");
+  const pkgs = binaries.map((b) => `k8s.io/kubernetes/cmd/${b}`);
+  const prepared = await prepareModule(srcDir, goMod, [...pkgs.map((p) => `${p}@v${v}`)], progress);
+  if (!prepared.ok) return prepared;
+  const ldflags = kubernetesLdflags(v, mod.value.time);
+  return goBuild(srcDir, ["-ldflags", ldflags, "-o", `${outDir}/`, ...pkgs], progress);
+}
 
 /**
  * `go install <pkg@version>` of a module without replace directives into `outDir`, stripped, with

@@ -1,10 +1,11 @@
 /**
  * A throwaway PKI for one test control plane, made with openssl: a CA, the apiserver's serving
- * certificate (loopback names only), an admin client certificate in `system:masters`, and the
+ * certificate (loopback names, the in-cluster Service names, the real node's host address), an admin client certificate in `system:masters`, and the
  * service-account token signing key pair. Keys are ECDSA P-256 (fast to generate) and mode 0600.
  */
 import { chmod, mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { NODE_NET } from "./node/configs.ts";
 import { runCommand } from "./run-command.ts";
 
 export interface Pki {
@@ -17,7 +18,12 @@ export interface Pki {
   readonly adminKey: string;
   readonly serviceAccountKey: string;
   readonly serviceAccountPub: string;
+  /** The apiserver's client identity towards aggregated APIs (metrics-server on a real node). */
+  readonly frontProxyCert: string;
+  readonly frontProxyKey: string;
 }
+
+export const FRONT_PROXY_CLIENT = "front-proxy-client";
 
 /** The admin identity: RBAC lets `system:masters` do everything. */
 export const ADMIN_USER = "sentiment-test-admin";
@@ -35,7 +41,7 @@ subjectKeyIdentifier = hash
 basicConstraints = critical,CA:FALSE
 keyUsage = critical,digitalSignature,keyEncipherment
 extendedKeyUsage = serverAuth
-subjectAltName = DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local,IP:127.0.0.1,IP:10.0.0.1
+subjectAltName = DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local,IP:127.0.0.1,IP:10.0.0.1,IP:${NODE_NET.hostIp}
 [v3_client]
 basicConstraints = critical,CA:FALSE
 keyUsage = critical,digitalSignature,keyEncipherment
@@ -104,9 +110,11 @@ export async function generatePki(dir: string): Promise<Pki> {
   };
   await issue("apiserver", "/CN=kube-apiserver", "v3_server");
   await issue("admin", `/O=system:masters/CN=${ADMIN_USER}`, "v3_client");
+  await issue("front-proxy", `/CN=${FRONT_PROXY_CLIENT}`, "v3_client");
   await openssl("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", f("sa.key"));
   await openssl("ec", "-in", f("sa.key"), "-pubout", "-out", f("sa.pub"));
-  for (const k of ["ca.key", "apiserver.key", "admin.key", "sa.key"]) await chmod(f(k), 0o600);
+  for (const k of ["ca.key", "apiserver.key", "admin.key", "front-proxy.key", "sa.key"])
+    await chmod(f(k), 0o600);
 
   return {
     dir,
@@ -118,6 +126,8 @@ export async function generatePki(dir: string): Promise<Pki> {
     adminKey: f("admin.key"),
     serviceAccountKey: f("sa.key"),
     serviceAccountPub: f("sa.pub"),
+    frontProxyCert: f("front-proxy.crt"),
+    frontProxyKey: f("front-proxy.key"),
   };
 }
 

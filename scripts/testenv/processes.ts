@@ -28,10 +28,15 @@ export function startProcess(
   binary: string,
   args: readonly string[],
   dirs: { readonly logs: string; readonly pids: string },
+  opts: { readonly netns?: string; readonly env?: NodeJS.ProcessEnv } = {},
 ): StartedProcess {
   const log = join(dirs.logs, `${name}.log`);
   const fd = openSync(log, "a", 0o600);
-  const child = spawn(binary, args, { detached: true, stdio: ["ignore", fd, fd] });
+  // In a network namespace: nsenter joins it and execs the binary, which keeps the PID and argv0.
+  const [cmd, argv] = opts.netns
+    ? ["nsenter", [`--net=${opts.netns}`, "--", binary, ...args]]
+    : [binary, args];
+  const child = spawn(cmd, argv, { detached: true, stdio: ["ignore", fd, fd], env: opts.env ?? process.env });
   closeSync(fd);
   if (child.pid === undefined) throw new Error(`Could not start ${name} (${binary}).`);
   child.unref();

@@ -13,6 +13,8 @@ export interface RunOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Called for every stderr line (Go prints progress there). */
   readonly onStderrLine?: (line: string) => void;
+  /** Called for every stdout line (buildah prints its steps there); stdout is still captured. */
+  readonly onStdoutLine?: (line: string) => void;
 }
 
 /** Runs a command to completion, capturing stdout and streaming stderr lines. Never throws on exit code. */
@@ -30,6 +32,7 @@ export function runCommand(
     const out: Buffer[] = [];
     const tail: string[] = [];
     child.stdout.on("data", (b: Buffer) => out.push(b));
+    if (opts.onStdoutLine) createInterface({ input: child.stdout }).on("line", opts.onStdoutLine);
     createInterface({ input: child.stderr }).on("line", (line) => {
       tail.push(line);
       if (tail.length > 40) tail.shift();

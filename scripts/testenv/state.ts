@@ -22,6 +22,8 @@ export const ControlPlaneStateSchema = z.object({
   /** What `/version` must report: the pinned version, or the KUBEBUILDER_ASSETS binary's own. */
   kubernetesVersion: z.string(),
   nodeName: z.string(),
+  /** A real node (containerd + kubelet) instead of KWOK's fake one. */
+  realNode: z.boolean().default(false),
   processes: z.array(ProcessRecordSchema),
   startedAt: z.iso.datetime(),
   startupMs: z.number(),

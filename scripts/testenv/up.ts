@@ -3,8 +3,14 @@
  * needed) and prints `export KUBECONFIG=...` on stdout; progress goes to stderr. The cluster keeps
  * running after the command returns, until `npm run testenv:down`. Running it again while the
  * cluster is healthy only prints the export line.
+ *
+ * `--real-node`: instead of KWOK's fake node, one real node (containerd, kubelet, kube-proxy, a
+ * CNI bridge, in a network namespace of its own) with the images of `npm run images:build`, a
+ * default StorageClass and metrics-server. Needs root and the Debian packages named in
+ * scripts/testenv/README.md.
  */
-import { ensureBinaries, requireBinaries } from "./binaries.ts";
+import { parseArgs } from "node:util";
+import { ensureBinaries, ensureNodeBinaries, requireBinaries } from "./binaries.ts";
 import { startControlPlane, stopControlPlane } from "./control-plane.ts";
 import { formatSeconds } from "./go-build.ts";
 import { UP_DIR } from "./paths.ts";
@@ -12,9 +18,11 @@ import { isOurs, rssBytes } from "./processes.ts";
 import { readState } from "./state.ts";
 
 const progress = (m: string) => console.error(`[testenv] ${m}`);
+const { values } = parseArgs({ options: { "real-node": { type: "boolean", default: false } } });
+const wantRealNode = values["real-node"];
 
 const existing = readState(UP_DIR);
-if (existing.ok && existing.value.processes.every(isOurs)) {
+if (existing.ok && existing.value.processes.every(isOurs) && existing.value.realNode === wantRealNode) {
   progress(`Found the test cluster already running (${existing.value.server}).`);
   console.log(`export KUBECONFIG=${existing.value.kubeconfig}`);
   process.exit(0);
@@ -27,12 +35,18 @@ if (!binaries.ok) {
   progress(binaries.error.message);
   process.exit(1);
 }
+const nodeBinaries = wantRealNode ? await ensureNodeBinaries(progress) : undefined;
+if (nodeBinaries && !nodeBinaries.ok) {
+  progress(nodeBinaries.error.message);
+  process.exit(1);
+}
 try {
   const state = await startControlPlane({
     dir: UP_DIR,
     binaries: binaries.value,
     progress,
     ownedByThisProcess: false,
+    ...(nodeBinaries?.ok ? { realNode: nodeBinaries.value } : {}),
   });
   progress(
     `Started the test cluster in ${formatSeconds(state.startupMs)} (${(state.startupMs / 1000).toFixed(1)}s).`,

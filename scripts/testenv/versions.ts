@@ -18,6 +18,22 @@ export const VERSIONS = {
   prometheus: "0.316.0",
 } as const;
 
+/**
+ * A real node for `testenv:up --real-node` and the end-to-end suite: kubelet and kube-proxy of
+ * `VERSIONS.kubernetes`, and metrics-server (its 0.8 line is built against the 1.33 libraries).
+ * Kept out of `versionsKey` so the control-plane cache stays valid; built only when asked for.
+ */
+export const NODE_VERSIONS = { metricsServer: "0.8.1" } as const;
+
+export const NODE_BINARIES = ["kubelet", "kube-proxy", "metrics-server"] as const;
+
+export type NodeBinaryName = (typeof NODE_BINARIES)[number];
+
+/** Directory name under the cache for the node binaries. */
+export function nodeVersionsKey(): string {
+  return `node-k8s-${VERSIONS.kubernetes}_metrics-server-${NODE_VERSIONS.metricsServer}`;
+}
+
 export type Versions = { readonly [K in keyof typeof VERSIONS]: string };
 
 /** Every binary the harness resolves, in start order (helm and prometheus are only resolved). */

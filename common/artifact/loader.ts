@@ -4,6 +4,7 @@ import type { SentimentPredictor } from "../model.ts";
 import "../models/builtin.ts";
 import { architectureLoader, knownArchitectures } from "../models/registry.ts";
 import { err, failure, FailureError, ok, type Failure, type Result } from "../result.ts";
+import { describeIssues } from "../zod-issues.ts";
 import { listArtifactFiles, sha256Hex } from "./files.ts";
 import { ARTIFACT_SCHEMA_VERSION, METADATA_FILE, ModelMetadata } from "./metadata.ts";
 
@@ -72,10 +73,9 @@ export async function inspectArtifact(dir: string): Promise<Result<CheckedArtifa
   }
   const parsed = ModelMetadata.safeParse(json);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
     return refuse(
       ArtifactReason.Corrupt,
-      `${join(dir, METADATA_FILE)} is invalid (${issues}): retrain the model.`,
+      `${join(dir, METADATA_FILE)} is invalid (${describeIssues(parsed.error)}): retrain the model.`,
     );
   }
   const metadata = parsed.data;

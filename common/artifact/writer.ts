@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { chmod, mkdir, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { err, failure, ok, type Failure, type Result } from "../result.ts";
+import { describeIssues } from "../zod-issues.ts";
 import { contentSha256, digestFiles, sha256Hex } from "./files.ts";
 import { ARTIFACT_SCHEMA_VERSION, METADATA_FILE, ModelMetadata } from "./metadata.ts";
 
@@ -84,10 +85,7 @@ export async function writeArtifact(
     const parsed = ModelMetadata.safeParse({ schemaVersion: ARTIFACT_SCHEMA_VERSION, ...draft, files });
     if (!parsed.success) {
       return err(
-        failure(
-          "ArtifactInvalid",
-          `The model metadata is invalid: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
-        ),
+        failure("ArtifactInvalid", `The model metadata is invalid: ${describeIssues(parsed.error)}`),
       );
     }
     const json = JSON.stringify(parsed.data, null, 2) + "\n";

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { describeIssues } from "../../common/zod-issues.ts";
 
 /**
  * Request and response shapes of the API. Requests are validated with these; responses are built
@@ -155,20 +156,6 @@ export const ReadyResponse = z
   .object({ status: z.literal("ready"), model: ModelRef })
   .register(apiSchemas, { id: "Ready" });
 
-/** `a.b[2]` from a zod issue path, for error messages. */
-export function issuePath(path: readonly PropertyKey[]): string {
-  let out = "";
-  for (const p of path) out += typeof p === "number" ? `[${p}]` : out === "" ? String(p) : `.${String(p)}`;
-  return out === "" ? "body" : out;
-}
-
-/** The first zod issue as one line: `texts[2]: must be a non-empty string`. */
-export function describeIssues(error: z.ZodError): string {
-  const issue = error.issues[0];
-  if (!issue) return "invalid request";
-  if (issue.code === "invalid_union") {
-    const nested = issue.errors.flat()[0];
-    if (nested) return `${issuePath([...issue.path, ...nested.path])}: ${nested.message}`;
-  }
-  return `${issuePath(issue.path)}: ${issue.message}`;
-}
+/** A bad request body's first zod issue as one line: `texts[2]: must be a non-empty string`. */
+export const describeRequestIssue = (error: z.ZodError): string =>
+  describeIssues(error, { max: 1, root: "body" });

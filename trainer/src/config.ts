@@ -55,7 +55,3 @@ export type TrainConfigInput = z.input<typeof TrainConfig>;
 
 export const TEST_SPLIT_DEFAULT = 0.2;
 export const MODEL_NAME_DEFAULT = "sentiment";
-
-/** Human one-liner of zod issues: `epochs: Too small: expected number to be >=1; ...`. */
-export const describeIssues = (error: z.ZodError): string =>
-  error.issues.map((i) => `${i.path.length > 0 ? i.path.join(".") : "(root)"}: ${i.message}`).join("; ");

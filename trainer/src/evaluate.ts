@@ -4,7 +4,8 @@ import type { EvaluationMetrics, ModelMetadata } from "../../common/artifact/met
 import { loadModel } from "../../common/artifact/loader.ts";
 import { SEED_DEFAULT, VALIDATION_SPLIT_DEFAULT } from "../../common/hyperparameters.ts";
 import { err, failure, ok, type Failure, type Result } from "../../common/result.ts";
-import { describeIssues, TEST_SPLIT_DEFAULT } from "./config.ts";
+import { describeIssues } from "../../common/zod-issues.ts";
+import { TEST_SPLIT_DEFAULT } from "./config.ts";
 import type { Dataset } from "./data/dataset.ts";
 import { DATA_FORMATS, loadSelectedDataset } from "./data/load.ts";
 import { deriveSplits } from "./data/splits.ts";

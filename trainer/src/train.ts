@@ -41,13 +41,8 @@ import type { Logger } from "../../common/log.ts";
 import { METRICS_SUMMARY_MAX_BYTES, MetricsSummary } from "../../common/metrics-summary.ts";
 import { err, failure, FailureError, ok, type Failure, type Result } from "../../common/result.ts";
 import { BASIC_ENGLISH } from "../../common/text/tokenizer.ts";
-import {
-  describeIssues,
-  MODEL_NAME_DEFAULT,
-  TEST_SPLIT_DEFAULT,
-  TrainConfig,
-  type TrainConfigInput,
-} from "./config.ts";
+import { describeIssues } from "../../common/zod-issues.ts";
+import { MODEL_NAME_DEFAULT, TEST_SPLIT_DEFAULT, TrainConfig, type TrainConfigInput } from "./config.ts";
 import type { Dataset } from "./data/dataset.ts";
 import { loadSelectedDataset } from "./data/load.ts";
 import { deriveSplits } from "./data/splits.ts";

@@ -2,7 +2,7 @@ import { ErrorCode, httpError } from "../errors.ts";
 import { batchTooLarge, checkLimits, modelRef, toPrediction } from "../prediction.ts";
 import type { Route } from "../router.ts";
 import {
-  describeIssues,
+  describeRequestIssue,
   ErrorResponse,
   V1ModelList,
   V1ModelStatus,
@@ -25,7 +25,11 @@ export const v1Protocol: Protocol<{ readonly texts: readonly string[] }> = {
     }
     const parsed = V1PredictRequest.safeParse(body);
     if (!parsed.success) {
-      throw httpError(400, ErrorCode.InvalidRequest, `Invalid ${describeIssues(parsed.error)}; ${USAGE}.`);
+      throw httpError(
+        400,
+        ErrorCode.InvalidRequest,
+        `Invalid ${describeRequestIssue(parsed.error)}; ${USAGE}.`,
+      );
     }
     const texts = parsed.data.instances.map((i) => (typeof i === "string" ? i : i.text));
     checkLimits(texts, limits, "instances");

@@ -3,7 +3,7 @@ import type { LoadedModel } from "../model-holder.ts";
 import { batchTooLarge, checkLimits, type Limits } from "../prediction.ts";
 import type { Route } from "../router.ts";
 import {
-  describeIssues,
+  describeRequestIssue,
   ErrorResponse,
   V2InferRequest,
   V2InferResponse,
@@ -134,7 +134,11 @@ interface InferCall {
 export function parseInfer(body: Record<string, unknown>, limits: Limits): InferCall {
   const parsed = V2InferRequest.safeParse(body);
   if (!parsed.success)
-    throw httpError(400, ErrorCode.InvalidRequest, `Invalid ${describeIssues(parsed.error)}; ${USAGE}.`);
+    throw httpError(
+      400,
+      ErrorCode.InvalidRequest,
+      `Invalid ${describeRequestIssue(parsed.error)}; ${USAGE}.`,
+    );
   const input = parsed.data.inputs[0]!;
   if (input.datatype !== "BYTES") {
     throw httpError(

@@ -3,7 +3,7 @@ import { batchTooLarge, checkLimits, modelRef, toPrediction } from "../predictio
 import type { Route } from "../router.ts";
 import {
   BatchPredictRequest,
-  describeIssues,
+  describeRequestIssue,
   PredictRequest,
   PredictResponse,
   SinglePredictRequest,
@@ -25,7 +25,7 @@ export const restProtocol: Protocol<Call> = {
   parse(body, limits) {
     if (!("texts" in body)) {
       const parsed = SinglePredictRequest.safeParse(body);
-      if (!parsed.success) throw invalid(describeIssues(parsed.error));
+      if (!parsed.success) throw invalid(describeRequestIssue(parsed.error));
       checkLimits([parsed.data.text], limits, "text");
       return { texts: [parsed.data.text], single: true };
     }
@@ -35,7 +35,7 @@ export const restProtocol: Protocol<Call> = {
     if (Array.isArray(texts) && texts.length > limits.maxBatchSize)
       throw batchTooLarge(texts.length, limits, "texts");
     const parsed = BatchPredictRequest.safeParse(body);
-    if (!parsed.success) throw invalid(describeIssues(parsed.error));
+    if (!parsed.success) throw invalid(describeRequestIssue(parsed.error));
     checkLimits(parsed.data.texts, limits, "texts");
     return { texts: parsed.data.texts, single: false };
   },

@@ -1,13 +1,8 @@
 import type { z } from "zod";
 import { err, failure, ok, type Failure, type Result } from "../../../common/result.ts";
+import { describeIssues } from "../../../common/zod-issues.ts";
 import { SentimentModel } from "../api/sentiment-model.ts";
 import { TrainingRun } from "../api/training-run.ts";
-
-const describe = (e: z.ZodError): string =>
-  e.issues
-    .slice(0, 3)
-    .map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`)
-    .join("; ");
 
 function parseWith<T>(
   schema: z.ZodType<T>,
@@ -20,7 +15,7 @@ function parseWith<T>(
   return err(
     failure(
       "InvalidResource",
-      `${kind} ${name} does not match the ${kind} schema (${describe(parsed.error)}): fix the resource or upgrade its CRD.`,
+      `${kind} ${name} does not match the ${kind} schema (${describeIssues(parsed.error)}): fix the resource or upgrade its CRD.`,
     ),
   );
 }

@@ -1,6 +1,6 @@
-import type { z } from "zod";
 import { METRICS_SUMMARY_MAX_BYTES, MetricsSummary } from "../../../../common/metrics-summary.ts";
 import { err, failure, ok, type Failure, type Result } from "../../../../common/result.ts";
+import { describeIssues } from "../../../../common/zod-issues.ts";
 import type { ArtifactRef, ModelMetrics } from "../../api/metrics.ts";
 import { artifactUri, parseArtifactUri } from "../../api/names.ts";
 
@@ -16,12 +16,6 @@ export interface ArtifactLocation {
   readonly claimName: string;
   readonly mountPath: string;
 }
-
-const issues = (e: z.ZodError): string =>
-  e.issues
-    .slice(0, 3)
-    .map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`)
-    .join("; ");
 
 /**
  * Parses the trainer's termination message (common/metrics-summary.ts) into status facts.
@@ -63,11 +57,16 @@ export function parseTerminationMessage(
   }
   const metricsOnly = MetricsSummary.omit({ artifact: true }).safeParse(json);
   if (!metricsOnly.success)
-    return err(failure("MetricsInvalid", `The metrics summary is invalid: ${issues(metricsOnly.error)}.`));
+    return err(
+      failure("MetricsInvalid", `The metrics summary is invalid: ${describeIssues(metricsOnly.error)}.`),
+    );
   const whole = MetricsSummary.safeParse(json);
   if (!whole.success)
     return err(
-      failure("ArtifactMissing", `The metrics summary names no valid artifact: ${issues(whole.error)}.`),
+      failure(
+        "ArtifactMissing",
+        `The metrics summary names no valid artifact: ${describeIssues(whole.error)}.`,
+      ),
     );
   const { artifact, metrics } = whole.data;
   const uri = toPvcUri(artifact.uri, location);

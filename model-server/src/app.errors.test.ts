@@ -122,6 +122,13 @@ describe("bad input gets a 4xx JSON error and the server keeps serving", () => {
       "UnsupportedMediaType",
     ],
     [
+      "an unknown charset",
+      () =>
+        post(`${s.url}/predict`, '{"text":"hi"}', { "content-type": "application/json; charset=klingon" }),
+      415,
+      "UnsupportedMediaType",
+    ],
+    [
       "gzip encoding",
       () => post(`${s.url}/predict`, '{"text":"hi"}', { "content-encoding": "gzip" }),
       415,

@@ -51,6 +51,20 @@ describe("POST /predict over HTTP with a real trained model", () => {
     );
   });
 
+  test("a body in the charset its Content-Type names is decoded with it", async () => {
+    const text = "Un film très émouvant, une réussite.";
+    const latin1 = await fetch(`${s.url}/predict`, {
+      method: "POST",
+      body: new Uint8Array(Buffer.from(JSON.stringify({ text }), "latin1")),
+      headers: { "content-type": "application/json; charset=iso-8859-1" },
+    });
+    assert.equal(latin1.status, 200);
+    const utf8 = await post(`${s.url}/predict`, { text });
+    assert.deepEqual(await latin1.json(), utf8.json);
+    const [expected] = await reference.predictor.predictProba([text]);
+    assert.equal(utf8.json.probability, expected);
+  });
+
   test("a single text returns sentiment, confidence, P(positive) and the model's name and version", async () => {
     const r = await post(`${s.url}/predict`, { text: samples[0] });
     assert.equal(r.status, 200);

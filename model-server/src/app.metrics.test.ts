@@ -85,22 +85,32 @@ describe("GET /metrics counts what was served", () => {
     await get(`${s.url}/no/such/route`);
     const after = await scrape();
     const delta = (name: string, l: Record<string, string>) => value(after, name, l) - value(before, name, l);
-    assert.equal(delta("http_requests_total", { method: "GET", route: "/health", status: "200" }), 2);
     assert.equal(
-      delta("http_requests_total", {
+      delta("http_request_duration_seconds_count", { method: "GET", route: "/health", status: "200" }),
+      2,
+    );
+    assert.equal(
+      delta("http_request_duration_seconds_count", {
         method: "GET",
         route: "/v2/models/{name}[/versions/{version}]/ready",
         status: "200",
       }),
       1,
     );
-    assert.equal(delta("http_requests_total", { method: "POST", route: "/predict", status: "400" }), 1);
-    assert.equal(delta("http_requests_total", { method: "GET", route: "unmatched", status: "404" }), 1);
+    assert.equal(
+      delta("http_request_duration_seconds_count", { method: "POST", route: "/predict", status: "400" }),
+      1,
+    );
+    assert.equal(
+      delta("http_request_duration_seconds_count", { method: "GET", route: "unmatched", status: "404" }),
+      1,
+    );
     assert.equal(
       delta("http_request_duration_seconds_count", { method: "GET", route: "/health", status: "200" }),
       2,
     );
     assert.doesNotMatch(after, /route="\/no\/such\/route"/, "raw paths must not become label values");
+    assert.doesNotMatch(after, /^http_requests_total/m, "the histogram's _count is the request count");
   });
 
   test("GET /openapi.json is an OpenAPI 3 document of every route with resolvable schema references", async () => {

@@ -1,12 +1,6 @@
 import { Counter, Gauge, Histogram, collectDefaultMetrics, type Registry } from "prom-client";
 import type { ModelMetadata } from "../../common/artifact/metadata.ts";
 import { ErrorCode } from "./errors.ts";
-import {
-  SeriesCounter,
-  SeriesHistogram,
-  type CounterSeries,
-  type HistogramSeries,
-} from "./series-metrics.ts";
 
 /** 0.1 ms to 1 s. */
 export const PREDICTION_BUCKETS = [
@@ -84,18 +78,12 @@ export function createMetrics(registry: Registry): ServerMetrics {
     labelNames: ["result"] as const,
     registers,
   });
-  // One update per request: series looked up once (series-metrics.ts), not re-hashed per call.
-  const httpDuration = new SeriesHistogram({
+  // Its _count is the request count by method, route and status: no separate counter repeats it.
+  const httpDuration = new Histogram({
     name: "http_request_duration_seconds",
     help: "HTTP request duration, by method, route template and status.",
     labelNames: ["method", "route", "status"] as const,
     buckets: [...HTTP_BUCKETS],
-    registers,
-  });
-  const httpRequests = new SeriesCounter({
-    name: "http_requests_total",
-    help: "HTTP requests, by method, route template and status.",
-    labelNames: ["method", "route", "status"] as const,
     registers,
   });
   // Every series starts at 0: a counter series first seen at 6 has no increase for rate() or
@@ -125,9 +113,6 @@ export function createMetrics(registry: Registry): ServerMetrics {
     }
     return children;
   };
-  /** HTTP series by method, route and status. */
-  type HttpSeries = { duration: HistogramSeries; count: CounterSeries };
-  const httpSeries = new Map<string, Map<string, Map<number, HttpSeries>>>();
 
   return {
     registry,
@@ -165,18 +150,7 @@ export function createMetrics(registry: Registry): ServerMetrics {
       reloads.inc({ result });
     },
     recordHttp(method, route, status, seconds) {
-      let byRoute = httpSeries.get(method);
-      if (!byRoute) httpSeries.set(method, (byRoute = new Map<string, Map<number, HttpSeries>>()));
-      let byStatus = byRoute.get(route);
-      if (!byStatus) byRoute.set(route, (byStatus = new Map<number, HttpSeries>()));
-      let c = byStatus.get(status);
-      if (!c) {
-        const labels = { method, route, status: String(status) };
-        c = { duration: httpDuration.series(labels), count: httpRequests.series(labels) };
-        byStatus.set(status, c);
-      }
-      c.duration.observe(seconds);
-      c.count.inc();
+      httpDuration.observe({ method, route, status }, seconds);
     },
   };
 }

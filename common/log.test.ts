@@ -7,7 +7,7 @@ const LOG_MODULE = fileURLToPath(new URL("./log.ts", import.meta.url));
 
 /** Runs `body` in a fresh Node process with `createLogger` imported; returns its stderr lines. */
 function stderrOf(body: string): string[] {
-  const code = `const { createLogger, lineWriter } = await import(${JSON.stringify(LOG_MODULE)});\n${body}`;
+  const code = `const { createLogger } = await import(${JSON.stringify(LOG_MODULE)});\n${body}`;
   const r = spawnSync(process.execPath, ["--input-type=module", "-e", code], { encoding: "utf8" });
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout, "", "nothing goes to stdout");
@@ -15,7 +15,7 @@ function stderrOf(body: string): string[] {
 }
 
 describe("createLogger (JSON lines on stderr)", () => {
-  test("one JSON object per line: timestamp, level, message, component, then the fields", () => {
+  test("one JSON object per line: component, the fields in order, level, message, timestamp", () => {
     const lines = stderrOf(`
       const log = createLogger({ component: "model-server" });
       log.info("Served request", { route: "/predict", status: 200, ms: 0.42 });
@@ -24,13 +24,13 @@ describe("createLogger (JSON lines on stderr)", () => {
     assert.equal(lines.length, 2);
     const first = JSON.parse(lines[0]!) as Record<string, unknown>;
     assert.deepEqual(Object.keys(first), [
-      "timestamp",
-      "level",
-      "message",
       "component",
       "route",
       "status",
       "ms",
+      "level",
+      "message",
+      "timestamp",
     ]);
     assert.deepEqual(
       { ...first, timestamp: undefined },
@@ -76,31 +76,5 @@ describe("createLogger (JSON lines on stderr)", () => {
       `createLogger({ component: "c", pretty: true }).warn("Slow load", { seconds: 3 })`,
     );
     assert.match(line!, /^\d\d:\d\d:\d\d WARN {2}Slow load seconds=3$/);
-  });
-
-  test("lineWriter writes the line logger[level] writes, and obeys levels and silence", () => {
-    const strip = (l: string): string => l.replace(/"timestamp":"[^"]+"|^\d\d:\d\d:\d\d/, "T");
-    const lines = stderrOf(`
-      for (const pretty of [false, true]) {
-        const log = createLogger({ component: "model-server", pretty });
-        const fields = { method: "POST", route: "/predict", status: 200, ms: 0.42 };
-        log.info("Served request", fields);
-        lineWriter(log)("Served request", fields);
-        lineWriter(log, "debug")("Hidden below the level", fields);
-        lineWriter(createLogger({ component: "c", silent: true }))("Nothing", fields);
-      }
-      const debug = createLogger({ component: "c", level: "debug" });
-      lineWriter(debug, "debug")("Shown at debug", { n: 1 });
-      debug.level = "info";
-      lineWriter(debug, "debug")("Hidden after the level changed", { n: 2 });`);
-    assert.equal(lines.length, 5, lines.join("\n"));
-    // pretty lines are written at once, JSON lines at the end of the event-loop turn
-    const json = lines.filter((l) => l.startsWith("{"));
-    const pretty = lines.filter((l) => !l.startsWith("{"));
-    assert.equal(strip(json[1]!), strip(json[0]!));
-    assert.match(json[1]!, /"message":"Served request","component":"model-server","method":"POST"/);
-    assert.match(json[2]!, /"level":"debug","message":"Shown at debug","component":"c","n":1/);
-    assert.equal(strip(pretty[1]!), strip(pretty[0]!));
-    assert.match(pretty[1]!, /INFO {2}Served request method=POST route=\/predict status=200 ms=0.42$/);
   });
 });

@@ -1,7 +1,7 @@
 import Koa, { type Context, type Next } from "koa";
 import { z } from "zod";
 import type { Registry } from "prom-client";
-import { lineWriter, type Logger } from "../../common/log.ts";
+import type { Logger } from "../../common/log.ts";
 import pkg from "../../package.json" with { type: "json" };
 import { createBearerCheck, type TokenSource } from "./auth.ts";
 import type { ServerConfig } from "./config.ts";
@@ -120,7 +120,6 @@ export function createApp(deps: AppDeps): Koa {
     },
   });
 
-  const logRequest = lineWriter(logger);
   const app = new Koa();
   app.use(async (ctx: Context, next: Next) => {
     const start = performance.now();
@@ -134,7 +133,7 @@ export function createApp(deps: AppDeps): Koa {
       const route = routeTemplate(ctx);
       metrics.recordHttp(ctx.method, route, ctx.status, seconds);
       if (config.logRequests) {
-        logRequest("Served request", {
+        logger.info("Served request", {
           method: ctx.method,
           route,
           status: ctx.status,

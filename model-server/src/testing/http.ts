@@ -3,9 +3,8 @@ import { createServer, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
 import { Registry } from "prom-client";
-import winston from "winston";
 import { loadModel } from "../../../common/artifact/loader.ts";
-import type { Logger } from "../../../common/log.ts";
+import { createLogger, type Logger } from "../../../common/log.ts";
 import { createApp } from "../app.ts";
 import { defaultConfig, type ServerConfig } from "../config.ts";
 import { createLifecycle, type Lifecycle } from "../lifecycle.ts";
@@ -27,12 +26,7 @@ export function captureLogger(): CapturedLogger {
       done();
     },
   });
-  const logger = winston.createLogger({
-    level: "debug",
-    defaultMeta: { component: "model-server" },
-    format: winston.format.combine(winston.format.timestamp(), winston.format.json()),
-    transports: [new winston.transports.Stream({ stream })],
-  });
+  const logger = createLogger({ component: "model-server", level: "debug", stream });
   return {
     logger,
     get lines() {

@@ -18,7 +18,7 @@ const log = (i: number): void => {
 /** CPU µs per line over `count` lines, written in turns of 64 lines (as a busy server would). */
 async function measure(): Promise<number> {
   const start = process.cpuUsage();
-  for (let i = 0; i < count; ) {
+  for (let i = 0; i < count;) {
     for (const end = Math.min(count, i + 64); i < end; i++) log(i);
     await new Promise((r) => setImmediate(r));
   }

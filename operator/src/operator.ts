@@ -2,6 +2,7 @@ import type { KubeConfig } from "@kubernetes/client-node";
 import type { Logger } from "../../common/log.ts";
 import type { OperatorConfig } from "./config.ts";
 import { ControllerSet } from "./controllers/index.ts";
+import { kubePort } from "./controllers/kube-port.ts";
 import { Caches } from "./k8s/caches.ts";
 import { KubeClient, type RequestHooks } from "./k8s/client.ts";
 import { ApiAvailability } from "./k8s/discovery.ts";
@@ -187,7 +188,12 @@ export class Operator {
       ...(log ? { logger: log } : {}),
     });
     const controllers = new ControllerSet(
-      { client: this.client, caches, events, config: opts.config, clock, ...(log ? { logger: log } : {}) },
+      {
+        port: kubePort(this.client, caches, events, log),
+        config: opts.config,
+        clock,
+        ...(log ? { logger: log } : {}),
+      },
       { workers: opts.workers ?? 4, resyncPeriodMs: opts.resyncPeriodMs ?? 600_000, metrics: this.metrics },
     );
     const monitors = new ApiAvailability(this.client, Resources.serviceMonitor, {

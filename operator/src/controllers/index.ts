@@ -1,10 +1,8 @@
 import { SENTIMENT_MODEL, TRAINING_RUN } from "../api/group.ts";
-import type { Caches } from "../k8s/caches.ts";
-import type { Informer } from "../k8s/informer.ts";
 import { objectKey, type KubeObject } from "../api/kube-object.ts";
 import { Controller } from "../runtime/controller.ts";
 import type { OperatorMetrics } from "../server/metrics.ts";
-import type { ReconcilerDeps } from "./deps.ts";
+import type { ObjectSource, ReconcilerDeps, WorldSources } from "./port.ts";
 import { modelKeyOfRun, ownerKey, trainerPodOwnerKey } from "./routing.ts";
 import { sentimentModelReconciler } from "./sentiment-model.ts";
 import { trainingRunReconciler } from "./training-run.ts";
@@ -29,10 +27,10 @@ export class ControllerSet {
   readonly trainingRun: Controller;
   readonly sentimentModel: Controller;
   #serviceMonitorsReady = false;
-  readonly #caches: Caches;
+  readonly #sources: WorldSources;
 
   constructor(deps: ReconcilerDeps, opts: ControllerSetOptions) {
-    this.#caches = deps.caches;
+    this.#sources = deps.port.sources;
     const common = {
       workers: opts.workers,
       resyncPeriodMs: opts.resyncPeriodMs,
@@ -43,7 +41,7 @@ export class ControllerSet {
       ...common,
       name: "trainingrun",
       reconcile: trainingRunReconciler(deps),
-      listKeys: () => deps.caches.trainingRuns.list().map(objectKey),
+      listKeys: () => deps.port.sources.trainingRuns.list().map(objectKey),
       ...(opts.metrics ? { metrics: opts.metrics.forController("trainingrun") } : {}),
     });
     this.sentimentModel = new Controller({
@@ -53,7 +51,7 @@ export class ControllerSet {
         ...deps,
         serviceMonitorsReady: () => this.#serviceMonitorsReady,
       }),
-      listKeys: () => deps.caches.sentimentModels.list().map(objectKey),
+      listKeys: () => deps.port.sources.sentimentModels.list().map(objectKey),
       ...(opts.metrics ? { metrics: opts.metrics.forController("sentimentmodel") } : {}),
     });
     this.#route();
@@ -72,18 +70,18 @@ export class ControllerSet {
   }
 
   /** Routes a (new) ServiceMonitor informer's events to the model controller. */
-  routeServiceMonitors(inf: Informer): void {
+  routeServiceMonitors(inf: ObjectSource): void {
     this.#toModel(inf);
   }
 
   /** Tells the model controller whether ServiceMonitors can be managed, and re-checks every model. */
   setServiceMonitorsReady(ready: boolean): void {
     this.#serviceMonitorsReady = ready;
-    for (const m of this.#caches.sentimentModels.list()) this.sentimentModel.enqueue(objectKey(m));
+    for (const m of this.#sources.sentimentModels.list()) this.sentimentModel.enqueue(objectKey(m));
   }
 
   #route(): void {
-    const c = this.#caches;
+    const c = this.#sources;
     const tr = this.trainingRun;
     const sm = this.sentimentModel;
     const enqueue = (ctl: Controller, key: string | undefined): void => {
@@ -100,7 +98,7 @@ export class ControllerSet {
       this.#toModel(inf);
   }
 
-  #toModel(inf: Informer): void {
+  #toModel(inf: ObjectSource): void {
     inf.on((child: KubeObject) => {
       const key = ownerKey(child, SENTIMENT_MODEL.kind);
       if (key !== undefined) this.sentimentModel.enqueue(key);

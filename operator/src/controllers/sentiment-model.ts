@@ -3,11 +3,10 @@ import { parseSentimentModel, parseTrainingRun } from "../core/parse.ts";
 import { decideSentimentModel } from "../core/sentiment-model/decide.ts";
 import { statusChanged } from "../core/status-changed.ts";
 import type { SentimentModelChildren } from "../core/types.ts";
-import type { Informer } from "../k8s/informer.ts";
 import { controllerOf, splitKey, type KubeObject } from "../api/kube-object.ts";
-import type { Reconcile } from "../runtime/controller.ts";
-import { applyActions } from "./actions.ts";
-import { parseOrReport, requeue, writeStatusAndEvents, type ReconcilerDeps } from "./deps.ts";
+import { requeueAfter, type Reconcile } from "../runtime/controller.ts";
+import type { ObjectSource, ReconcilerDeps } from "./port.ts";
+import { parseOrReport, writeStatusAndEvents } from "./write-status.ts";
 
 export interface SentimentModelReconcilerDeps extends ReconcilerDeps {
   /** True once the ServiceMonitor CRD is served AND its informer has synced. */
@@ -23,7 +22,8 @@ export interface SentimentModelReconcilerDeps extends ReconcilerDeps {
  * 5. write status once if it changed, record events, requeue if asked.
  */
 export function sentimentModelReconciler(deps: SentimentModelReconcilerDeps): Reconcile {
-  const { caches, logger } = deps;
+  const caches = deps.port.sources;
+  const { logger } = deps;
   return async (key) => {
     const { namespace, name } = splitKey(key);
     const raw = caches.sentimentModels.get(namespace, name);
@@ -31,7 +31,7 @@ export function sentimentModelReconciler(deps: SentimentModelReconcilerDeps): Re
     const model = await parseOrReport(deps, raw, parseSentimentModel, "SentimentModel", key);
     if (model === undefined) return undefined;
     const uid = model.metadata.uid;
-    const owned = <T>(inf: Informer | undefined, childName: string): T | undefined => {
+    const owned = <T>(inf: ObjectSource | undefined, childName: string): T | undefined => {
       const live = inf?.get(namespace, childName);
       return live !== undefined && controllerOf(live)?.uid === uid ? (live as T) : undefined;
     };
@@ -52,7 +52,7 @@ export function sentimentModelReconciler(deps: SentimentModelReconcilerDeps): Re
 
     const world = { trainingRuns, children, serviceMonitorCrdInstalled: deps.serviceMonitorsReady() };
     const decision = decideSentimentModel(model, world, new Date(deps.clock.now()), deps.config);
-    await applyActions(deps.client, decision.actions, { logger, owner: key });
+    await deps.port.act(decision.actions, key);
     const changed = statusChanged(model.status, decision.status);
     await writeStatusAndEvents(deps, raw, decision.status, changed, decision.events);
     if (changed && decision.status.currentVersion !== model.status?.currentVersion) {
@@ -63,6 +63,6 @@ export function sentimentModelReconciler(deps: SentimentModelReconcilerDeps): Re
         to: decision.status.currentVersion,
       });
     }
-    return requeue(decision.requeueAfterSeconds);
+    return requeueAfter(decision.requeueAfterSeconds);
   };
 }

@@ -4,9 +4,9 @@ import { parseSentimentModel, parseTrainingRun } from "../core/parse.ts";
 import { decideTrainingRun } from "../core/training-run/decide.ts";
 import { statusChanged } from "../core/status-changed.ts";
 import { splitKey } from "../api/kube-object.ts";
-import type { Reconcile } from "../runtime/controller.ts";
-import { applyActions } from "./actions.ts";
-import { parseOrReport, requeue, writeStatusAndEvents, type ReconcilerDeps } from "./deps.ts";
+import { requeueAfter, type Reconcile } from "../runtime/controller.ts";
+import type { ReconcilerDeps } from "./port.ts";
+import { parseOrReport, writeStatusAndEvents } from "./write-status.ts";
 
 /**
  * Reconciles one TrainingRun, in the kubebuilder order:
@@ -17,7 +17,7 @@ import { parseOrReport, requeue, writeStatusAndEvents, type ReconcilerDeps } fro
  * 5. write status once if it changed, record events, requeue if asked.
  */
 export function trainingRunReconciler(deps: ReconcilerDeps): Reconcile {
-  const { caches, logger } = deps;
+  const caches = deps.port.sources;
   return async (key) => {
     const { namespace, name } = splitKey(key);
     const raw = caches.trainingRuns.get(namespace, name);
@@ -38,9 +38,9 @@ export function trainingRunReconciler(deps: ReconcilerDeps): Reconcile {
     const model = parsedModel?.ok ? parsedModel.value : undefined;
 
     const decision = decideTrainingRun(run, { job, pods, model }, new Date(deps.clock.now()), deps.config);
-    await applyActions(deps.client, decision.actions, { logger, owner: key });
+    await deps.port.act(decision.actions, key);
     const changed = statusChanged(run.status, decision.status);
     await writeStatusAndEvents(deps, raw, decision.status, changed, decision.events);
-    return requeue(decision.requeueAfterSeconds);
+    return requeueAfter(decision.requeueAfterSeconds);
   };
 }

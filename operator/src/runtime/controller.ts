@@ -140,3 +140,7 @@ export class Controller {
     this.#opts.metrics?.reconciled?.(outcome, (performance.now() - start) / 1000);
   }
 }
+
+/** A decision's `requeueAfterSeconds` as the loop's result (none for undefined or <= 0). */
+export const requeueAfter = (seconds: number | undefined): ReconcileResult | undefined =>
+  seconds === undefined || seconds <= 0 ? undefined : { requeueAfterMs: seconds * 1000 };

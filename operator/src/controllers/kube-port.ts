@@ -1,10 +1,32 @@
 import type { Logger } from "../../../common/log.ts";
 import { FailureError } from "../../../common/result.ts";
 import type { ChildAction } from "../core/types.ts";
+import type { Caches } from "../k8s/caches.ts";
 import { ApiError, type KubeClient } from "../k8s/client.ts";
+import type { EventRecorder } from "../k8s/events.ts";
 import { controllerOf, type KubeObject, type NamedKubeObject } from "../api/kube-object.ts";
 import { resourceFor, resourcePath } from "../k8s/resources.ts";
-import { createIfAbsent, deleteIfPresent, serverSideApply } from "../k8s/writes.ts";
+import { createIfAbsent, deleteIfPresent, patchStatus, serverSideApply } from "../k8s/writes.ts";
+import type { ClusterPort } from "./port.ts";
+
+/**
+ * The Kubernetes backend of the runtime port: informer caches are the world, writes go to the
+ * apiserver (server-side apply, create-if-absent Jobs, merge patches, status subresource) and
+ * events.k8s.io Events.
+ */
+export function kubePort(
+  client: KubeClient,
+  caches: Caches,
+  events: EventRecorder,
+  logger?: Logger,
+): ClusterPort {
+  return {
+    sources: caches,
+    act: (actions, owner) => applyActions(client, actions, { logger, owner }),
+    writeStatus: (live, status) => patchStatus(client, live, status),
+    recordEvent: (regarding, event) => events.record(regarding, event),
+  };
+}
 
 /**
  * Carries out the core's plan for one resource. Every action is idempotent, so a

@@ -1,23 +1,7 @@
-import type { Logger } from "../../../common/log.ts";
-import type { OperatorConfig } from "../config.ts";
 import type { EventRecord } from "../core/types.ts";
-import type { Caches } from "../k8s/caches.ts";
-import type { KubeClient } from "../k8s/client.ts";
-import type { EventRecorder } from "../k8s/events.ts";
 import type { KubeObject } from "../api/kube-object.ts";
-import { patchStatus } from "../k8s/writes.ts";
 import type { Result } from "../../../common/result.ts";
-import type { Clock } from "../runtime/clock.ts";
-
-/** What a reconciler reads from and writes to: informer caches in, the API out. */
-export interface ReconcilerDeps {
-  readonly client: KubeClient;
-  readonly caches: Caches;
-  readonly events: EventRecorder;
-  readonly config: OperatorConfig;
-  readonly clock: Clock;
-  readonly logger?: Logger;
-}
+import type { ReconcilerDeps } from "./port.ts";
 
 /**
  * The last step of every reconcile: write status once, only if it changed, then record the
@@ -30,7 +14,7 @@ export async function writeStatusAndEvents(
   changed: boolean,
   events: readonly EventRecord[],
 ): Promise<void> {
-  if (changed && (await patchStatus(deps.client, live, status))) {
+  if (changed && (await deps.port.writeStatus(live, status))) {
     const from = (live["status"] as { phase?: string } | undefined)?.phase ?? "";
     const fields = {
       [String(live.kind).toLowerCase()]: `${live.metadata?.namespace}/${live.metadata?.name}`,
@@ -41,12 +25,9 @@ export async function writeStatusAndEvents(
   }
   // Events are best effort (the recorder never throws) and not waited for, as client-go's
   // recorder: the reconcile is done once status is written.
-  for (const e of events) void deps.events.record(live, { type: e.type, reason: e.reason, note: e.message });
+  for (const e of events)
+    void deps.port.recordEvent(live, { type: e.type, reason: e.reason, note: e.message });
 }
-
-/** Seconds from the core to the loop's milliseconds. */
-export const requeue = (seconds: number | undefined): { requeueAfterMs: number } | undefined =>
-  seconds === undefined || seconds <= 0 ? undefined : { requeueAfterMs: seconds * 1000 };
 
 /**
  * Parses a cached object with its zod schema. An object the schema refuses (only possible if it
@@ -66,6 +47,10 @@ export async function parseOrReport<T>(
     reason: parsed.error.reason,
     error: parsed.error.message,
   });
-  await deps.events.record(raw, { type: "Warning", reason: parsed.error.reason, note: parsed.error.message });
+  await deps.port.recordEvent(raw, {
+    type: "Warning",
+    reason: parsed.error.reason,
+    note: parsed.error.message,
+  });
   return undefined;
 }

@@ -23,6 +23,11 @@ export const OperatorConfig = z.object({
     .default("/data"),
   /** The container port of the model server. */
   serverPort: z.int().min(1).max(65535).default(8080),
+  /**
+   * How status.url addresses a model's Service: `cluster-dns` (Kubernetes) or `localhost`
+   * (compose mode, where the Service is a front port on this machine; see localServicePort).
+   */
+  serviceAddress: z.enum(["cluster-dns", "localhost"]).default("cluster-dns"),
   /** Cluster DNS domain, for status.url. */
   clusterDomain: z.string().min(1).default("cluster.local"),
   /** Namespaces (by name) whose Prometheus may scrape servers, added to spec.networkPolicy.allowNamespaces. */

@@ -14,6 +14,11 @@ const IN_CLUSTER_NAMESPACE = "/var/run/secrets/kubernetes.io/serviceaccount/name
 
 /** `sentiment-operator run`: parse, connect, serve probes and metrics, run until a signal. */
 async function main(): Promise<number> {
+  if (process.argv[2] === "compose") {
+    const { composeCommand, runAction } = await import("./compose/cli.ts");
+    await composeCommand(runAction).parseAsync(process.argv.slice(3), { from: "user" });
+    return Number(process.exitCode ?? 0);
+  }
   const parsed = parseCli(process.argv.slice(2), process.env);
   if (!parsed.ok) return fail(parsed.error.message, EXIT.usage);
   if (parsed.value.command === "print") {

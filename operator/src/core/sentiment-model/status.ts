@@ -8,8 +8,16 @@ import { recordServed } from "./history.ts";
 import type { Resolution, Resolved } from "./resolve-version.ts";
 import type { Rollout } from "./rollout.ts";
 
-/** The in-cluster predict URL of a model's Service. */
+/**
+ * The port a Service's `port` gets on this machine in compose mode: below 1024 needs root, so
+ * it falls back to 8080.
+ */
+export const localServicePort = (port: number): number => (port < 1024 ? 8080 : port);
+
+/** The predict URL of a model's Service: in-cluster DNS, or the front port on localhost in compose mode. */
 export function predictUrl(model: SentimentModel, config: OperatorConfig): string {
+  if (config.serviceAddress === "localhost")
+    return `http://127.0.0.1:${localServicePort(model.spec.service.port)}/predict`;
   const port = model.spec.service.port === 80 ? "" : `:${model.spec.service.port}`;
   return `http://${serverName(model.metadata.name)}.${model.metadata.namespace}.svc.${config.clusterDomain}${port}/predict`;
 }

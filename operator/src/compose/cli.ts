@@ -1,0 +1,452 @@
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import { closeSync, existsSync, openSync, readFileSync, readSync, readdirSync, statSync } from "node:fs";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { resolve } from "node:path";
+import { Command, Option } from "commander";
+import { createLogger } from "../../../common/log.ts";
+import { jobName } from "../api/names.ts";
+import type { CrdDefinition } from "../api/crd/build.ts";
+import { SENTIMENT_MODEL_CRD, TRAINING_RUN_CRD } from "../api/crd/definitions.ts";
+import type { KubeObject } from "../k8s/object.ts";
+import { createProbeApp } from "../server/app.ts";
+import { applyManifests, crdFor, readManifests, UserError } from "./apply.ts";
+import { describe as describeObject } from "./describe.ts";
+import { ProcessTable, isAlive } from "./processes.ts";
+import { printObjects, printTable } from "./printers.ts";
+import { startPrometheus, type PrometheusHandle, type TargetGroup } from "./prometheus.ts";
+import { StateStore, type StoredEvent } from "./store.ts";
+import { Compose, runningUp } from "./up.ts";
+
+export const STATE_DIR_ENV = "SENTIMENT_COMPOSE_DIR";
+const DEFAULT_STATE_DIR = ".sentiment-compose";
+
+interface UpFlags {
+  file?: string[];
+  detach?: boolean;
+  metricsPort: string;
+  prometheus: boolean;
+  logLevel: string;
+}
+
+interface GetFlags {
+  output?: string;
+  watch?: boolean;
+}
+
+interface Common {
+  stateDir: string;
+  namespace: string;
+}
+
+const out = (s: string): void => void process.stdout.write(s.endsWith("\n") ? s : `${s}\n`);
+const note = (s: string): void => void process.stderr.write(`${s}\n`);
+
+function kindsOf(word: string): CrdDefinition[] {
+  const w = word.toLowerCase();
+  if (w === "mlops" || w === "all") return [TRAINING_RUN_CRD, SENTIMENT_MODEL_CRD];
+  const def = crdFor(w);
+  if (def === undefined)
+    throw new UserError(
+      `the server doesn't have a resource type "${word}": use trainingruns (tr), sentimentmodels (smodel) or mlops`,
+    );
+  return [def];
+}
+
+/** `KIND NAME` or `KIND/NAME`. */
+function target(kind: string, name: string | undefined): { def: CrdDefinition; name: string } {
+  const [k, n] = kind.includes("/") ? (kind.split("/", 2) as [string, string]) : [kind, name];
+  if (n === undefined || n === "") throw new UserError(`a resource name is required: ${kind} NAME`);
+  const defs = kindsOf(k);
+  if (defs.length !== 1) throw new UserError(`name one kind: trainingrun or sentimentmodel, not ${k}`);
+  return { def: defs[0]!, name: n };
+}
+
+function mustGet(store: StateStore, def: CrdDefinition, ns: string, name: string): KubeObject {
+  const obj = store.read(def.names.plural, ns, name);
+  if (obj === undefined)
+    throw new UserError(`${def.names.plural}.sentiment.mlops.dev "${name}" not found (namespace ${ns})`);
+  return obj;
+}
+
+function formatEvent(e: StoredEvent): string {
+  const time = e.time.replace(/\.\d+Z$/, "Z");
+  return `${time}  ${e.type.padEnd(7)}  ${e.regarding.kind.toLowerCase()}/${e.regarding.name}  ${e.reason}: ${e.note}`;
+}
+
+/** Calls `onLine` for every event appended after `fromEnd` (polls the file). */
+function followEvents(store: StateStore, onLine: (e: StoredEvent) => void): () => void {
+  const file = store.path("events.jsonl");
+  let offset = existsSync(file) ? statSync(file).size : 0;
+  let rest = "";
+  const timer = setInterval(() => {
+    if (!existsSync(file)) return;
+    const size = statSync(file).size;
+    if (size <= offset) return;
+    const fd = openSync(file, "r");
+    const buf = Buffer.alloc(size - offset);
+    readSync(fd, buf, 0, buf.length, offset);
+    closeSync(fd);
+    offset = size;
+    const text = rest + buf.toString("utf8");
+    const lines = text.split("\n");
+    rest = lines.pop() ?? "";
+    for (const l of lines)
+      if (l.trim() !== "")
+        try {
+          onLine(JSON.parse(l) as StoredEvent);
+        } catch {
+          // a torn line
+        }
+  }, 300);
+  return () => clearInterval(timer);
+}
+
+async function up(
+  o: Common & {
+    file?: string[];
+    detach?: boolean;
+    metricsPort: string;
+    prometheus: boolean;
+    logLevel: string;
+  },
+): Promise<number> {
+  const stateDir = resolve(o.stateDir);
+  if (o.detach) return detach(stateDir);
+  const logger = createLogger({ component: "compose", level: o.logLevel, pretty: process.stderr.isTTY });
+  const manifests = readManifests(o.file ?? []);
+  let compose: Compose;
+  try {
+    compose = await Compose.start({ stateDir, logger, onProblem: (line) => note(`error: ${line}`) });
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    throw e;
+  }
+  for (const a of applyManifests(compose.store, manifests, o.namespace))
+    out(`${a.kind.toLowerCase()}.sentiment.mlops.dev/${a.name} ${a.result}`);
+  const app = createProbeApp({
+    registry: compose.metrics.registry,
+    readiness: () => ({ ready: true, role: "compose", detail: "Local controllers running" }),
+  });
+  let server: Server;
+  try {
+    server = await new Promise<Server>((ok, fail) => {
+      const s = app.listen(Number(o.metricsPort), "127.0.0.1", () => ok(s));
+      s.once("error", fail);
+    });
+  } catch (e) {
+    await compose.stop();
+    throw new UserError(
+      `cannot serve the operator's metrics on port ${o.metricsPort}: ${(e as Error).message}: pass --metrics-port`,
+    );
+  }
+  const metricsPort = (server.address() as AddressInfo).port;
+  let prometheus: PrometheusHandle | undefined;
+  if (o.prometheus) {
+    prometheus = await startPrometheus({
+      stateDir,
+      operatorPort: metricsPort,
+      targets: () => serverTargets(compose),
+      processes: compose.processes,
+      logger,
+    });
+    if (prometheus.url === undefined) note(prometheus.hint ?? "Prometheus is not available.");
+  }
+  note(
+    `Compose is up (state in ${stateDir}); operator metrics on http://127.0.0.1:${metricsPort}/metrics${prometheus?.url ? `; Prometheus on ${prometheus.url}` : ""}. Ctrl-C stops everything.`,
+  );
+  const stopEvents = followEvents(compose.store, (e) => out(formatEvent(e)));
+  const announced = new Set<string>();
+  const announce = setInterval(() => {
+    for (const m of compose.store.list(SENTIMENT_MODEL_CRD.names.plural)) {
+      const s = (m["status"] ?? {}) as {
+        phase?: string;
+        url?: string;
+        currentVersion?: string;
+        metrics?: { accuracy?: number };
+      };
+      const key = `${m.metadata?.namespace}/${m.metadata?.name}@${s.currentVersion}`;
+      if (s.phase !== "Ready" || s.url === undefined || announced.has(key)) continue;
+      announced.add(key);
+      out(
+        [
+          ``,
+          `SentimentModel ${m.metadata?.namespace}/${m.metadata?.name} is Ready: version ${s.currentVersion}${s.metrics?.accuracy === undefined ? "" : `, test accuracy ${s.metrics.accuracy.toFixed(4)}`}`,
+          `  URL:         ${s.url}`,
+          `  Try:         curl -s ${s.url} -H 'content-type: application/json' -d '{"text":"A wonderful, moving film."}'`,
+          ...(prometheus?.url ? [`  Prometheus:  ${prometheus.url}`] : []),
+          ``,
+        ].join("\n"),
+      );
+    }
+  }, 500);
+  await new Promise<void>((done) => {
+    process.once("SIGINT", () => done());
+    process.once("SIGTERM", () => done());
+  });
+  note("Stopping: servers drain, trainers stop (state is kept; `compose up` resumes)...");
+  clearInterval(announce);
+  stopEvents();
+  await prometheus?.stop();
+  await compose.stop();
+  await new Promise<void>((r) => {
+    server.close(() => r());
+    server.closeAllConnections();
+  });
+  note("Stopped.");
+  return 0;
+}
+
+/** One target group per model Service: its ready replicas, labelled as a ServiceMonitor would. */
+function serverTargets(compose: Compose): TargetGroup[] {
+  return compose.store.list("services").map((svc) => {
+    const ns = svc.metadata?.namespace ?? "default";
+    const selector = (svc["spec"] as { selector?: Record<string, string> } | undefined)?.selector ?? {};
+    return {
+      targets: compose.deployments.endpoints(ns, selector).map((r) => `127.0.0.1:${r.port}`),
+      labels: { job: svc.metadata?.name ?? "", namespace: ns },
+    };
+  });
+}
+
+/** `up --detach`: the same command in the background, logging to the state directory. */
+async function detach(stateDir: string): Promise<number> {
+  const args = process.argv.slice(1).filter((a) => a !== "--detach" && a !== "-d");
+  const log = resolve(stateDir, "up.log");
+  fs.mkdirSync(stateDir, { recursive: true });
+  const fd = openSync(log, "a");
+  const child = spawn(process.execPath, args, { detached: true, stdio: ["ignore", fd, fd] });
+  closeSync(fd);
+  child.unref();
+  for (let i = 0; i < 100; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    if (runningUp(stateDir) === child.pid) {
+      out(
+        `compose up is running in the background (PID ${child.pid}); log: ${log}; stop it with: sentiment-operator compose down`,
+      );
+      return 0;
+    }
+    if (child.exitCode !== null) break;
+  }
+  throw new UserError(`compose up did not start: see ${log}`);
+}
+
+async function down(o: Common): Promise<number> {
+  const stateDir = resolve(o.stateDir);
+  const pid = runningUp(stateDir);
+  if (pid !== undefined) {
+    process.kill(pid, "SIGTERM");
+    const deadline = Date.now() + 60_000;
+    while (isAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    if (isAlive(pid)) process.kill(pid, "SIGKILL");
+    note(`Stopped compose up (PID ${pid}).`);
+  }
+  if (!existsSync(stateDir)) {
+    note("Nothing to stop.");
+    return 0;
+  }
+  const reaped = await new ProcessTable(stateDir).reap(10_000);
+  if (reaped.length > 0)
+    note(`Stopped ${reaped.length} leftover process(es): ${reaped.map((r) => r.pid).join(", ")}.`);
+  if (pid === undefined && reaped.length === 0) note("Nothing was running.");
+  fs.rmSync(resolve(stateDir, "up.pid"), { force: true });
+  return 0;
+}
+
+function get(
+  kind: string,
+  name: string | undefined,
+  o: Common & { output?: string; watch?: boolean },
+): number | Promise<number> {
+  const store = new StateStore(resolve(o.stateDir));
+  const defs = kindsOf(kind);
+  const render = (): string => {
+    const parts: string[] = [];
+    for (const def of defs) {
+      const objects =
+        name === undefined
+          ? store.readAll(def.names.plural, o.namespace)
+          : [mustGet(store, def, o.namespace, name)];
+      if (o.output === "json" || o.output === "yaml") {
+        parts.push(printObjects(objects, o.output, name !== undefined));
+        continue;
+      }
+      if (objects.length === 0) continue;
+      parts.push(printTable(def, objects, o.output === "wide", defs.length > 1));
+    }
+    if (parts.length === 0) return `No resources found in ${o.namespace} namespace.`;
+    return parts.join("\n\n");
+  };
+  out(render());
+  if (!o.watch) return 0;
+  return new Promise<number>(() => {
+    let last = render();
+    setInterval(() => {
+      const now = render();
+      if (now !== last) {
+        out(
+          now
+            .split("\n")
+            .slice(defs.length > 1 ? 0 : 1)
+            .join("\n"),
+        );
+        last = now;
+      }
+    }, 1000);
+  });
+}
+
+function logs(ref: string, o: Common & { follow?: boolean }): number | Promise<number> {
+  const store = new StateStore(resolve(o.stateDir));
+  const { def, name } = target(ref, undefined);
+  mustGet(store, def, o.namespace, name);
+  const dir = store.path("logs", o.namespace);
+  const all = existsSync(dir) ? readdirSync(dir) : [];
+  let files: string[];
+  if (def === TRAINING_RUN_CRD) {
+    const job = jobName(name);
+    const pods = all.filter((f) => f.startsWith(`${job}-`) && /^\d+\.log$/.test(f.slice(job.length + 1)));
+    pods.sort((a, b) => a.localeCompare(b, "en", { numeric: true }));
+    files = pods.slice(-1);
+  } else {
+    files = all
+      .filter((f) => f.startsWith(`${name}-`))
+      .sort((a, b) => statSync(resolve(dir, a)).mtimeMs - statSync(resolve(dir, b)).mtimeMs);
+  }
+  if (files.length === 0) throw new UserError(`no logs yet for ${def.names.singular}/${name}`);
+  for (const f of files) {
+    if (files.length > 1) out(`==> ${f} <==`);
+    process.stdout.write(readFileSync(resolve(dir, f)));
+  }
+  if (!o.follow) return 0;
+  const file = resolve(dir, files[files.length - 1]!);
+  let offset = statSync(file).size;
+  return new Promise<number>(() => {
+    setInterval(() => {
+      const size = statSync(file).size;
+      if (size <= offset) return;
+      const fd = openSync(file, "r");
+      const buf = Buffer.alloc(size - offset);
+      readSync(fd, buf, 0, buf.length, offset);
+      closeSync(fd);
+      offset = size;
+      process.stdout.write(buf);
+    }, 300);
+  });
+}
+
+function del(kind: string, name: string | undefined, o: Common): number {
+  const store = new StateStore(resolve(o.stateDir));
+  const t = target(kind, name);
+  mustGet(store, t.def, o.namespace, t.name);
+  store.remove(t.def.names.plural, o.namespace, t.name);
+  out(`${t.def.names.singular}.sentiment.mlops.dev "${t.name}" deleted`);
+  if (runningUp(store.dir) === undefined)
+    note("compose up is not running: what the resource owns goes at the next `compose up`.");
+  return 0;
+}
+
+function apply(o: Common & { file: string[] }): number {
+  const store = new StateStore(resolve(o.stateDir));
+  for (const a of applyManifests(store, readManifests(o.file), o.namespace))
+    out(`${a.kind.toLowerCase()}.sentiment.mlops.dev/${a.name} ${a.result}`);
+  if (runningUp(store.dir) === undefined)
+    note("Stored. compose up is not running: start it with `sentiment-operator compose up`.");
+  return 0;
+}
+
+const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
+
+/**
+ * `sentiment-operator compose`: the operator on one machine, with kubectl's habits. Every
+ * subcommand reads the state directory (`--state-dir`, $SENTIMENT_COMPOSE_DIR, else
+ * ./.sentiment-compose); `up` runs the controllers and the local runtime over it.
+ */
+export function composeCommand(run: (action: () => number | Promise<number>) => Promise<void>): Command {
+  const cmd = new Command("compose")
+    .description("run the operator on this machine: local processes instead of Jobs and Deployments")
+    .addOption(
+      new Option("--state-dir <dir>", "where resources, status, events, logs and models live")
+        .env(STATE_DIR_ENV)
+        .default(DEFAULT_STATE_DIR),
+    )
+    .option("-n, --namespace <ns>", "namespace of the resources", "default");
+  const common = (): Common => cmd.opts<Common>();
+  cmd
+    .command("up")
+    .description("start the local control loop, apply what is given, stream events")
+    .option("-f, --file <path>", "a manifest file or directory (repeatable)", collect)
+    .option("-d, --detach", "run in the background")
+    .option("--metrics-port <port>", "port of the operator's /metrics (0 picks one)", "0")
+    .option("--no-prometheus", "do not start Prometheus")
+    .option("--log-level <level>", "error, warn, info or debug", "warn")
+    .action((opts: UpFlags) => run(() => up({ ...common(), ...opts })));
+  cmd
+    .command("apply")
+    .description("add or change resources (the same YAML as for Kubernetes)")
+    .requiredOption("-f, --file <path>", "a manifest file or directory (repeatable)", collect)
+    .action((opts: { file: string[] }) => run(() => apply({ ...common(), ...opts })));
+  cmd
+    .command("get")
+    .description("list trainingruns, sentimentmodels or mlops (both) with the CRDs' printer columns")
+    .argument("<kind>")
+    .argument("[name]")
+    .addOption(new Option("-o, --output <format>").choices(["wide", "json", "yaml"]))
+    .option("-w, --watch", "print again when something changes")
+    .action((kind: string, name: string | undefined, opts: GetFlags) =>
+      run(() => get(kind, name, { ...common(), ...opts })),
+    );
+  cmd
+    .command("describe")
+    .description("conditions, gate decision, history and recent events of one resource")
+    .argument("<kind>")
+    .argument("[name]")
+    .action((kind: string, name: string | undefined) =>
+      run(() => {
+        const store = new StateStore(resolve(common().stateDir));
+        const t = target(kind, name);
+        const obj = mustGet(store, t.def, common().namespace, t.name);
+        out(
+          describeObject(
+            t.def,
+            obj,
+            store.events({ kind: t.def.names.kind, namespace: common().namespace, name: t.name }),
+          ),
+        );
+        return 0;
+      }),
+    );
+  cmd
+    .command("logs")
+    .description("trainer logs (trainingrun/NAME) or server logs (sentimentmodel/NAME)")
+    .argument("<kind/name>")
+    .option("-f, --follow", "keep printing new lines")
+    .action((ref: string, opts: { follow?: boolean }) => run(() => logs(ref, { ...common(), ...opts })));
+  cmd
+    .command("delete")
+    .description("remove a resource and what it owns")
+    .argument("<kind>")
+    .argument("[name]")
+    .action((kind: string, name: string | undefined) => run(() => del(kind, name, common())));
+  cmd
+    .command("down")
+    .description("stop everything (compose up and every process it started); the state is kept")
+    .action(() => run(() => down(common())));
+  return cmd;
+}
+
+/** Runs one compose action: a UserError is one `error:` line and exit code 1; no stack trace. */
+export async function runAction(action: () => number | Promise<number>): Promise<void> {
+  try {
+    process.exitCode = await action();
+  } catch (e) {
+    if (e instanceof UserError) {
+      note(`error: ${e.message}`);
+      process.exitCode = 1;
+      return;
+    }
+    note(`error: ${(e as Error).message}`);
+    process.exitCode = 1;
+  }
+}

@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
+import { homedir } from "node:os";
 import { delimiter, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Logger } from "../../../common/log.ts";
@@ -25,20 +26,20 @@ export interface PrometheusHandle {
   stop(): Promise<void>;
 }
 
-/** $SENTIMENT_PROMETHEUS, else the one `npm run testenv:build` built (versioned cache), else `prometheus` on PATH. */
-export async function findPrometheus(env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
+/**
+ * $SENTIMENT_PROMETHEUS, else the one `npm run testenv:build` built (the versioned cache,
+ * `~/.cache/sentiment-operator/k8s/<versions>/bin`; the newest when there are several), else
+ * `prometheus` on PATH.
+ */
+export function findPrometheus(env: NodeJS.ProcessEnv = process.env): string | undefined {
   const explicit = env[PROMETHEUS_ENV];
   if (explicit) return existsSync(explicit) ? explicit : undefined;
-  try {
-    // Only in a source checkout: the operator image has no scripts/ (then PATH or the variable).
-    const { resolveBinaries } = (await import("../../../scripts/testenv/binaries.ts")) as {
-      resolveBinaries: (e: NodeJS.ProcessEnv) => { found: { prometheus?: { path: string } } };
-    };
-    const found = resolveBinaries(env).found.prometheus?.path;
-    if (found !== undefined) return found;
-  } catch {
-    // not a source checkout
-  }
+  const cache = join(env["XDG_CACHE_HOME"] || join(homedir(), ".cache"), "sentiment-operator", "k8s");
+  const built = (existsSync(cache) ? readdirSync(cache) : [])
+    .map((v) => join(cache, v, "bin", "prometheus"))
+    .filter((p) => existsSync(p))
+    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+  if (built[0] !== undefined) return built[0];
   for (const dir of (env["PATH"] ?? "").split(delimiter)) {
     const p = join(dir, "prometheus");
     if (dir !== "" && existsSync(p)) return p;
@@ -60,7 +61,7 @@ export async function startPrometheus(opts: {
   readonly logger?: Logger;
   readonly port?: number;
 }): Promise<PrometheusHandle> {
-  const bin = await findPrometheus();
+  const bin = findPrometheus();
   if (bin === undefined) return { url: undefined, hint: PROMETHEUS_HINT, stop: () => Promise.resolve() };
   const dir = join(opts.stateDir, "prometheus");
   mkdirSync(join(dir, "data"), { recursive: true });

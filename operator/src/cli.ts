@@ -4,6 +4,7 @@ import { randomBytes } from "node:crypto";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import {
+  type Command,
   createProgram,
   fromEnv,
   InvalidArgumentError,
@@ -13,6 +14,7 @@ import {
   zodArg,
 } from "../../common/cli.ts";
 import { err, failure, ok, type Result } from "../../common/result.ts";
+import { addComposeCommand } from "./compose/cli.ts";
 import { OperatorConfig } from "./config.ts";
 
 /** The operator's own default port of /metrics, /healthz and /readyz (the model server has 8080). */
@@ -102,11 +104,13 @@ function program() {
         .choices(["error", "warn", "info", "debug"])
         .default("info"),
     );
+  addComposeCommand(cli);
   return cli;
 }
 
 export type CliCommand =
   | { readonly command: "print"; readonly text: string }
+  | { readonly command: "compose"; readonly invocation: Command }
   | { readonly command: "run"; readonly options: RunOptions };
 
 /**
@@ -129,6 +133,8 @@ export function parseCli(
       ? ok({ command: "print", text: out })
       : err(failure("UsageError", errText.trim()));
   }
+  if (parsed.command.parent?.name() === "compose")
+    return ok({ command: "compose", invocation: parsed.command });
   const o = parsed.options as {
     kubeconfig?: string;
     context?: string;

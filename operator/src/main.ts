@@ -6,6 +6,7 @@ import { KubeConfig } from "@kubernetes/client-node";
 import { EXIT } from "../../common/cli.ts";
 import { createLogger } from "../../common/log.ts";
 import { parseCli, type RunOptions } from "./cli.ts";
+import { runCompose } from "./compose/cli.ts";
 import { Operator } from "./operator.ts";
 import { OperatorMetrics } from "./server/metrics.ts";
 import { createProbeApp } from "./server/app.ts";
@@ -14,17 +15,13 @@ const IN_CLUSTER_NAMESPACE = "/var/run/secrets/kubernetes.io/serviceaccount/name
 
 /** `sentiment-operator run`: parse, connect, serve probes and metrics, run until a signal. */
 async function main(): Promise<number> {
-  if (process.argv[2] === "compose") {
-    const { composeCommand, runAction } = await import("./compose/cli.ts");
-    await composeCommand(runAction).parseAsync(process.argv.slice(3), { from: "user" });
-    return Number(process.exitCode ?? 0);
-  }
   const parsed = parseCli(process.argv.slice(2), process.env);
   if (!parsed.ok) return fail(parsed.error.message, EXIT.usage);
   if (parsed.value.command === "print") {
     process.stdout.write(parsed.value.text);
     return EXIT.ok;
   }
+  if (parsed.value.command === "compose") return runCompose(parsed.value.invocation);
   return run(parsed.value.options);
 }
 

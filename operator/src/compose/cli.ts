@@ -4,12 +4,12 @@ import { closeSync, existsSync, openSync, readFileSync, readSync, readdirSync, s
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
-import { Command, Option } from "commander";
+import { Option, subcommand, type Command } from "../../../common/cli.ts";
 import { createLogger } from "../../../common/log.ts";
 import { jobName } from "../api/names.ts";
 import type { CrdDefinition } from "../api/crd/build.ts";
 import { SENTIMENT_MODEL_CRD, TRAINING_RUN_CRD } from "../api/crd/definitions.ts";
-import type { KubeObject } from "../k8s/object.ts";
+import type { KubeObject } from "../api/kube-object.ts";
 import { createProbeApp } from "../server/app.ts";
 import { applyManifests, crdFor, readManifests, UserError } from "./apply.ts";
 import { describe as describeObject } from "./describe.ts";
@@ -19,8 +19,9 @@ import { startPrometheus, type PrometheusHandle, type TargetGroup } from "./prom
 import { StateStore, type StoredEvent } from "./store.ts";
 import { Compose, runningUp } from "./up.ts";
 
-export const STATE_DIR_ENV = "SENTIMENT_COMPOSE_DIR";
 const DEFAULT_STATE_DIR = ".sentiment-compose";
+
+const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 
 interface UpFlags {
   file?: string[];
@@ -356,97 +357,98 @@ function apply(o: Common & { file: string[] }): number {
   return 0;
 }
 
-const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
+const withState = (c: Command): Command =>
+  c
+    .option("--state-dir <dir>", "where resources, status, events, logs and models live", DEFAULT_STATE_DIR)
+    .option("-n, --namespace <ns>", "namespace of the resources", "default");
 
 /**
  * `sentiment-operator compose`: the operator on one machine, with kubectl's habits. Every
- * subcommand reads the state directory (`--state-dir`, $SENTIMENT_COMPOSE_DIR, else
- * ./.sentiment-compose); `up` runs the controllers and the local runtime over it.
+ * subcommand reads the state directory (`--state-dir`, SENTIMENT_OPERATOR_STATE_DIR, else
+ * ./.sentiment-compose); `up` runs the controllers and the local runtime over it. Parsing is
+ * the operator CLI's (common/cli.ts); `runCompose` runs the subcommand it chose.
  */
-export function composeCommand(run: (action: () => number | Promise<number>) => Promise<void>): Command {
-  const cmd = new Command("compose")
-    .description("run the operator on this machine: local processes instead of Jobs and Deployments")
-    .addOption(
-      new Option("--state-dir <dir>", "where resources, status, events, logs and models live")
-        .env(STATE_DIR_ENV)
-        .default(DEFAULT_STATE_DIR),
-    )
-    .option("-n, --namespace <ns>", "namespace of the resources", "default");
-  const common = (): Common => cmd.opts<Common>();
-  cmd
-    .command("up")
-    .description("start the local control loop, apply what is given, stream events")
+export function addComposeCommand(parent: Command): Command {
+  const cmd = subcommand(
+    parent,
+    "compose",
+    "Runs the operator on this machine: local processes instead of Jobs and Deployments.",
+  );
+  withState(subcommand(cmd, "up", "Starts the local control loop, applies what is given, streams events."))
     .option("-f, --file <path>", "a manifest file or directory (repeatable)", collect)
-    .option("-d, --detach", "run in the background")
-    .option("--metrics-port <port>", "port of the operator's /metrics (0 picks one)", "0")
+    .option("-d, --detach", "run in the background", false)
+    .option("--metrics-port <n>", "port of the operator's /metrics; 0 picks one", "0")
     .option("--no-prometheus", "do not start Prometheus")
-    .option("--log-level <level>", "error, warn, info or debug", "warn")
-    .action((opts: UpFlags) => run(() => up({ ...common(), ...opts })));
-  cmd
-    .command("apply")
-    .description("add or change resources (the same YAML as for Kubernetes)")
-    .requiredOption("-f, --file <path>", "a manifest file or directory (repeatable)", collect)
-    .action((opts: { file: string[] }) => run(() => apply({ ...common(), ...opts })));
-  cmd
-    .command("get")
-    .description("list trainingruns, sentimentmodels or mlops (both) with the CRDs' printer columns")
-    .argument("<kind>")
-    .argument("[name]")
-    .addOption(new Option("-o, --output <format>").choices(["wide", "json", "yaml"]))
-    .option("-w, --watch", "print again when something changes")
-    .action((kind: string, name: string | undefined, opts: GetFlags) =>
-      run(() => get(kind, name, { ...common(), ...opts })),
+    .addOption(
+      new Option("--log-level <level>", "log level")
+        .choices(["error", "warn", "info", "debug"])
+        .default("warn"),
     );
-  cmd
-    .command("describe")
-    .description("conditions, gate decision, history and recent events of one resource")
+  withState(
+    subcommand(cmd, "apply", "Adds or changes resources (the same YAML as for Kubernetes)."),
+  ).requiredOption("-f, --file <path>", "a manifest file or directory (repeatable)", collect);
+  withState(
+    subcommand(
+      cmd,
+      "get",
+      "Lists trainingruns, sentimentmodels or mlops (both) with the CRDs' printer columns.",
+    ),
+  )
     .argument("<kind>")
     .argument("[name]")
-    .action((kind: string, name: string | undefined) =>
-      run(() => {
-        const store = new StateStore(resolve(common().stateDir));
-        const t = target(kind, name);
-        const obj = mustGet(store, t.def, common().namespace, t.name);
+    .addOption(new Option("-o, --output <format>", "output format").choices(["wide", "json", "yaml"]))
+    .option("-w, --watch", "print again when something changes", false);
+  withState(subcommand(cmd, "describe", "Shows conditions, the gate decision, history and recent events."))
+    .argument("<kind>")
+    .argument("[name]");
+  withState(
+    subcommand(cmd, "logs", "Prints trainer logs (trainingrun/NAME) or server logs (sentimentmodel/NAME)."),
+  )
+    .argument("<kind/name>")
+    .option("-f, --follow", "keep printing new lines", false);
+  withState(subcommand(cmd, "delete", "Removes a resource and what it owns."))
+    .argument("<kind>")
+    .argument("[name]");
+  withState(subcommand(cmd, "down", "Stops compose up and every process it started; the state is kept."));
+  return cmd;
+}
+
+/** Runs the compose subcommand the parser chose: a user's error is one `error:` line and status 1. */
+export async function runCompose(chosen: Command): Promise<number> {
+  const o = chosen.opts<Common & UpFlags & GetFlags & { file: string[]; follow?: boolean }>();
+  const [a, b] = chosen.processedArgs as [string | undefined, string | undefined];
+  try {
+    switch (chosen.name()) {
+      case "up":
+        return await up(o);
+      case "apply":
+        return apply(o);
+      case "get":
+        return await get(a!, b, o);
+      case "describe": {
+        const store = new StateStore(resolve(o.stateDir));
+        const t = target(a!, b);
+        const obj = mustGet(store, t.def, o.namespace, t.name);
         out(
           describeObject(
             t.def,
             obj,
-            store.events({ kind: t.def.names.kind, namespace: common().namespace, name: t.name }),
+            store.events({ kind: t.def.names.kind, namespace: o.namespace, name: t.name }),
           ),
         );
         return 0;
-      }),
-    );
-  cmd
-    .command("logs")
-    .description("trainer logs (trainingrun/NAME) or server logs (sentimentmodel/NAME)")
-    .argument("<kind/name>")
-    .option("-f, --follow", "keep printing new lines")
-    .action((ref: string, opts: { follow?: boolean }) => run(() => logs(ref, { ...common(), ...opts })));
-  cmd
-    .command("delete")
-    .description("remove a resource and what it owns")
-    .argument("<kind>")
-    .argument("[name]")
-    .action((kind: string, name: string | undefined) => run(() => del(kind, name, common())));
-  cmd
-    .command("down")
-    .description("stop everything (compose up and every process it started); the state is kept")
-    .action(() => run(() => down(common())));
-  return cmd;
-}
-
-/** Runs one compose action: a UserError is one `error:` line and exit code 1; no stack trace. */
-export async function runAction(action: () => number | Promise<number>): Promise<void> {
-  try {
-    process.exitCode = await action();
-  } catch (e) {
-    if (e instanceof UserError) {
-      note(`error: ${e.message}`);
-      process.exitCode = 1;
-      return;
+      }
+      case "logs":
+        return await logs(a!, o);
+      case "delete":
+        return del(a!, b, o);
+      case "down":
+        return await down(o);
+      default:
+        throw new UserError(`unknown compose command ${chosen.name()}`);
     }
+  } catch (e) {
     note(`error: ${(e as Error).message}`);
-    process.exitCode = 1;
+    return 1;
   }
 }

@@ -1,6 +1,6 @@
 import { stringify } from "yaml";
 import type { CrdDefinition } from "../api/crd/build.ts";
-import type { KubeObject } from "../k8s/object.ts";
+import type { KubeObject } from "../api/kube-object.ts";
 import { age, table } from "./printers.ts";
 import type { StoredEvent } from "./store.ts";
 

@@ -1,5 +1,5 @@
 import type { Logger } from "../../../common/log.ts";
-import { controllerOf } from "../k8s/object.ts";
+import { controllerOf } from "../api/kube-object.ts";
 import { Resources, resourceFor } from "../k8s/resources.ts";
 import type { StateStore } from "./store.ts";
 

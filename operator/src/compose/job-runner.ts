@@ -3,7 +3,7 @@ import type { ChildProcess } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Logger } from "../../../common/log.ts";
-import type { KubeObject } from "../k8s/object.ts";
+import type { KubeObject } from "../api/kube-object.ts";
 import { Resources } from "../k8s/resources.ts";
 import { containerEnv, podMounts, toContainer, toHost } from "./container.ts";
 import { entrypoint, stopGroup, type ProcessTable } from "./processes.ts";

@@ -4,7 +4,7 @@ import type { ClusterPort, ObjectSource, WorldSources } from "../controllers/por
 import type { ChildAction } from "../core/types.ts";
 import type { EventSpec } from "../k8s/events.ts";
 import { deepEqual, isPlainObject, mergePatch } from "../k8s/merge-patch.ts";
-import type { KubeObject } from "../k8s/object.ts";
+import type { KubeObject } from "../api/kube-object.ts";
 import { Resources, resourceFor } from "../k8s/resources.ts";
 import type { Clock } from "../runtime/clock.ts";
 import type { StateStore } from "./store.ts";

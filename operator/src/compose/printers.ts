@@ -1,6 +1,6 @@
 import { stringify } from "yaml";
 import type { CrdDefinition, PrinterColumn } from "../api/crd/build.ts";
-import type { KubeObject } from "../k8s/object.ts";
+import type { KubeObject } from "../api/kube-object.ts";
 
 /** The value at a printer column's jsonPath (the simple `.a.b.c` form the CRDs use). */
 export function atPath(obj: unknown, jsonPath: string): unknown {

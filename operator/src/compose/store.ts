@@ -10,7 +10,7 @@ import {
   appendFileSync,
 } from "node:fs";
 import { join } from "node:path";
-import type { KubeObject } from "../k8s/object.ts";
+import type { KubeObject } from "../api/kube-object.ts";
 
 /**
  * The durable state of compose mode: a state directory, one JSON file per object, written by

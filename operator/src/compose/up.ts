@@ -4,7 +4,7 @@ import { defaultOperatorConfig, type OperatorConfig } from "../config.ts";
 import { ControllerSet } from "../controllers/index.ts";
 import type { TRAINING_RUN, SENTIMENT_MODEL } from "../api/group.ts";
 import { Resources } from "../k8s/resources.ts";
-import type { KubeObject } from "../k8s/object.ts";
+import type { KubeObject } from "../api/kube-object.ts";
 import { realClock } from "../runtime/clock.ts";
 import { OperatorMetrics } from "../server/metrics.ts";
 import { UserError } from "./apply.ts";

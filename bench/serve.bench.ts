@@ -251,7 +251,7 @@ async function startModelServer(modelDir: string, logFile: string, extra: string
     ],
     logFile,
     (out) => {
-      const line = out.split("\n").find((l) => l.includes('"Started server"'));
+      const line = out.split("\n").find((l) => l.includes('"Started listening, loading model"'));
       return line ? (JSON.parse(line) as { port: number }).port : undefined;
     },
   );

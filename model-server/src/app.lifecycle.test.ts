@@ -51,6 +51,15 @@ describe("readiness while the model loads", () => {
     assert.equal(predict.status, 503);
     assert.equal(predict.json.error.code, "ModelNotReady");
     assert.equal(predict.headers.get("retry-after"), "1");
+    // An expected 503 is an answer, not a server error: one info line per request, no stack.
+    const served = s.log.lines.filter((l) => l["message"] === "Served request" && l["status"] === 503);
+    assert.equal(served.length, 3);
+    assert.ok(served.every((l) => l["level"] === "info"));
+    assert.deepEqual(
+      s.log.lines.filter((l) => l["level"] === "error" || "stack" in l),
+      [],
+      "no error-level line and no stack for a 503 while loading",
+    );
 
     openGate();
     assert.ok((await loading).ok);

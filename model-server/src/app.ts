@@ -150,7 +150,8 @@ export function createApp(deps: AppDeps): Koa {
       ctx.status = e.status;
       ctx.set(e.headers);
       ctx.body = errorBody(e.reason, e.message);
-      if (e.status >= 500) ctx.app.emit("error", e, ctx);
+      // A 4xx or a 503 (loading, draining) is an answer, not a server error: the request line has it.
+      if (e.status >= 500 && e.status !== 503) ctx.app.emit("error", e, ctx);
     }
   });
   // Predict endpoints: bearer auth, and every refusal or failure counted by its error code.

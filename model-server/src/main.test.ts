@@ -100,8 +100,10 @@ describe("sentiment-serve as a real process", () => {
     );
     try {
       const port = await waitFor(
-        "the Started server log line",
-        () => p.lines.find((l) => l["message"] === "Started server")?.["port"] as number | undefined,
+        "the Started listening log line",
+        () =>
+          p.lines.find((l) => l["message"] === "Started listening, loading model")?.["port"] as
+            number | undefined,
       );
       const url = `http://127.0.0.1:${port}`;
       const ready = await waitFor("readiness", async () => {
@@ -109,6 +111,12 @@ describe("sentiment-serve as a real process", () => {
         return r.status === 200 ? (r.json as { model: { version: string } }) : undefined;
       });
       const va = ready.model.version;
+      // The log tells the story in order: listening, the model loaded, then ready.
+      const messages = p.lines.map((l) => l["message"]);
+      const at = (m: string): number => messages.indexOf(m);
+      assert.ok(at("Loaded model") > at("Started listening, loading model"), messages.join(" | "));
+      assert.ok(at("Became ready") > at("Loaded model"), messages.join(" | "));
+      assert.equal(p.lines.find((l) => l["message"] === "Became ready")?.["version"], va);
       assert.equal(
         (await post(`${url}/predict`, { text: POSITIVE_REVIEW })).status,
         401,
@@ -166,6 +174,11 @@ describe("sentiment-serve as a real process", () => {
       assert.deepEqual(exit, { code: 0, signal: null });
       const stopped = p.lines.find((l) => l["message"] === "Stopped server");
       assert.equal(stopped?.["drained"], true);
+      assert.deepEqual(
+        p.lines.filter((l) => l["level"] === "error" || "stack" in l),
+        [],
+        "401s, 413s and 503s are not errors and carry no stack",
+      );
       assert.doesNotMatch(p.stderr(), /unforgettable/, "review text is never logged");
       assert.doesNotMatch(p.stderr(), /first-token|second-token/, "the token is never logged");
     } finally {

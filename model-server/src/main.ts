@@ -1,6 +1,7 @@
 /**
  * sentiment-serve: the only place that listens. Parses flags and environment, starts listening at
- * once (/health answers, /ready is 503 while the model loads), loads the model, then handles
+ * once (/health answers, /ready is 503 while the model loads), loads the model (logs "Became
+ * ready"), then handles
  * SIGHUP (reload model and token), metadata.json version changes (reload) and SIGTERM/SIGINT
  * (drain, exit 0).
  */
@@ -78,7 +79,8 @@ server.on("error", (e) => {
 });
 await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
 const address = server.address() as AddressInfo;
-logger.info("Started server", {
+// Listening first, so /health answers while the model loads; "Became ready" follows the load.
+logger.info("Started listening, loading model", {
   host: address.address,
   port: address.port,
   modelDir: config.modelDir,
@@ -134,6 +136,13 @@ if (!first.ok && !stopping) {
   // No model to fall back to: a server that can never be ready is better replaced by a restart.
   console.error(`sentiment-serve: Cannot load ${config.modelDir}: ${first.error.message}`);
   process.exit(1);
+}
+if (first.ok && !stopping) {
+  logger.info("Became ready", {
+    port: address.port,
+    model: first.value.metadata.name,
+    version: first.value.metadata.version,
+  });
 }
 if (config.reloadIntervalMs > 0 && !stopping) {
   stopWatching = watchModelVersion({

@@ -1,6 +1,23 @@
 import { z } from "zod";
 
 /**
+ * What became of experiment tracking: `Tracked` (params, metrics and the model's files are in
+ * MLflow) or `Failed` (MLflow was unreachable or refused; the model is still written). `message`
+ * is at most 512 characters.
+ */
+export const TrackingReport = z.object({
+  status: z.enum(["Tracked", "Failed"]),
+  runId: z.string().min(1).optional(),
+  experimentId: z.string().min(1).optional(),
+  /** The run's page in the MLflow UI. */
+  url: z.string().min(1).optional(),
+  /** The artifact URI of the uploaded model directory (`runs:/<run id>/model`). */
+  modelUri: z.string().min(1).optional(),
+  message: z.string().max(512).optional(),
+});
+export type TrackingReport = z.infer<typeof TrackingReport>;
+
+/**
  * The compact summary the trainer writes with `--metrics-file` (at most 4 KiB, the size of a
  * Kubernetes termination message) and the operator parses. Test-split figures.
  */
@@ -23,6 +40,8 @@ export const MetricsSummary = z.object({
     version: z.string().min(1),
     sha256: z.string().regex(/^[0-9a-f]{64}$/),
   }),
+  /** Experiment tracking, when the trainer was given a tracking URI (best effort). */
+  tracking: z.object({ mlflow: TrackingReport }).optional(),
 });
 export type MetricsSummary = z.infer<typeof MetricsSummary>;
 

@@ -6,6 +6,7 @@
 import { spawnSync } from "node:child_process";
 import { globSync } from "node:fs";
 import { join } from "node:path";
+import { MLFLOW_TEST_FILE } from "./mlflow/test-server.ts";
 
 const args = process.argv.slice(2);
 const unitOnly = args.includes("--unit");
@@ -29,14 +30,20 @@ if (files.length === 0) {
 
 // Integration files share one control plane, started by the global setup only when one is selected
 // (scripts/testenv/global-setup.ts); SENTIMENT_TEST_KUBECONFIG points them at an existing cluster.
+// Files named `*.mlflow.*test.ts` share one MLflow server, started the same way (scripts/mlflow/).
 const integration = files.some((f) => f.includes(".int."));
+const mlflow = files.some((f) => f.includes(MLFLOW_TEST_FILE));
 const env = { ...process.env };
 if (integration)
   env["SENTIMENT_TESTENV_DIR"] ??= join(import.meta.dirname, "..", ".testenv", `test-${process.pid}`);
+if (mlflow)
+  env["SENTIMENT_MLFLOW_TEST_DIR"] ??= join(import.meta.dirname, "..", ".testenv", `mlflow-${process.pid}`);
 
 const nodeArgs = [
   "--test",
-  ...(integration ? [`--test-global-setup=${join(import.meta.dirname, "testenv", "global-setup.ts")}`] : []),
+  ...(integration || mlflow
+    ? [`--test-global-setup=${join(import.meta.dirname, "test-global-setup.ts")}`]
+    : []),
   "--test-concurrency=2",
   "--experimental-test-coverage",
   "--test-coverage-exclude=**/*.test.ts",

@@ -25,6 +25,8 @@ export interface TrainContext {
   /** Called with progress in [0,1] and a short label; drives the progress bar / log lines. */
   readonly progress: (fraction: number, label: string) => void;
   readonly log: (message: string, fields?: Record<string, unknown>) => void;
+  /** Called with each epoch's record as it is pushed to the history (live experiment tracking). */
+  readonly epochFinished?: (record: z.infer<typeof EpochRecord>) => void;
 }
 
 export interface TrainedModel {

@@ -225,6 +225,7 @@ async function train(
     };
     history.push(record);
     ctx.log("Finished epoch", { ...record, batches: batches.length });
+    ctx.epochFinished?.(record);
     if (best === undefined || v.loss < best.loss) {
       if (best !== undefined) tf.dispose(best.weights);
       best = { epoch, loss: v.loss, weights: network.getWeights().map((w) => w.clone()), probabilities };

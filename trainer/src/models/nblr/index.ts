@@ -106,6 +106,7 @@ async function train(input: TrainInput, ctx: TrainContext): Promise<TrainedModel
     };
     history.push(record);
     ctx.log("Finished epoch", record);
+    ctx.epochFinished?.(record);
     ctx.progress(0.5 + (share * epoch) / settings.epochs, `epoch ${epoch}`);
     const loss = v?.loss ?? -epoch; // without validation: the last epoch
     // An epoch counts as better only when it lowers the validation loss by more than minDelta.

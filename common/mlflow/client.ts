@@ -12,7 +12,7 @@
 import { createArtifacts, type Artifacts } from "./artifacts.ts";
 import { createRegistry, type Registry } from "./registry.ts";
 import { createTracking, type Tracking } from "./tracking.ts";
-import { createTransport, type TransportOptions } from "./transport.ts";
+import { createTransport, splitCredentials, type TransportOptions } from "./transport.ts";
 
 export interface MlflowClient {
   readonly trackingUri: string;
@@ -27,7 +27,7 @@ export interface MlflowClient {
 
 export function createMlflowClient(options: TransportOptions): MlflowClient {
   const request = createTransport(options);
-  const ui = options.trackingUri.replace(/\/+$/, "");
+  const ui = splitCredentials(options).base;
   return {
     trackingUri: ui,
     tracking: createTracking(request),

@@ -31,6 +31,8 @@ export interface Tracking {
   logBatch(runId: string, batch: Partial<Batch>): Promise<number>;
   setTag(runId: string, key: string, value: string): Promise<void>;
   getMetricHistory(runId: string, key: string): Promise<Metric[]>;
+  /** Runs of the experiments matching MLflow's filter syntax (e.g. `tags.x = 'y'`), newest first. */
+  searchRuns(experimentIds: readonly string[], filter?: string): Promise<Run[]>;
 }
 
 export function createTracking(request: Request): Tracking {
@@ -137,6 +139,20 @@ export function createTracking(request: Request): Tracking {
         schema: z.object({ metrics: z.array(Metric).default([]) }),
       });
       return r.metrics;
+    },
+    async searchRuns(experimentIds, filter) {
+      const r = await request({
+        method: "POST",
+        path: `${API}/runs/search`,
+        body: {
+          experiment_ids: experimentIds,
+          ...(filter === undefined ? {} : { filter }),
+          order_by: ["attributes.start_time DESC"],
+          max_results: 1000,
+        },
+        schema: z.object({ runs: z.array(Run).default([]) }),
+      });
+      return r.runs;
     },
   };
   return tracking;

@@ -82,13 +82,13 @@ export function createTransport(options: TransportOptions): Request {
   const attempts = Math.max(1, options.attempts ?? 4);
   const backoffMs = options.backoffMs ?? 250;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const base = options.trackingUri.replace(/\/+$/, "");
+  const { base, auth } = splitCredentials(options);
   const headers: Record<string, string> = { accept: "application/json" };
-  if (options.auth !== undefined) {
+  if (auth !== undefined) {
     headers["authorization"] =
-      "token" in options.auth
-        ? `Bearer ${options.auth.token}`
-        : `Basic ${Buffer.from(`${options.auth.username}:${options.auth.password}`).toString("base64")}`;
+      "token" in auth
+        ? `Bearer ${auth.token}`
+        : `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString("base64")}`;
   }
 
   return async function request<T>(spec: RequestSpec<T>): Promise<T> {
@@ -187,3 +187,23 @@ const mlflowMessage = (text: string): string => {
 };
 
 const truncate = (s: string): string => (s.length > MESSAGE_MAX ? `${s.slice(0, MESSAGE_MAX)}…` : s);
+
+/**
+ * The tracking URI without trailing slashes and without `user:password@` (moved into basic auth
+ * unless `auth` is given), so credentials never reach an error message or a UI link.
+ */
+export function splitCredentials(c: MlflowConnection): { base: string; auth: MlflowConnection["auth"] } {
+  let url: URL;
+  try {
+    url = new URL(c.trackingUri);
+  } catch {
+    return { base: c.trackingUri.replace(/\/+$/, ""), auth: c.auth };
+  }
+  const userinfo =
+    url.username === ""
+      ? undefined
+      : { username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) };
+  url.username = "";
+  url.password = "";
+  return { base: url.toString().replace(/\/+$/, ""), auth: c.auth ?? userinfo };
+}

@@ -49,6 +49,15 @@ export const TrainConfig = z.strictObject({
   limit: z.int().min(10).optional(),
   /** Evaluate on at most this many test examples. @default `limit` when `limit` is set */
   testLimit: z.int().min(2).optional(),
+  /** MLflow tracking server (`http(s)://...`): log params, metrics and the model there (best effort). */
+  trackingUri: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
+  /** MLflow experiment of the run. @default "sentiment" */
+  experiment: z.string().min(1).max(500).optional(),
+  /** `<namespace>/<name>` of the TrainingRun this training is for (set by the operator); tags the MLflow run. */
+  trainingRun: z
+    .string()
+    .regex(/^[a-z0-9-]{1,63}\/[a-z0-9.-]{1,253}$/, "must be <namespace>/<name>")
+    .optional(),
 });
 export type TrainConfig = z.infer<typeof TrainConfig>;
 export type TrainConfigInput = z.input<typeof TrainConfig>;

@@ -1,4 +1,5 @@
 import { createLogger } from "../../common/log.ts";
+import { MLFLOW_ENV } from "../../common/mlflow/env.ts";
 import type { Failure } from "../../common/result.ts";
 import { EVALUATE_HELP, MAIN_HELP, TRAIN_HELP } from "./cli/help.ts";
 import { flagSpec, parseCommand, readConfigFile } from "./cli/options.ts";
@@ -62,9 +63,14 @@ async function trainCommand(io: CliIo, args: readonly string[]): Promise<number>
     level: s.verbose ? "debug" : (io.env["LOG_LEVEL"] ?? "info"),
   });
   const progress = createProgress({ stream: io.stderr });
-  const result = await train(s.values as TrainConfig, { logger, progress, env: io.env });
+  const result = await train(withTrackingEnv(s.values, io.env) as TrainConfig, {
+    logger,
+    progress,
+    env: io.env,
+  });
   if (!result.ok) return fail(io, result.error);
   const r = result.value;
+  const tracking = r.summary.tracking?.mlflow;
   if (s.json) {
     io.stdout.write(
       `${JSON.stringify({ dir: r.dir, sha256: r.sha256, summary: r.summary, validation: r.validation, test: r.test }, null, 2)}\n`,
@@ -73,10 +79,23 @@ async function trainCommand(io: CliIo, args: readonly string[]): Promise<number>
     io.stdout.write(
       `Model ${r.metadata.name} ${r.metadata.version} (${r.metadata.architecture}, ${r.metadata.backend}) written to ${r.dir}\n` +
         `Trained in ${r.metadata.metrics.trainSeconds.toFixed(1)} s; ${r.seconds.toFixed(1)} s in all.\n\n` +
-        `${formatMetricsTable({ validation: r.validation, test: r.test })}\n`,
+        `${formatMetricsTable({ validation: r.validation, test: r.test })}\n` +
+        (tracking === undefined
+          ? ""
+          : tracking.status === "Tracked"
+            ? `\nTracked in MLflow: ${tracking.url}\n`
+            : `\nMLflow tracking FAILED (the model is written all the same): ${tracking.message}\n`),
     );
   }
   return EXIT.ok;
+}
+
+/** MLflow's own variables fill in what neither a flag nor the config file set. */
+function withTrackingEnv(values: Record<string, unknown>, env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const uri = values["trackingUri"] ?? (env[MLFLOW_ENV.trackingUri] || undefined);
+  if (uri === undefined) return values;
+  const experiment = values["experiment"] ?? (env[MLFLOW_ENV.experiment] || undefined);
+  return { ...values, trackingUri: uri, ...(experiment === undefined ? {} : { experiment }) };
 }
 
 async function evaluateCommand(io: CliIo, args: readonly string[]): Promise<number> {

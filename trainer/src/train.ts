@@ -52,6 +52,8 @@ import "./models/builtin.ts";
 import { knownTrainers, trainerFor } from "./models/registry.ts";
 import type { LabeledText } from "./models/types.ts";
 import { silentProgress, type Progress } from "./progress.ts";
+import { createMlflowTracker } from "./tracking/mlflow.ts";
+import type { TrainObserver } from "./tracking/observer.ts";
 
 export const TRAINER_VERSION: string = pkg.version;
 
@@ -71,6 +73,11 @@ export interface TrainOptions {
    * (the benchmark, tests). `config.data` must still name it.
    */
   readonly dataset?: Dataset;
+  /**
+   * Told of the run's steps (experiment tracking). @default an MLflow tracker when
+   * `config.trackingUri` is set (auth from `env`'s MLFLOW_TRACKING_* variables), else none
+   */
+  readonly observer?: TrainObserver;
 }
 
 export interface TrainResult {
@@ -93,17 +100,50 @@ export async function train(
   input: TrainConfigInput,
   options: TrainOptions = {},
 ): Promise<Result<TrainResult, Failure>> {
-  const started = performance.now();
-  const log = options.logger ?? silentLogger();
-  const progress = options.progress ?? silentProgress;
-  const now = options.now ?? (() => new Date());
-
   const parsed = TrainConfig.safeParse(input);
   if (!parsed.success)
     return err(
       failure("ConfigInvalid", `The training configuration is invalid: ${describeIssues(parsed.error)}.`),
     );
   const config = parsed.data;
+  const observer =
+    options.observer ??
+    (config.trackingUri === undefined
+      ? undefined
+      : createMlflowTracker({
+          trackingUri: config.trackingUri,
+          ...(config.experiment === undefined ? {} : { experiment: config.experiment }),
+          ...(config.trainingRun === undefined ? {} : { trainingRun: config.trainingRun }),
+          env: options.env ?? process.env,
+          ...(options.logger === undefined ? {} : { logger: options.logger }),
+          ...(options.now === undefined ? {} : { now: options.now }),
+        }));
+  if (observer === undefined) return trainSteps(config, options, undefined);
+  observer.started({
+    name: config.name ?? MODEL_NAME_DEFAULT,
+    architecture: config.architecture ?? DEFAULT_ARCHITECTURE,
+    data: config.data,
+  });
+  let result;
+  try {
+    result = await trainSteps(config, options, observer);
+  } catch (e) {
+    await observer.failed(failure("TrainingCrashed", (e as Error).message), config);
+    throw e;
+  }
+  if (!result.ok) await observer.failed(result.error, config);
+  return result;
+}
+
+async function trainSteps(
+  config: TrainConfig,
+  options: TrainOptions,
+  observer: TrainObserver | undefined,
+): Promise<Result<TrainResult, Failure>> {
+  const started = performance.now();
+  const log = options.logger ?? silentLogger();
+  const progress = options.progress ?? silentProgress;
+  const now = options.now ?? (() => new Date());
   const architecture = config.architecture ?? DEFAULT_ARCHITECTURE;
   const seed = config.seed ?? SEED_DEFAULT;
   const validationSplit = config.validationSplit ?? VALIDATION_SPLIT_DEFAULT;
@@ -174,6 +214,7 @@ export async function train(
       {
         progress: (f, label) => progress.update("training", f, label),
         log: (message, fields) => log.info(message, { architecture, ...fields }),
+        ...(observer === undefined ? {} : { epochFinished: (r) => observer.epochFinished(r) }),
       },
     );
   } catch (e) {
@@ -265,6 +306,7 @@ export async function train(
   log.info("Wrote model", { name, version: metadata.version, dir, sha256 });
   if (testMetrics === undefined)
     throw new Error("unreachable: the artifact was written without test metrics");
+  const tracking = await observer?.written({ dir, metadata, sha256 });
 
   // 5. Summary.
   const summary: MetricsSummary = {
@@ -282,6 +324,7 @@ export async function train(
       trainSeconds,
     },
     artifact: { uri: resolve(dir), version: metadata.version, sha256 },
+    ...(tracking === undefined ? {} : { tracking: { mlflow: tracking } }),
   };
   if (config.metricsFile !== undefined) {
     const json = JSON.stringify(MetricsSummary.parse(summary));

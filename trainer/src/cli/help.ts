@@ -38,6 +38,12 @@ Output:
   --version <V>              model version (default: <UTC time>-<content hash>)
   --metrics-file <FILE>      write the metrics summary JSON (<= 4 KiB), e.g. /dev/termination-log
   --config <FILE>            JSON or YAML file with any of the settings above, in camelCase (flags win)
+
+Experiment tracking (best effort: if MLflow fails, the model is still written and the output says so):
+  --tracking-uri <URL>       MLflow tracking server (default $MLFLOW_TRACKING_URI); auth from
+                             $MLFLOW_TRACKING_USERNAME/$MLFLOW_TRACKING_PASSWORD or $MLFLOW_TRACKING_TOKEN
+  --experiment <NAME>        MLflow experiment (default $MLFLOW_EXPERIMENT_NAME, else "sentiment")
+  --training-run <NS/NAME>   the TrainingRun this run is for (set by the operator; tags the MLflow run)
   --json                     print the result as JSON on stdout
   --verbose                  debug logs and stack traces`;
 

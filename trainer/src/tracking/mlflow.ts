@@ -32,6 +32,8 @@ export const MLFLOW_EXPERIMENT_DEFAULT = "sentiment";
 /** MLflow's limit on a param value (6000 characters in MLflow 3). */
 const PARAM_VALUE_MAX = 6000;
 const MESSAGE_MAX = 512;
+/** Settings that are not hyperparameters (or may carry credentials, like a URI's userinfo). */
+const NOT_PARAMS = new Set(["out", "metricsFile", "trackingUri", "experiment", "trainingRun"]);
 
 export interface MlflowTrackerOptions {
   readonly trackingUri: string;
@@ -50,7 +52,12 @@ export interface MlflowTrackerOptions {
 export function createMlflowTracker(options: MlflowTrackerOptions): TrainObserver {
   const mlflow =
     options.client ??
-    createMlflowClient({ ...connectionFor(options.trackingUri, options.env ?? {}), attempts: 3 });
+    createMlflowClient({
+      ...connectionFor(options.trackingUri, options.env ?? {}),
+      attempts: 3,
+      // A cold MLflow answers its first requests slowly (lazy imports): generous, but bounded.
+      timeoutMs: 30_000,
+    });
   const experimentName = options.experiment ?? MLFLOW_EXPERIMENT_DEFAULT;
   const now = () => (options.now ?? (() => new Date()))().getTime();
   const log = options.logger;
@@ -165,7 +172,7 @@ export function createMlflowTracker(options: MlflowTrackerOptions): TrainObserve
     async failed(f, settings) {
       await withRun("marking the run FAILED", async (r) => {
         await mlflow.tracking.logBatch(r.runId, {
-          params: flatten(settings, "").filter((p) => p.key !== "out" && p.key !== "metricsFile"),
+          params: flatten(settings, "").filter((p) => !NOT_PARAMS.has(p.key)),
           tags: [{ key: RUN_TAGS.failureReason, value: f.reason }],
         });
         await mlflow.tracking.updateRun(r.runId, { status: "FAILED", endTime: now() });

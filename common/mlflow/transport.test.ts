@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { test } from "node:test";
 import { z } from "zod";
 import type { MlflowError } from "./transport.ts";
-import { createTransport } from "./transport.ts";
+import { createTransport, splitCredentials } from "./transport.ts";
 
 /** A real HTTP server on a loopback port, answering with `handler`; closed after `body`. */
 async function withServer(
@@ -121,4 +121,22 @@ test("an answer of the wrong shape is MlflowResponseInvalid, not a crash later",
       });
     },
   );
+});
+
+test("credentials in the tracking URI move into basic auth and out of every message and link", () => {
+  const cases = [
+    {
+      uri: "http://ci:pw%40x@mlflow:5000/",
+      base: "http://mlflow:5000",
+      auth: { username: "ci", password: "pw@x" },
+    },
+    { uri: "https://mlflow.example/prefix/", base: "https://mlflow.example/prefix", auth: undefined },
+  ];
+  for (const c of cases)
+    assert.deepEqual(splitCredentials({ trackingUri: c.uri }), { base: c.base, auth: c.auth });
+  // Explicit auth wins over the URI's userinfo.
+  assert.deepEqual(splitCredentials({ trackingUri: "http://a:b@h", auth: { token: "t" } }), {
+    base: "http://h",
+    auth: { token: "t" },
+  });
 });

@@ -231,6 +231,25 @@ describe("decideTrainingRun: metrics not yet observed", () => {
     assert.equal(findCondition(d.status.conditions, "Trained")?.reason, "AwaitingMetrics");
     assert.equal(d.requeueAfterSeconds, 50);
   });
+  test("a pod that exited 0 without a container ID (KWOK): Failed NoContainerRan at once, not blaming flags", () => {
+    const d = decide(
+      run,
+      liveJob(run, jobComplete(at(100))),
+      [trainerPod(run, "Succeeded")],
+      undefined,
+      at(101),
+    );
+    const trained = findCondition(d.status.conditions, "Trained");
+    assert.equal(d.status.phase, "Failed");
+    assert.equal(trained?.reason, "NoContainerRan");
+    assert.doesNotMatch(trained?.message ?? "", /--metrics-file/);
+  });
+  test("a container that ran but left no message: the flag hint after the grace period", () => {
+    const pod = trainerPod(run, "Succeeded");
+    pod.status!.containerStatuses![0]!.containerID = "containerd://abc";
+    const d = decide(run, liveJob(run, jobComplete(at(100))), [pod], undefined, at(161));
+    assert.equal(findCondition(d.status.conditions, "Trained")?.reason, "MetricsMissing");
+  });
   test("after it: Failed MetricsMissing", () => {
     const d = decide(run, liveJob(run, jobComplete(at(100))), [], undefined, at(161));
     assert.equal(findCondition(d.status.conditions, "Trained")?.reason, "MetricsMissing");

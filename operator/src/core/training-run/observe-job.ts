@@ -11,6 +11,12 @@ export type JobState =
       readonly state: "Succeeded";
       readonly completionTime: Date | undefined;
       readonly message: string | undefined;
+      /**
+       * False when the trainer's pods report container statuses but none names a container ID:
+       * no container ran (a simulated node such as KWOK reports exit 0 without running one).
+       * Undefined when no trainer status is observed.
+       */
+      readonly containerRan: boolean | undefined;
     }
   | {
       readonly state: "Failed";
@@ -40,6 +46,15 @@ export function successMessage(pods: readonly V1Pod[]): string | undefined {
     .map((s) => s.state?.terminated)
     .sort((a, b) => (toDate(b?.finishedAt)?.getTime() ?? 0) - (toDate(a?.finishedAt)?.getTime() ?? 0));
   return finished[0]?.message;
+}
+
+/** Whether any trainer container of the pods really ran (a runtime gave it a container ID). */
+export function trainerContainerRan(pods: readonly V1Pod[]): boolean | undefined {
+  const statuses = pods
+    .flatMap((p) => p.status?.containerStatuses ?? [])
+    .filter((s) => s.name === TRAINER_CONTAINER);
+  if (statuses.length === 0) return undefined;
+  return statuses.some((s) => Boolean(s.containerID || s.state?.terminated?.containerID));
 }
 
 /**
@@ -73,7 +88,12 @@ export function observeJob(job: V1Job | undefined, pods: readonly V1Pod[]): JobO
   if (condition(job, "Complete") !== undefined) {
     return {
       ...base,
-      job: { state: "Succeeded", completionTime: toDate(s.completionTime), message: successMessage(pods) },
+      job: {
+        state: "Succeeded",
+        completionTime: toDate(s.completionTime),
+        message: successMessage(pods),
+        containerRan: trainerContainerRan(pods),
+      },
     };
   }
   if (job.spec?.suspend === true && (s.active ?? 0) === 0) return { ...base, job: { state: "Suspended" } };

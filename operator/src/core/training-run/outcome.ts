@@ -125,6 +125,18 @@ export function runOutcome(
     claimName: output.claimName,
     mountPath: config.modelMountPath,
   });
+  if (!parsed.ok && parsed.error.reason === "MetricsMissing" && job.containerRan === false) {
+    return {
+      phase: "Failed",
+      trained: trained(
+        "False",
+        "NoContainerRan",
+        "The Job completed, but its pod reports no container: no trainer ran, so there are no metrics. " +
+          "The node only simulates pods (KWOK, for example); run the TrainingRun on nodes with a container runtime.",
+      ),
+      completionTime,
+    };
+  }
   if (!parsed.ok) {
     const waited = (now.getTime() - (job.completionTime ?? now).getTime()) / 1000;
     if (parsed.error.reason === "MetricsMissing" && waited < config.metricsGraceSeconds) {

@@ -1,7 +1,7 @@
 /**
  * buildah, podman and skopeo with this project's own configuration, kept under the cache
  * (`~/.cache/sentiment-operator/containers/`) and selected through environment variables, never
- * /etc. The settings are what this machine kind needs (see docs in scripts/images/README.md):
+ * /etc. The settings are what this machine kind needs (see README.md here):
  * runc (crun refuses hybrid cgroups), the cgroupfs manager and a file event log (no systemd), and
  * ulimits within the VM's hard limits (no CAP_SYS_RESOURCE).
  */

@@ -136,7 +136,8 @@ describe("the pipeline on a real node", { concurrency: false }, () => {
         metadata: { name: MODEL },
         spec: {
           replicas: 1,
-          server: { resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "512Mi" } } },
+          // Memory request well above the server's ~200 MB, so only CPU drives the HPA test.
+          server: { resources: { requests: { cpu: "100m", memory: "512Mi" }, limits: { memory: "768Mi" } } },
           service: { type: "ClusterIP", port: 80 },
           storage: { size: "1Gi" },
         },
@@ -167,7 +168,202 @@ describe("the pipeline on a real node", { concurrency: false }, () => {
     assert.equal(pos.sentiment, "positive");
     assert.equal(neg.sentiment, "negative");
   });
+
+  test("a second passing run rolls the Deployment out while requests flow: none fails", async () => {
+    const before = await modelStatus();
+    assert.ok(before.currentVersion, "the first test must have promoted a version");
+    const clusterIp = (await kubectl(["get", "service", MODEL, "-n", NS, "-o", "jsonpath={.spec.clusterIP}"]))
+      .stdout;
+    await apply(NS, [requestLoopPod("request-loop", `http://${clusterIp}:80/predict`)]);
+    await kubectl(["wait", "-n", NS, "pod/request-loop", "--for=condition=Ready", "--timeout=120s"]);
+    await waitFor("the request loop's first answers", 60_000, async () =>
+      (await loopTotals()).ok > 0 ? true : undefined,
+    );
+
+    await apply(NS, [
+      trainingRun("reviews-nblr-2", {
+        hyperparameters: { epochs: 3, seed: 7 },
+        preprocessing: { minFreq: 4, maxLength: 256 },
+      }),
+    ]);
+    const run = await waitRunPhase("reviews-nblr-2", ["Promoted", "Failed", "Rejected"], 8 * 60_000);
+    assert.equal(run.phase, "Promoted", `run ended ${run.phase}: ${JSON.stringify(run.conditions)}`);
+    assert.notEqual(
+      run.artifact?.version,
+      before.currentVersion,
+      "the second run must produce a new version",
+    );
+    const rolled = Date.now();
+    await waitFor(
+      "the new version to be served by every replica",
+      4 * 60_000,
+      async () => {
+        const s = await modelStatus();
+        return s.phase === "Ready" && s.currentVersion === run.artifact?.version ? s : undefined;
+      },
+      describeNs,
+    );
+    await kubectl(["rollout", "status", "-n", NS, `deployment/${MODEL}`, "--timeout=180s"]);
+    await waitFor("old server pods to be gone", 120_000, async () => {
+      const pods = await kubectlJson<{ items: { metadata: { deletionTimestamp?: string } }[] }>([
+        "get",
+        "pods",
+        "-n",
+        NS,
+        "-l",
+        `app.kubernetes.io/instance=${MODEL}`,
+      ]);
+      return pods.items.every((p) => !p.metadata.deletionTimestamp) ? true : undefined;
+    });
+    const totals = await loopTotals();
+    console.error(
+      `# Rolled out in ${((Date.now() - rolled) / 1000).toFixed(1)}s under ${totals.ok + totals.failed} requests (${totals.failed} failed).`,
+    );
+    await kubectl(["delete", "pod", "-n", NS, "request-loop", "--grace-period=1"], { allowFail: true });
+    assert.equal(totals.failed, 0, `failed requests during the rollout: ${JSON.stringify(totals)}`);
+    assert.ok(totals.ok > 20, `too few requests went through: ${JSON.stringify(totals)}`);
+  });
+
+  test("a run that fails its gate leaves serving untouched, with the reason in status", async () => {
+    const before = await modelStatus();
+    await apply(NS, [
+      trainingRun("reviews-too-strict", { promotion: { policy: "Auto", minAccuracy: 0.99 } }),
+    ]);
+    const run = await waitRunPhase("reviews-too-strict", ["Promoted", "Failed", "Rejected"], 8 * 60_000);
+    assert.equal(run.phase, "Rejected");
+    const promoted = run.conditions?.find((c) => c.type === "Promoted");
+    assert.equal(promoted?.reason, "BelowMinAccuracy", JSON.stringify(run.conditions));
+    assert.match(promoted?.message ?? "", /0\.99/);
+    const after = await modelStatus();
+    assert.equal(after.currentVersion, before.currentVersion);
+    assert.equal(after.phase, "Ready");
+  });
 });
+
+describe("autoscaling on real CPU", { concurrency: false }, () => {
+  test("load makes the HPA scale the server from 1 to at least 2 replicas, and back after the load stops", async () => {
+    const status = await modelStatus();
+    assert.equal(status.phase, "Ready", "needs the served model of the pipeline tests");
+    await kubectl([
+      "patch",
+      "sentimentmodel",
+      MODEL,
+      "-n",
+      NS,
+      "--type=merge",
+      "-p",
+      JSON.stringify({
+        spec: {
+          autoscaling: {
+            enabled: true,
+            minReplicas: 1,
+            maxReplicas: 3,
+            targetCPUUtilizationPercentage: 50,
+            targetMemoryUtilizationPercentage: 90,
+            scaleDownStabilizationSeconds: 15,
+          },
+        },
+      }),
+    ]);
+    const replicas = async () =>
+      Number(
+        (await kubectl(["get", "deployment", MODEL, "-n", NS, "-o", "jsonpath={.status.readyReplicas}"]))
+          .stdout || 0,
+      );
+    const hpa = () =>
+      kubectl(["get", "hpa", "-n", NS, "-o", "wide"], { allowFail: true }).then((r) => r.stdout);
+    await waitFor(
+      "the HPA to read CPU from the metrics API",
+      120_000,
+      async () => (/\d+%\/50%/.test(await hpa()) ? true : undefined),
+      hpa,
+    );
+    const clusterIp = (await kubectl(["get", "service", MODEL, "-n", NS, "-o", "jsonpath={.spec.clusterIP}"]))
+      .stdout;
+    const loaded = Date.now();
+    await apply(NS, [
+      requestLoopPod("load-1", `http://${clusterIp}:80/predict`),
+      requestLoopPod("load-2", `http://${clusterIp}:80/predict`),
+    ]);
+    await waitFor(
+      "at least 2 ready server replicas under load",
+      5 * 60_000,
+      async () => ((await replicas()) >= 2 ? true : undefined),
+      hpa,
+    );
+    const upSeconds = (Date.now() - loaded) / 1000;
+    await kubectl(["delete", "pod", "-n", NS, "load-1", "load-2", "--grace-period=1"]);
+    const unloaded = Date.now();
+    await waitFor(
+      "the server back at 1 replica",
+      5 * 60_000,
+      async () => ((await replicas()) === 1 ? true : undefined),
+      hpa,
+    );
+    const downSeconds = (Date.now() - unloaded) / 1000;
+    console.error(
+      `# HPA: scaled up to >= 2 in ${upSeconds.toFixed(0)}s under load; back to 1 in ${downSeconds.toFixed(0)}s after it (window 15s).`,
+    );
+  });
+});
+
+/** Counts of the request loop, from its last log line. */
+async function loopTotals(): Promise<{ ok: number; failed: number; errors?: string[] }> {
+  const logs = (await kubectl(["logs", "-n", NS, "request-loop", "--tail=1"])).stdout.trim();
+  return JSON.parse(logs || '{"ok":0,"failed":0}') as { ok: number; failed: number };
+}
+
+/**
+ * A pod that POSTs reviews to the Service's ClusterIP (kube-proxy balances them) as fast as one
+ * connection at a time allows, a new connection each time, and logs its totals every 200 ms.
+ */
+function requestLoopPod(name: string, url: string) {
+  const script = `
+const http = require("node:http");
+let ok = 0, failed = 0; const errors = [];
+const body = JSON.stringify({ text: ${JSON.stringify(POSITIVE)} });
+function once() {
+  const req = http.request(process.env.URL, { method: "POST", agent: false, timeout: 5000,
+    headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } }, (res) => {
+    res.resume();
+    res.on("end", () => { if (res.statusCode === 200) ok++; else { failed++; errors.push("HTTP " + res.statusCode); } setImmediate(once); });
+  });
+  req.on("timeout", () => req.destroy(new Error("timeout")));
+  req.on("error", (e) => { failed++; errors.push(e.code || e.message); setTimeout(once, 50); });
+  req.end(body);
+}
+once();
+setInterval(() => console.log(JSON.stringify({ ok, failed, errors: errors.slice(-5) })), 200);
+`;
+  return {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name },
+    spec: {
+      restartPolicy: "Never",
+      securityContext: {
+        runAsNonRoot: true,
+        runAsUser: 65532,
+        runAsGroup: 65532,
+        seccompProfile: { type: "RuntimeDefault" },
+      },
+      containers: [
+        {
+          name: "loop",
+          image: IMAGES.server,
+          command: ["node", "-e", script],
+          env: [{ name: "URL", value: url }],
+          resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "128Mi" } },
+          securityContext: {
+            allowPrivilegeEscalation: false,
+            readOnlyRootFilesystem: true,
+            capabilities: { drop: ["ALL"] },
+          },
+        },
+      ],
+    },
+  };
+}
 
 /** Copies the IMDB archive into a fresh PVC through a short-lived pod (`kubectl cp`), as a user would. */
 async function copyImdbToClaim(): Promise<void> {

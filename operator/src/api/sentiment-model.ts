@@ -52,6 +52,14 @@ export const Autoscaling = z
     maxReplicas: z.int().min(1).max(1000).default(5),
     targetCPUUtilizationPercentage: percent.default(70),
     targetMemoryUtilizationPercentage: percent.default(80),
+    scaleDownStabilizationSeconds: z
+      .int()
+      .min(0)
+      .max(3600)
+      .optional()
+      .describe(
+        "How long load must stay low before the HPA removes replicas (its scale-down stabilization window); Kubernetes' default is 300.",
+      ),
   })
   .meta({
     "x-kubernetes-validations": [

@@ -25,6 +25,9 @@ export function buildHpa(model: SentimentModel): V2HorizontalPodAutoscaler {
         utilization("cpu", a.targetCPUUtilizationPercentage),
         utilization("memory", a.targetMemoryUtilizationPercentage),
       ],
+      ...(a.scaleDownStabilizationSeconds === undefined
+        ? {}
+        : { behavior: { scaleDown: { stabilizationWindowSeconds: a.scaleDownStabilizationSeconds } } }),
     },
   };
 }

@@ -120,6 +120,14 @@ describe("other server children", () => {
         ["memory", 80],
       ],
     );
+    assert.equal(h.spec?.behavior, undefined, "Kubernetes' default behaviour unless asked");
+  });
+  test("HPA: scaleDownStabilizationSeconds sets the scale-down window", () => {
+    const quick = sentimentModel(
+      "reviews",
+      withModelSpec({ autoscaling: { enabled: true, scaleDownStabilizationSeconds: 15 } }),
+    );
+    assert.equal(buildHpa(quick).spec?.behavior?.scaleDown?.stabilizationWindowSeconds, 15);
   });
   test("PDB: maxUnavailable 1", () => assert.equal(buildPdb(model).spec?.maxUnavailable, 1));
   test("NetworkPolicy: same namespace and monitoring namespaces, server port only", () => {

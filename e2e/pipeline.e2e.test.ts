@@ -238,9 +238,7 @@ describe("the pipeline on a real node", { concurrency: false }, () => {
     assert.equal(after.currentVersion, before.currentVersion);
     assert.equal(after.phase, "Ready");
   });
-});
 
-describe("autoscaling on real CPU", { concurrency: false }, () => {
   test("load makes the HPA scale the server from 1 to at least 2 replicas, and back after the load stops", async () => {
     const status = await modelStatus();
     assert.equal(status.phase, "Ready", "needs the served model of the pipeline tests");

@@ -78,19 +78,24 @@ export async function unmountAll(prefixes: readonly string[]): Promise<void> {
 
 const CGROUP_ROOT = "/sys/fs/cgroup";
 
-/** `kubepods` cgroup directories in every hierarchy (v1 controllers and the cgroup2 mount). */
-export function podCgroups(): string[] {
+/** Cgroups of pods (the kubelet's `kubepods`) and of containers containerd runs itself (`k8s.io`). */
+const POD_CGROUPS = ["kubepods", "k8s.io"] as const;
+
+/** Pod cgroup directories in every hierarchy (v1 controllers and the cgroup2 mount), except `keep`. */
+export function podCgroups(keep: readonly string[] = []): string[] {
   const out: string[] = [];
   const roots = existsSync(CGROUP_ROOT) ? readdirSync(CGROUP_ROOT).map((h) => join(CGROUP_ROOT, h)) : [];
   for (const root of [CGROUP_ROOT, ...roots]) {
-    const dir = join(root, "kubepods");
-    if (existsSync(dir)) out.push(dir);
+    for (const name of POD_CGROUPS) {
+      const dir = join(root, name);
+      if (existsSync(dir) && !keep.includes(dir)) out.push(dir);
+    }
   }
   return [...new Set(out)];
 }
 
-/** Removes the `kubepods` trees bottom-up (a cgroup directory can be removed once it has no tasks). */
-export function removePodCgroups(): string[] {
+/** Removes the pod cgroup trees bottom-up (a cgroup can be removed once it has no tasks), except `keep`. */
+export function removePodCgroups(keep: readonly string[] = []): string[] {
   const failed: string[] = [];
   const removeTree = (dir: string) => {
     for (const e of readdirSync(dir)) {
@@ -107,7 +112,7 @@ export function removePodCgroups(): string[] {
       failed.push(dir);
     }
   };
-  for (const dir of podCgroups()) removeTree(dir);
+  for (const dir of podCgroups(keep)) removeTree(dir);
   return failed;
 }
 

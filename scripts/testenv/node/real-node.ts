@@ -66,6 +66,8 @@ export const RealNodeStateSchema = z.object({
   /** Host paths the kubelet creates regardless of --root-dir that did not exist before. */
   createdHostPaths: z.array(z.string()),
   podNetnsBefore: z.array(z.string()),
+  /** Pod cgroups that existed before (another runtime's): never removed. */
+  cgroupsBefore: z.array(z.string()),
   processes: z.array(ProcessRecordSchema),
 });
 export type RealNodeState = z.infer<typeof RealNodeStateSchema>;
@@ -102,6 +104,7 @@ export async function prepareNodeNetwork(clusterDir: string): Promise<void> {
     sysctls: readSysctls(),
     createdHostPaths: HOST_PATHS_KUBELET_WRITES.filter((p) => !existsSync(p)),
     podNetnsBefore: podNetnsFiles(),
+    cgroupsBefore: podCgroups(),
     processes: [],
   };
   await writeFile(stateFile(dir), JSON.stringify(state, null, 2));
@@ -326,7 +329,7 @@ export async function stopRealNode(clusterDir: string, progress: (m: string) => 
   await unmountAll(prefixes);
   for (const f of podNetns) rmSync(f, { force: true });
   await deleteNodeNetwork();
-  const cgroupsLeft = removePodCgroups();
+  const cgroupsLeft = removePodCgroups(state?.cgroupsBefore);
   const restored = state ? restoreSysctls(state.sysctls) : [];
   if (restored.length > 0) progress(`Restored kernel settings the kubelet changed: ${restored.join(", ")}.`);
   for (const p of state?.createdHostPaths ?? []) rmSync(p, { recursive: true, force: true });
@@ -335,7 +338,7 @@ export async function stopRealNode(clusterDir: string, progress: (m: string) => 
   return {
     processes: nodeProcesses(netnsId(netnsPath()), [sock, dir]),
     mounts: mountsUnder(prefixes),
-    cgroups: [...cgroupsLeft, ...podCgroups()],
+    cgroups: [...new Set([...cgroupsLeft, ...podCgroups(state?.cgroupsBefore)])],
     netns: nodeNetworkExists(),
     sysctls: state
       ? HOST_SYSCTLS.filter((k) => state.sysctls[k] !== undefined && now[k] !== state.sysctls[k])

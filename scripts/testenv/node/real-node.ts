@@ -4,7 +4,7 @@
  * imported, a default StorageClass whose volumes are provisioned on demand, and metrics-server
  * behind the metrics API. `stopRealNode` undoes all of it and lists anything left behind.
  */
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, rmdirSync, rmSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { totalmem } from "node:os";
 import { join } from "node:path";
@@ -66,6 +66,8 @@ export const RealNodeStateSchema = z.object({
   /** Host paths the kubelet creates regardless of --root-dir that did not exist before. */
   createdHostPaths: z.array(z.string()),
   podNetnsBefore: z.array(z.string()),
+  /** Whether /run/netns was a mount point before (`ip netns add` makes it one). */
+  runNetnsMounted: z.boolean(),
   /** Pod cgroups that existed before (another runtime's): never removed. */
   cgroupsBefore: z.array(z.string()),
   processes: z.array(ProcessRecordSchema),
@@ -73,6 +75,7 @@ export const RealNodeStateSchema = z.object({
 export type RealNodeState = z.infer<typeof RealNodeStateSchema>;
 
 const stateFile = (dir: string) => join(dir, "node.json");
+const RUN_NETNS = "/run/netns";
 
 export interface StartNodeOptions {
   readonly clusterDir: string;
@@ -105,6 +108,7 @@ export async function prepareNodeNetwork(clusterDir: string): Promise<void> {
     createdHostPaths: HOST_PATHS_KUBELET_WRITES.filter((p) => !existsSync(p)),
     podNetnsBefore: podNetnsFiles(),
     cgroupsBefore: podCgroups(),
+    runNetnsMounted: mountsUnder([RUN_NETNS]).includes(RUN_NETNS),
     processes: [],
   };
   await writeFile(stateFile(dir), JSON.stringify(state, null, 2));
@@ -294,6 +298,8 @@ export interface Leftovers {
  * kernel settings the kubelet changed. Returns what could not be removed (empty when clean).
  */
 export async function stopRealNode(clusterDir: string, progress: (m: string) => void): Promise<Leftovers> {
+  const started = Date.now();
+  const step = (what: string) => progress(`${what} (${formatSeconds(Date.now() - started)}).`);
   const state = readNodeState(clusterDir);
   const dir = nodeDirOf(clusterDir);
   const sock = nodePaths({ dir, containerdRoot: "", kubeconfig: "", caCert: "" }).containerdSock;
@@ -313,7 +319,9 @@ export async function stopRealNode(clusterDir: string, progress: (m: string) => 
     for (const id of (await ctr("containers", "ls", "-q")).stdout.split("\n").filter(Boolean))
       await ctr("containers", "delete", id);
   }
+  step("Stopped the node's processes and containers");
   await stopProcesses(byName("containerd"), pids);
+  step("Stopped containerd");
   // Shims and containers that outlived containerd (by network namespace or by their socket path).
   const ns = netnsId(netnsPath());
   for (const pid of nodeProcesses(ns, [sock, dir])) {
@@ -329,6 +337,15 @@ export async function stopRealNode(clusterDir: string, progress: (m: string) => 
   await unmountAll(prefixes);
   for (const f of podNetns) rmSync(f, { force: true });
   await deleteNodeNetwork();
+  if (
+    state &&
+    !state.runNetnsMounted &&
+    podNetnsFiles().length === 0 &&
+    mountsUnder([RUN_NETNS]).length === 1
+  ) {
+    await unmountAll([RUN_NETNS]);
+    rmdirSync(RUN_NETNS);
+  }
   const cgroupsLeft = removePodCgroups(state?.cgroupsBefore);
   const restored = state ? restoreSysctls(state.sysctls) : [];
   if (restored.length > 0) progress(`Restored kernel settings the kubelet changed: ${restored.join(", ")}.`);
@@ -339,7 +356,7 @@ export async function stopRealNode(clusterDir: string, progress: (m: string) => 
     processes: nodeProcesses(netnsId(netnsPath()), [sock, dir]),
     mounts: mountsUnder(prefixes),
     cgroups: [...new Set([...cgroupsLeft, ...podCgroups(state?.cgroupsBefore)])],
-    netns: nodeNetworkExists(),
+    netns: nodeNetworkExists() || (state?.runNetnsMounted === false && mountsUnder([RUN_NETNS]).length > 0),
     sysctls: state
       ? HOST_SYSCTLS.filter((k) => state.sysctls[k] !== undefined && now[k] !== state.sysctls[k])
       : [],

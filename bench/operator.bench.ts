@@ -25,7 +25,7 @@ import { KubeClient } from "../operator/src/k8s/client.ts";
 import { Resources } from "../operator/src/k8s/resources.ts";
 import type { KubeObject } from "../operator/src/api/kube-object.ts";
 import { metricValue, spawnOperator } from "../operator/src/testing/child-operator.ts";
-import { sentimentModel, withSpec } from "../operator/src/testing/fixtures.ts";
+import { sentimentModelManifest, withModelSpec } from "../operator/src/testing/resources.ts";
 import {
   installClusterRole,
   installCrds,
@@ -195,7 +195,10 @@ async function main(): Promise<void> {
   await inBatches(names, 20, (name) =>
     kube.create(
       ns,
-      sentimentModel(name, withSpec({ artifactUri: `pvc://${modelPvcName(name)}/${name}/v1` })),
+      sentimentModelManifest(
+        name,
+        withModelSpec({ replicas: 1, artifactUri: `pvc://${modelPvcName(name)}/${name}/v1` }),
+      ),
     ),
   );
   const createdMs = performance.now() - t0;

@@ -7,7 +7,7 @@ import { describe, test } from "node:test";
 import { waitUntil } from "../../scripts/testenv/cluster.ts";
 import { Resources } from "./k8s/resources.ts";
 import type { KubeObject } from "./api/kube-object.ts";
-import { metricsSummary, trainingRun, withModel, withSpec } from "./testing/fixtures.ts";
+import { metricsSummary, trainingRunManifest, withModel, withModelSpec } from "./testing/resources.ts";
 import { metricValue, spawnOperator } from "./testing/child-operator.ts";
 import {
   operatorAccess,
@@ -25,7 +25,7 @@ const { cluster } = suite;
 const jobsOf = (ns: string, run: string) =>
   suite.kube.list(Resources.job, ns, `sentiment.mlops.dev/training-run=${run}`);
 const summary = (run: string, version: string) =>
-  JSON.stringify(metricsSummary(version, { accuracy: 0.9 }, `/models/m/${run}`));
+  JSON.stringify(metricsSummary({ version, accuracy: 0.9, uri: `/models/m/${run}` }));
 
 describe("faults and concurrency", () => {
   test("an operator killed between creating the Job and writing status restarts without a duplicate Job", async (t) => {
@@ -44,7 +44,7 @@ describe("faults and concurrency", () => {
       },
     });
     await createModel(suite.kube, t, ns, "m");
-    await suite.kube.create(ns, trainingRun("r1", withModel("m")));
+    await suite.kube.create(ns, trainingRunManifest("r1", withModel("m")));
     await waitUntil("the first operator to create the Job and die", () => dead);
     await doomed.stop();
 
@@ -91,7 +91,7 @@ describe("faults and concurrency", () => {
     const access = await operatorAccess(cluster, suite.kube, t, ns);
     const first = await spawnOperator(t, access.kubeconfigPath, ns, "first");
     await createModel(suite.kube, t, ns, "m");
-    await suite.kube.create(ns, trainingRun("r1", withModel("m")));
+    await suite.kube.create(ns, trainingRunManifest("r1", withModel("m")));
     await waitUntil("the Job", async () => (await jobsOf(ns, "r1")).length === 1);
     first.proc.kill("SIGKILL");
     assert.equal(await first.exited, null, "killed by a signal");
@@ -139,7 +139,7 @@ describe("faults and concurrency", () => {
     assert.equal(metricValue((await a.get("/metrics")).body, "sentiment_operator_leader"), 1);
     assert.equal(metricValue((await b.get("/metrics")).body, "sentiment_operator_leader"), 0);
 
-    await createModel(suite.kube, t, ns, "one", withSpec({ artifactUri: "pvc://one-models/one/v1" }));
+    await createModel(suite.kube, t, ns, "one", withModelSpec({ artifactUri: "pvc://one-models/one/v1" }));
     await suite.kube.waitFor(
       Resources.sentimentModel,
       ns,
@@ -164,7 +164,7 @@ describe("faults and concurrency", () => {
       { timeoutMs: 15_000 },
     );
     assert.equal(await lease(), "replica-b");
-    await createModel(suite.kube, t, ns, "two", withSpec({ artifactUri: "pvc://two-models/two/v1" }));
+    await createModel(suite.kube, t, ns, "two", withModelSpec({ artifactUri: "pvc://two-models/two/v1" }));
     await suite.kube.waitFor(
       Resources.sentimentModel,
       ns,

@@ -11,7 +11,7 @@ import { waitUntil } from "../../scripts/testenv/cluster.ts";
 import { MODEL_VERSION_ANNOTATION } from "./api/names.ts";
 import { Resources } from "./k8s/resources.ts";
 import type { KubeObject } from "./api/kube-object.ts";
-import { trainingRun, withModel, withSpec } from "./testing/fixtures.ts";
+import { trainingRunManifest, withModel, withRunSpec } from "./testing/resources.ts";
 import {
   conditionOf,
   operatorAccess,
@@ -203,10 +203,10 @@ describe("operator lifecycle", () => {
     // No node matches: the pod never starts and the deadline fails the Job (DeadlineExceeded).
     await suite.kube.create(
       ns,
-      trainingRun(
+      trainingRunManifest(
         "stuck",
         withModel("m"),
-        withSpec({ nodeSelector: { "example.com/no-such-node": "true" }, activeDeadlineSeconds: 2 }),
+        withRunSpec({ nodeSelector: { "example.com/no-such-node": "true" }, activeDeadlineSeconds: 2 }),
       ),
     );
     const stuck = await suite.kube.waitFor(
@@ -219,7 +219,7 @@ describe("operator lifecycle", () => {
     assert.equal(conditionOf(stuck, "Trained")?.reason, "DeadlineExceeded");
     assert.equal(conditionOf(stuck, "Ready")?.status, "False");
 
-    await suite.kube.create(ns, trainingRun("garbled", withModel("m")));
+    await suite.kube.create(ns, trainingRunManifest("garbled", withModel("m")));
     await reportTrainerMessage(suite.kube, ns, "garbled", "Traceback (most recent call last): out of memory");
     const garbled = await suite.kube.waitFor(
       Resources.trainingRun,

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { ApiError, KubeClient } from "./k8s/client.ts";
 import { Resources, resourcePath } from "./k8s/resources.ts";
-import { sentimentModel } from "./testing/fixtures.ts";
+import { sentimentModelManifest, withModelSpec } from "./testing/resources.ts";
 import { operatorAccess, useOperatorSuite } from "./testing/harness.ts";
 
 const suite = useOperatorSuite();
@@ -24,7 +24,7 @@ async function statusCode(p: Promise<unknown>): Promise<number> {
 
 test("the operator's ServiceAccount may patch status, but not a spec, and may not read Secrets", async (t) => {
   const ns = await cluster.namespace(t);
-  await suite.kube.create(ns, sentimentModel("m"));
+  await suite.kube.create(ns, sentimentModelManifest("m", withModelSpec({ replicas: 1 })));
   const access = await operatorAccess(cluster, suite.kube, t, ns);
   const op = await KubeClient.create(access.kubeConfig);
   t.after(() => op.close());

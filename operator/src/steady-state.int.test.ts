@@ -10,7 +10,7 @@ import { waitUntil } from "../../scripts/testenv/cluster.ts";
 import { FIELD_MANAGER } from "./k8s/writes.ts";
 import { Resources } from "./k8s/resources.ts";
 import type { KubeObject } from "./api/kube-object.ts";
-import { withSpec } from "./testing/fixtures.ts";
+import { withModelSpec } from "./testing/resources.ts";
 import {
   conditionOf,
   operatorAccess,
@@ -26,7 +26,7 @@ const suite = useOperatorSuite();
 const { cluster } = suite;
 
 /** A model serving an artifact already on its own claim: Ready without any training. */
-const pinnedModel = (name: string) => withSpec({ artifactUri: `pvc://${name}-models/${name}/v1` });
+const pinnedModel = (name: string) => withModelSpec({ artifactUri: `pvc://${name}-models/${name}/v1` });
 
 const waitReady = (ns: string, name: string) =>
   suite.kube.waitFor(Resources.sentimentModel, ns, name, "to be Ready", (m) => phaseOf(m) === "Ready");
@@ -77,7 +77,7 @@ describe("steady state", () => {
       ns,
       "m",
       pinnedModel("m"),
-      withSpec({ autoscaling: { enabled: true, minReplicas: 1, maxReplicas: 5 } }),
+      withModelSpec({ autoscaling: { enabled: true, minReplicas: 1, maxReplicas: 5 } }),
     );
     await waitReady(ns, "m");
     const hpa = (await suite.kube.get<

@@ -8,13 +8,14 @@ import { TEST_NAMESPACE_LABEL } from "../../scripts/testenv/namespaces.ts";
 import { ApiError } from "./k8s/client.ts";
 import { Resources } from "./k8s/resources.ts";
 import {
-  sentimentModel,
-  trainingRun,
-  withGate,
+  sentimentModelManifest,
+  trainingRunManifest,
+  withPromotion,
   withModel,
-  withSpec,
-  type Resource,
-} from "./testing/fixtures.ts";
+  withRawSpec,
+  type ModelDraft,
+  type RunDraft,
+} from "./testing/resources.ts";
 import { useOperatorSuite } from "./testing/harness.ts";
 
 const suite = useOperatorSuite();
@@ -37,7 +38,7 @@ after(async () => {
 });
 
 /** Creates `obj` and returns the apiserver's refusal message (fails the test if it was accepted). */
-async function refusal(obj: Resource): Promise<string> {
+async function refusal(obj: RunDraft | ModelDraft): Promise<string> {
   try {
     await suite.kube.create(ns, obj);
   } catch (e) {
@@ -48,78 +49,89 @@ async function refusal(obj: Resource): Promise<string> {
   assert.fail(`the apiserver accepted an invalid ${obj.kind}: ${JSON.stringify(obj.spec)}`);
 }
 
-const cases: { name: string; obj: Resource; message: RegExp }[] = [
+const cases: { name: string; obj: RunDraft | ModelDraft; message: RegExp }[] = [
   {
     name: "an unknown architecture",
-    obj: trainingRun("bad-arch", withModel("m"), withSpec({ architecture: "transformer" })),
+    obj: trainingRunManifest("bad-arch", withModel("m"), withRawSpec({ architecture: "transformer" })),
     message: /spec\.architecture: Unsupported value: "transformer": supported values: "nblr", "bilstm"/,
   },
   {
     name: "zero epochs",
-    obj: trainingRun("zero-epochs", withModel("m"), withSpec({ hyperparameters: { epochs: 0 } })),
+    obj: trainingRunManifest("zero-epochs", withModel("m"), withRawSpec({ hyperparameters: { epochs: 0 } })),
     message:
       /spec\.hyperparameters\.epochs: Invalid value: 0: spec\.hyperparameters\.epochs in body should be greater than or equal to 1/,
   },
   {
     name: "a learning rate of zero",
-    obj: trainingRun("zero-lr", withModel("m"), withSpec({ hyperparameters: { learningRate: 0 } })),
+    obj: trainingRunManifest(
+      "zero-lr",
+      withModel("m"),
+      withRawSpec({ hyperparameters: { learningRate: 0 } }),
+    ),
     message: /spec\.hyperparameters\.learningRate: .*should be greater than 0/,
   },
   {
     name: "a url dataset without a url",
-    obj: trainingRun("no-url", withModel("m"), withSpec({ dataset: { source: "url" } })),
+    obj: trainingRunManifest("no-url", withModel("m"), withRawSpec({ dataset: { source: "url" } })),
     message: /spec\.dataset\.url is required when source is url/,
   },
   {
     name: "a malformed dataset checksum",
-    obj: trainingRun("bad-sha", withModel("m"), withSpec({ dataset: { source: "imdb", sha256: "xyz" } })),
+    obj: trainingRunManifest(
+      "bad-sha",
+      withModel("m"),
+      withRawSpec({ dataset: { source: "imdb", sha256: "xyz" } }),
+    ),
     message: /spec\.dataset\.sha256/,
   },
   {
     name: "automatic promotion without a model",
-    obj: trainingRun(
+    obj: trainingRunManifest(
       "no-model",
-      withGate({ policy: "Auto" }),
-      withSpec({ output: { claimName: "scratch" } }),
+      withPromotion({ policy: "Auto" }),
+      withRawSpec({ output: { claimName: "scratch" } }),
     ),
     message: /spec\.promotion\.policy Auto or Manual requires spec\.model/,
   },
   {
     name: "a minimum accuracy above 1",
-    obj: trainingRun("acc-too-high", withModel("m"), withGate({ minAccuracy: 1.5 })),
+    obj: trainingRunManifest("acc-too-high", withModel("m"), withPromotion({ minAccuracy: 1.5 })),
     message: /spec\.promotion\.minAccuracy: Invalid value: 1\.5: .*less than or equal to 1/,
   },
   {
     name: "minReplicas above maxReplicas",
-    obj: sentimentModel(
+    obj: sentimentModelManifest(
       "bad-hpa",
-      withSpec({ autoscaling: { enabled: true, minReplicas: 5, maxReplicas: 2 } }),
+      withRawSpec({ autoscaling: { enabled: true, minReplicas: 5, maxReplicas: 2 } }),
     ),
     message: /spec\.autoscaling\.minReplicas must be <= maxReplicas/,
   },
   {
     name: "a pinned version and an artifact URI together",
-    obj: sentimentModel("both", withSpec({ version: "v1", artifactUri: "pvc://models/m/v1" })),
+    obj: sentimentModelManifest("both", withRawSpec({ version: "v1", artifactUri: "pvc://models/m/v1" })),
     message: /spec\.version and spec\.artifactUri are mutually exclusive/,
   },
   {
     name: "an artifact URI that is not on a volume claim",
-    obj: sentimentModel("s3", withSpec({ artifactUri: "s3://bucket/model" })),
+    obj: sentimentModelManifest("s3", withRawSpec({ artifactUri: "s3://bucket/model" })),
     message: /spec\.artifactUri: .*spec\.artifactUri must be pvc:\/\/<claim>\/<path to a model directory>/,
   },
   {
     name: "negative replicas",
-    obj: sentimentModel("negative", withSpec({ replicas: -1 })),
+    obj: sentimentModelManifest("negative", withRawSpec({ replicas: -1 })),
     message: /spec\.replicas: Invalid value: -1: .*greater than or equal to 0/,
   },
   {
     name: "an unknown Service type",
-    obj: sentimentModel("ingress", withSpec({ service: { type: "Ingress" } })),
+    obj: sentimentModelManifest("ingress", withRawSpec({ service: { type: "Ingress" } })),
     message: /spec\.service\.type: Unsupported value: "Ingress"/,
   },
   {
     name: "a scrape interval that is not a duration",
-    obj: sentimentModel("interval", withSpec({ monitoring: { serviceMonitor: { interval: "often" } } })),
+    obj: sentimentModelManifest(
+      "interval",
+      withRawSpec({ monitoring: { serviceMonitor: { interval: "often" } } }),
+    ),
     message: /spec\.monitoring\.serviceMonitor\.interval/,
   },
 ];
@@ -134,7 +146,7 @@ describe("the apiserver rejects invalid specs", () => {
   }
 
   test("a TrainingRun's spec is immutable except suspend", async () => {
-    await suite.kube.create(ns, trainingRun("fixed", withModel("m")));
+    await suite.kube.create(ns, trainingRunManifest("fixed", withModel("m")));
     await suite.kube.patch(Resources.trainingRun, ns, "fixed", { spec: { suspend: true } });
     try {
       await suite.kube.patch(Resources.trainingRun, ns, "fixed", {

@@ -12,7 +12,7 @@ import { dirname, join, posix } from "node:path";
 import { CONFIG_DEFAULTS } from "../../model-server/src/config.ts";
 import { parseCli } from "../../operator/src/cli.ts";
 import { defaultOperatorConfig } from "../../operator/src/config.ts";
-import { sentimentModel, trainingRun } from "../../operator/src/core/testing/resources.ts";
+import { sentimentModel, trainingRun } from "../../operator/src/testing/resources.ts";
 import { buildDeployment } from "../../operator/src/render/k8s/deployment.ts";
 import { buildJob } from "../../operator/src/render/k8s/job.ts";
 import {

@@ -18,7 +18,6 @@ import { ApiError, isNotFound, KubeClient } from "../k8s/client.ts";
 import type { KubeList, KubeObject } from "../api/kube-object.ts";
 import { resourceFor, resourcePath, Resources, type ResourceType } from "../k8s/resources.ts";
 import { Operator, type OperatorOptions } from "../operator.ts";
-import type { Resource } from "./fixtures.ts";
 
 export const REPO = join(import.meta.dirname, "..", "..", "..");
 const RBAC = join(REPO, "config", "rbac");
@@ -35,7 +34,10 @@ export class Kube {
     return new Kube(await KubeClient.create(cluster.kubeConfig));
   }
 
-  async create<T extends KubeObject>(ns: string, obj: Resource | KubeObject): Promise<T> {
+  async create<T extends KubeObject>(
+    ns: string,
+    obj: { readonly apiVersion?: string; readonly kind?: string; readonly metadata?: object },
+  ): Promise<T> {
     const res = typeOf(obj);
     return this.client.request<T>({
       method: "POST",

@@ -8,31 +8,34 @@ import { Resources } from "../k8s/resources.ts";
 import type { KubeObject } from "../api/kube-object.ts";
 import {
   metricsSummary,
-  sentimentModel,
-  trainingRun,
-  withGate,
+  sentimentModelManifest,
+  trainingRunManifest,
   withModel,
-  type Modifier,
-} from "./fixtures.ts";
+  withModelSpec,
+  withPromotion,
+  type Mod,
+  type ModelDraft,
+  type RunDraft,
+} from "./resources.ts";
 import { phaseOf, provideVolume, reportTrainerMessage, type Kube } from "./harness.ts";
 
-/** Creates a SentimentModel that serves promoted runs, with a volume for its model claim. */
+/** Creates a SentimentModel (1 replica unless `mods` say otherwise) that serves promoted runs, with a volume for its model claim. */
 export async function createModel(
   kube: Kube,
   t: TestContext,
   ns: string,
   name: string,
-  ...mods: Modifier[]
+  ...mods: Mod<ModelDraft>[]
 ): Promise<KubeObject> {
   await provideVolume(kube, t, ns, modelPvcName(name));
-  return kube.create(ns, sentimentModel(name, ...mods));
+  return kube.create(ns, sentimentModelManifest(name, withModelSpec({ replicas: 1 }), ...mods));
 }
 
 export interface TrainOptions {
   readonly version: string;
   readonly accuracy: number;
   readonly f1?: number;
-  readonly gate?: Record<string, unknown>;
+  readonly gate?: NonNullable<RunDraft["spec"]["promotion"]>;
   /** The phase to wait for. @default "Promoted" */
   readonly expect?: string;
 }
@@ -48,12 +51,16 @@ export async function train(
   run: string,
   o: TrainOptions,
 ): Promise<KubeObject> {
-  await kube.create(ns, trainingRun(run, withModel(model), ...(o.gate ? [withGate(o.gate)] : [])));
-  const summary = metricsSummary(
-    o.version,
-    { accuracy: o.accuracy, ...(o.f1 === undefined ? {} : { f1: o.f1 }) },
-    `/models/${model}/${run}`,
+  await kube.create(
+    ns,
+    trainingRunManifest(run, withModel(model), ...(o.gate ? [withPromotion(o.gate)] : [])),
   );
+  const summary = metricsSummary({
+    version: o.version,
+    accuracy: o.accuracy,
+    ...(o.f1 === undefined ? {} : { f1: o.f1 }),
+    uri: `/models/${model}/${run}`,
+  });
   await reportTrainerMessage(kube, ns, run, JSON.stringify(summary));
   const want = o.expect ?? "Promoted";
   return kube.waitFor(Resources.trainingRun, ns, run, `to reach phase ${want}`, (r) => phaseOf(r) === want);

@@ -13,8 +13,8 @@ import { useTestCluster } from "../../../../scripts/testenv/cluster.ts";
 import { defaultOperatorConfig } from "../../config.ts";
 import { decideSentimentModel } from "../../core/sentiment-model/decide.ts";
 import { decideTrainingRun } from "../../core/training-run/decide.ts";
-import { sentimentModel, trainingRun } from "../../core/testing/resources.ts";
-import { at, jobComplete, liveJob, summary, trainerPod } from "../../core/testing/world.ts";
+import { sentimentModel, trainingRun, summaryMessage } from "../../testing/resources.ts";
+import { at, jobComplete, liveJob, trainerPod } from "../../testing/world.ts";
 
 const cluster = useTestCluster();
 const samples = join(import.meta.dirname, "..", "..", "..", "..", "config", "samples");
@@ -228,7 +228,11 @@ describe("CRDs on the apiserver", () => {
     const run = trainingRun("run-a");
     const decided = decideTrainingRun(
       run,
-      { job: liveJob(run, jobComplete()), pods: [trainerPod(run, "Succeeded", summary())], model: undefined },
+      {
+        job: liveJob(run, jobComplete()),
+        pods: [trainerPod(run, "Succeeded", summaryMessage())],
+        model: undefined,
+      },
       at(120),
       config,
     );

@@ -8,7 +8,7 @@ import {
   withModelSpec,
   withModelStatus,
   withRunStatus,
-} from "../testing/resources.ts";
+} from "../../testing/resources.ts";
 import { resolveVersion } from "./resolve-version.ts";
 
 const run = (

@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { defaultOperatorConfig } from "../../config.ts";
 import { buildDeployment } from "../../render/k8s/deployment.ts";
-import { sentimentModel } from "../testing/resources.ts";
-import { liveDeployment, rollingOut } from "../testing/world.ts";
+import { sentimentModel } from "../../testing/resources.ts";
+import { liveDeployment, rollingOut } from "../../testing/world.ts";
 import { observeRollout } from "./rollout.ts";
 
 const model = sentimentModel("reviews");

@@ -15,8 +15,9 @@ import {
   withPromotion,
   withRunStatus,
   withSuspend,
-} from "../testing/resources.ts";
-import { at, jobActive, jobComplete, jobFailed, liveJob, summary, trainerPod } from "../testing/world.ts";
+  summaryMessage,
+} from "../../testing/resources.ts";
+import { at, jobActive, jobComplete, jobFailed, liveJob, trainerPod } from "../../testing/world.ts";
 import { decideTrainingRun } from "./decide.ts";
 
 const config = defaultOperatorConfig();
@@ -25,7 +26,7 @@ const decide = (run: TrainingRun, job?: V1Job, pods: V1Pod[] = [], model?: Senti
   decideTrainingRun(run, world(job, pods, model), now, config);
 /** The run as the next reconcile sees it: with the status the last decision wrote. */
 const after = (run: TrainingRun, d: ReturnType<typeof decide>): TrainingRun => ({ ...run, status: d.status });
-const completed = (run: TrainingRun, message = summary()): [V1Job, V1Pod[]] => [
+const completed = (run: TrainingRun, message = summaryMessage()): [V1Job, V1Pod[]] => [
   liveJob(run, jobComplete()),
   [trainerPod(run, "Succeeded", message)],
 ];
@@ -125,7 +126,7 @@ describe("decideTrainingRun: phases", () => {
     {
       name: "no artifact → Failed ArtifactMissing",
       job: completed(run)[0],
-      pods: [trainerPod(run, "Succeeded", summary({ uri: "/tmp/elsewhere" }))],
+      pods: [trainerPod(run, "Succeeded", summaryMessage({ uri: "/tmp/elsewhere" }))],
       phase: "Failed",
       reason: "ArtifactMissing",
       event: "ArtifactMissing",
@@ -160,7 +161,7 @@ describe("decideTrainingRun: phases", () => {
       name: "an experiment (no model) → Succeeded",
       run: trainingRun("run-a", withModel(undefined), (d) => (d.spec.output = { claimName: "scratch" })),
       job: completed(run)[0],
-      pods: [trainerPod(run, "Succeeded", summary({ uri: "/models/experiments/run-a" }))],
+      pods: [trainerPod(run, "Succeeded", summaryMessage({ uri: "/models/experiments/run-a" }))],
       phase: "Succeeded",
       reason: "Trained",
       event: "Trained",

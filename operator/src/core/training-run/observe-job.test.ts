@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { trainingRun, withSuspend } from "../testing/resources.ts";
-import { jobActive, jobComplete, jobFailed, liveJob, summary, trainerPod } from "../testing/world.ts";
+import { trainingRun, withSuspend, summaryMessage } from "../../testing/resources.ts";
+import { jobActive, jobComplete, jobFailed, liveJob, trainerPod } from "../../testing/world.ts";
 import { observeJob } from "./observe-job.ts";
 
 const run = trainingRun("run-a");
@@ -28,14 +28,14 @@ describe("observeJob", () => {
     {
       name: "pod Succeeded before the Job records Complete stays Running",
       job: liveJob(run, jobActive(0)),
-      pods: [trainerPod(run, "Succeeded", summary())],
+      pods: [trainerPod(run, "Succeeded", summaryMessage())],
       state: "Running",
       attempts: 1,
     },
     {
       name: "Complete",
       job: liveJob(run, jobComplete()),
-      pods: [trainerPod(run, "Succeeded", summary())],
+      pods: [trainerPod(run, "Succeeded", summaryMessage())],
       state: "Succeeded",
       attempts: 1,
     },
@@ -63,9 +63,9 @@ describe("observeJob", () => {
   test("Succeeded carries the termination message of the pod that exited 0", () => {
     const got = observeJob(liveJob(run, jobComplete()), [
       trainerPod(run, "Failed", "boom", 1),
-      trainerPod(run, "Succeeded", summary()),
+      trainerPod(run, "Succeeded", summaryMessage()),
     ]);
-    assert.equal(got.job.state === "Succeeded" && got.job.message, summary());
+    assert.equal(got.job.state === "Succeeded" && got.job.message, summaryMessage());
   });
 
   test("Failed carries the Job's reason and message", () => {

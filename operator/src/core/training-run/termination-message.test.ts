@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { summary } from "../testing/world.ts";
+import { summaryMessage } from "../../testing/resources.ts";
 import { parseTerminationMessage } from "./termination-message.ts";
 
 const at = { claimName: "reviews-models", mountPath: "/models" };
 
 describe("parseTerminationMessage", () => {
   test("a valid summary gives metrics and a pvc:// artifact", () => {
-    const got = parseTerminationMessage(summary({ accuracy: 0.93 }), at);
+    const got = parseTerminationMessage(summaryMessage({ accuracy: 0.93 }), at);
     assert.ok(got.ok);
     assert.equal(got.value.metrics.accuracy, 0.93);
     assert.deepEqual(got.value.artifact, {
@@ -27,7 +27,7 @@ describe("parseTerminationMessage", () => {
   ];
   for (const [uri, want] of uris) {
     test(`artifact uri ${uri}`, () => {
-      const got = parseTerminationMessage(summary({ uri }), at);
+      const got = parseTerminationMessage(summaryMessage({ uri }), at);
       if (want === undefined) assert.equal(!got.ok && got.error.reason, "ArtifactMissing");
       else assert.equal(got.ok && got.value.artifact.uri, want);
     });
@@ -44,18 +44,21 @@ describe("parseTerminationMessage", () => {
     { name: "JSON of the wrong shape", message: JSON.stringify({ accuracy: 0.9 }), reason: "MetricsInvalid" },
     {
       name: "accuracy out of range",
-      message: summary().replace('"accuracy":0.92', '"accuracy":1.5'),
+      message: summaryMessage().replace('"accuracy":0.92', '"accuracy":1.5'),
       reason: "MetricsInvalid",
     },
     { name: "over 4 KiB", message: "x".repeat(5000), reason: "MetricsInvalid" },
     {
       name: "no artifact",
-      message: JSON.stringify({ ...JSON.parse(summary()), artifact: undefined }),
+      message: JSON.stringify({ ...JSON.parse(summaryMessage()), artifact: undefined }),
       reason: "ArtifactMissing",
     },
     {
       name: "artifact without sha256",
-      message: JSON.stringify({ ...JSON.parse(summary()), artifact: { uri: "/models/a", version: "v" } }),
+      message: JSON.stringify({
+        ...JSON.parse(summaryMessage()),
+        artifact: { uri: "/models/a", version: "v" },
+      }),
       reason: "ArtifactMissing",
     },
   ];

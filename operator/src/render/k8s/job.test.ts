@@ -7,7 +7,7 @@ import {
   withModel,
   withRunSpec,
   withSuspend,
-} from "../../core/testing/resources.ts";
+} from "../../testing/resources.ts";
 import { buildJob } from "./job.ts";
 
 const config = defaultOperatorConfig({ trainerImage: "trainer:1" });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { defaultOperatorConfig } from "../../config.ts";
-import { sentimentModel, withModelSpec } from "../../core/testing/resources.ts";
+import { sentimentModel, withModelSpec } from "../../testing/resources.ts";
 import { buildDeployment } from "./deployment.ts";
 import { buildHpa } from "./hpa.ts";
 import { buildNetworkPolicy } from "./network-policy.ts";

@@ -1,16 +1,14 @@
 import type { V1Deployment, V1Job, V1Pod } from "@kubernetes/client-node";
-import { MetricsSummary } from "../../../../common/metrics-summary.ts";
-import { LABELS, TRAINER_CONTAINER, jobName } from "../../api/names.ts";
-import type { TrainingRun } from "../../api/training-run.ts";
-import { MODEL_VERSION_ANNOTATION } from "../../api/names.ts";
-import { REVISION_ANNOTATION } from "../sentiment-model/rollout.ts";
+import { LABELS, TRAINER_CONTAINER, jobName } from "../api/names.ts";
+import type { TrainingRun } from "../api/training-run.ts";
+import { MODEL_VERSION_ANNOTATION } from "../api/names.ts";
+import { REVISION_ANNOTATION } from "../core/sentiment-model/rollout.ts";
+import type { Mod } from "./resources.ts";
 
 /** Live objects as the informers give them (wire JSON: times are strings), for decision tests. */
 
 export const T0 = new Date("2025-01-02T03:00:00Z");
 export const at = (seconds: number): Date => new Date(T0.getTime() + seconds * 1000);
-
-export type Mod<T> = (o: T) => void;
 
 /** The run's Job as the Job controller would show it; modifiers set its state. */
 export function liveJob(run: TrainingRun, ...mods: Mod<V1Job>[]): V1Job {
@@ -73,33 +71,6 @@ export const jobFailed =
       ],
     };
   };
-
-/** A metrics summary as the trainer writes it; override any part. */
-export function summary(
-  over: { accuracy?: number; f1?: number; uri?: string; version?: string } = {},
-): string {
-  const s: MetricsSummary = {
-    schemaVersion: 1,
-    name: "reviews",
-    version: over.version ?? "20250102-030405-1a2b3c4d",
-    architecture: "nblr",
-    metrics: {
-      accuracy: over.accuracy ?? 0.92,
-      f1: over.f1 ?? 0.92,
-      precision: 0.91,
-      recall: 0.93,
-      auc: 0.97,
-      loss: 0.21,
-      trainSeconds: 16,
-    },
-    artifact: {
-      uri: over.uri ?? "/models/reviews/run-a",
-      version: over.version ?? "20250102-030405-1a2b3c4d",
-      sha256: "a".repeat(64),
-    },
-  };
-  return JSON.stringify(MetricsSummary.parse(s));
-}
 
 /** A trainer pod; `terminated(message)` ends it with exit 0 and a termination message. */
 export function trainerPod(run: TrainingRun, phase: string, message?: string, exitCode = 0): V1Pod {

@@ -33,6 +33,26 @@ export default tseslint.config(
     ...tseslint.configs.disableTypeChecked,
   },
   {
+    // Production code never imports test-only code: the testing modules (`*/testing/`), the test
+    // cluster library (`#testenv/*`, scripts/testenv) or anything else under scripts/. (`\\#`: a
+    // leading `#` starts a comment in these gitignore-style patterns.)
+    files: ["common/**/*.ts", "operator/**/*.ts", "model-server/**/*.ts", "trainer/**/*.ts"],
+    ignores: ["**/*.test.ts", "**/testing/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["**/testing/*", "\\#testenv/*", "**/scripts/*"],
+              message: "Test-only code: import it from tests and testing modules only.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ["**/*.test.ts", "bench/**", "scripts/**"],
     rules: {
       "@typescript-eslint/no-non-null-assertion": "off",

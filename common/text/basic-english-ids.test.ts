@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { BasicEnglishIds } from "./basic-english-ids.ts";
 import { basicEnglish } from "./tokenizer.ts";
 import { Vocabulary } from "./vocab.ts";
-import { lcg, randomText, TOKENIZER_ALPHABET } from "./random-text.ts";
+import { lcg, randomText, TOKENIZER_ALPHABET } from "../testing/random-text.ts";
 
 /** The composition the fused scan must equal: tokenize to strings, then look each one up. */
 function reference(vocab: Vocabulary, text: string, maxTokens = 0): number[] {

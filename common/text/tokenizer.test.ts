@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { basicEnglish } from "./tokenizer.ts";
-import { lcg, randomText } from "./random-text.ts";
+import { lcg, randomText } from "../testing/random-text.ts";
 
 /**
  * torchtext's rules applied literally, one regex substitution after another, then Python's

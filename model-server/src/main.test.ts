@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { get, heldRequest, post } from "./testing/http.ts";
 import { POSITIVE_REVIEW, trainedModel, type TrainedFixture } from "./testing/trained-model.ts";
-import { waitUntil } from "../../scripts/testenv/wait.ts";
+import { waitUntil } from "#testenv/wait.ts";
 
 const BIN = fileURLToPath(new URL("../bin/sentiment-serve.js", import.meta.url));
 

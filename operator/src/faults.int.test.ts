@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { waitUntil } from "../../scripts/testenv/cluster.ts";
+import { waitUntil } from "#testenv/cluster.ts";
 import { Resources } from "./k8s/resources.ts";
 import type { KubeObject } from "./api/kube-object.ts";
 import { metricsSummary, trainingRunManifest, withModel, withModelSpec } from "./testing/resources.ts";

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { describe, test } from "node:test";
 import { promisify } from "node:util";
-import { waitUntil } from "../../scripts/testenv/cluster.ts";
+import { waitUntil } from "#testenv/cluster.ts";
 import { MODEL_VERSION_ANNOTATION } from "./api/names.ts";
 import { Resources } from "./k8s/resources.ts";
 import type { KubeObject } from "./api/kube-object.ts";

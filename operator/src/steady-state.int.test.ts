@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, test, type TestContext } from "node:test";
-import { waitUntil } from "../../scripts/testenv/cluster.ts";
+import { waitUntil } from "#testenv/cluster.ts";
 import { FIELD_MANAGER } from "./k8s/writes.ts";
 import { Resources } from "./k8s/resources.ts";
 import type { KubeObject } from "./api/kube-object.ts";

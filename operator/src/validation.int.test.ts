@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { TEST_NAMESPACE_LABEL } from "../../scripts/testenv/namespaces.ts";
+import { TEST_NAMESPACE_LABEL } from "#testenv/namespaces.ts";
 import { ApiError } from "./k8s/client.ts";
 import { Resources } from "./k8s/resources.ts";
 import {

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { KubeConfig } from "@kubernetes/client-node";
-import { waitUntil } from "../../../scripts/testenv/wait.ts";
+import { waitUntil } from "#testenv/wait.ts";
 import { KubeClient } from "./client.ts";
 import { Informer, type InformerEvent } from "./informer.ts";
 import { Resources } from "./resources.ts";

@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { FakeClock, flush } from "../runtime/fake-clock.ts";
+import { FakeClock, flush } from "../testing/fake-clock.ts";
 import { ApiError } from "./client.ts";
 import { LeaderElector, type ElectionEnd } from "./leader-election.ts";
 import type { LeaseRecord, LeaseStore, StoredLease } from "./lease-store.ts";

@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { Controller, type ControllerOptions, type ReconcileOutcome } from "./controller.ts";
-import { FakeClock, flush } from "./fake-clock.ts";
+import { FakeClock, flush } from "../testing/fake-clock.ts";
 import { exponentialBackoff } from "./rate-limiter.ts";
 
 function harness(overrides: Partial<ControllerOptions> & Pick<ControllerOptions, "reconcile">) {

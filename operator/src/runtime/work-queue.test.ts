@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { FakeClock, flush } from "./fake-clock.ts";
+import { FakeClock, flush } from "../testing/fake-clock.ts";
 import { exponentialBackoff } from "./rate-limiter.ts";
 import { WorkQueue } from "./work-queue.ts";
 

@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import type { TestContext } from "node:test";
-import { waitUntil } from "../../../scripts/testenv/cluster.ts";
+import { waitUntil } from "#testenv/cluster.ts";
 import { REPO } from "./harness.ts";
 
 export interface ChildOperator {

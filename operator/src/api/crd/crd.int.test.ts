@@ -9,7 +9,7 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { before, describe, test } from "node:test";
 import { parse, stringify } from "yaml";
-import { useTestCluster } from "../../../../scripts/testenv/cluster.ts";
+import { useTestCluster } from "#testenv/cluster.ts";
 import { defaultOperatorConfig } from "../../config.ts";
 import { decideSentimentModel } from "../../core/sentiment-model/decide.ts";
 import { decideTrainingRun } from "../../core/training-run/decide.ts";

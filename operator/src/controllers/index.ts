@@ -26,7 +26,8 @@ export interface ControllerSetOptions {
 export class ControllerSet {
   readonly trainingRun: Controller;
   readonly sentimentModel: Controller;
-  #serviceMonitorsReady = false;
+  /** Whether ServiceMonitors can be managed; undefined until discovery has answered. */
+  #serviceMonitorsReady: boolean | undefined = undefined;
   readonly #sources: WorldSources;
 
   constructor(deps: ReconcilerDeps, opts: ControllerSetOptions) {

@@ -10,7 +10,7 @@ import { parseOrReport, writeStatusAndEvents } from "./write-status.ts";
 
 export interface SentimentModelReconcilerDeps extends ReconcilerDeps {
   /** True once the ServiceMonitor CRD is served AND its informer has synced. */
-  readonly serviceMonitorsReady: () => boolean;
+  readonly serviceMonitorsReady: () => boolean | undefined;
 }
 
 /**

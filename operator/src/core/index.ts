@@ -8,9 +8,11 @@
  * 2. gather the world from informer caches (`TrainingRunWorld` / `SentimentModelWorld`);
  * 3. `decideTrainingRun(run, world, now, config)` / `decideSentimentModel(model, world, now, config)`
  *    → `{ actions, status, events, requeueAfterSeconds? }`;
- * 4. perform `actions` in order (`apply` = server-side apply with force and the operator's field
- *    manager; `patch` = JSON merge patch; `delete`); objects are wire JSON (send as is; typed
- *    with client-node's models, whose Date fields are strings on the wire, which the core handles);
+ * 4. perform `actions`, concurrently (`apply` = server-side apply with force and the operator's
+ *    field manager; `patch` = JSON merge patch; `delete`): a plan has at most one action per child,
+ *    each is idempotent and children refer to each other only by name, so their order carries no
+ *    meaning; objects are wire JSON (send as is; typed with client-node's models, whose Date
+ *    fields are strings on the wire, which the core handles);
  * 5. write status only if `statusChanged(resource.status, decision.status)`, as a patch of the
  *    status subresource; record `events`; requeue after `requeueAfterSeconds` if set.
  *

@@ -49,7 +49,10 @@ export interface EventRecord {
 
 /** Common shape of every decision: act, write status (if `statusChanged`), record events, requeue. */
 export interface Decision<S> {
-  /** Child writes, in order. Empty at steady state. */
+  /**
+   * Child writes, at most one per child. The shell sends them concurrently (controllers/actions.ts):
+   * each is idempotent and children refer to each other only by name. Empty at steady state.
+   */
   readonly actions: readonly ChildAction[];
   /** The whole new status, rebuilt from the world (plus recorded facts: see each decide function). */
   readonly status: S;
@@ -86,8 +89,11 @@ export interface SentimentModelWorld {
   /** The TrainingRuns of the model's namespace (the core keeps those whose spec.model names it). */
   readonly trainingRuns: readonly TrainingRun[];
   readonly children: SentimentModelChildren;
-  /** Whether `servicemonitors.monitoring.coreos.com` is served (API discovery). */
-  readonly serviceMonitorCrdInstalled: boolean;
+  /**
+   * Whether `servicemonitors.monitoring.coreos.com` is served (API discovery) and, when it is, its
+   * informer has synced; `undefined` while that is not known (discovery has not answered yet).
+   */
+  readonly serviceMonitorCrdInstalled: boolean | undefined;
 }
 
 export type SentimentModelDecision = Decision<SentimentModelStatus>;

@@ -6,7 +6,7 @@ import { planModelChildren } from "./children.ts";
 import { modelEvents } from "./events.ts";
 import { decideMonitoring } from "./monitoring.ts";
 import { resolveVersion, type Resolved } from "./resolve-version.ts";
-import { observeRollout } from "./rollout.ts";
+import { observeRollout, updatingRollout } from "./rollout.ts";
 import { buildModelStatus } from "./status.ts";
 
 /** The version recorded as served, kept while the spec cannot be resolved (never tear down a working server). */
@@ -49,16 +49,12 @@ export function decideSentimentModel(
   const specReplicas = model.spec.autoscaling.enabled
     ? model.spec.autoscaling.minReplicas
     : model.spec.replicas;
-  let rollout = observeRollout(world.children.deployment, served?.artifact.version, specReplicas);
-  if (actions.some((a) => a.verb === "apply" && a.object.kind === "Deployment" && a.reason === "update")) {
-    const progressing = {
-      ...rollout.progressing,
-      status: "True" as const,
-      reason: "Updating",
-      message: "applying the updated server Deployment",
-    };
-    rollout = { ...rollout, complete: false, stuck: false, progressing };
-  }
+  const observed = observeRollout(world.children.deployment, served?.artifact.version, specReplicas);
+  const rollout = actions.some(
+    (a) => a.verb === "apply" && a.object.kind === "Deployment" && a.reason === "update",
+  )
+    ? updatingRollout(observed)
+    : observed;
   const status = buildModelStatus(
     model,
     { resolution, served, rollout, monitoring: monitoring.condition },
@@ -66,7 +62,7 @@ export function decideSentimentModel(
     config,
   );
   const waits = [
-    ...(rollout.complete || served === undefined ? [] : [config.progressRequeueSeconds]),
+    ...(rollout.rolledOut.status === "True" || served === undefined ? [] : [config.progressRequeueSeconds]),
     ...(monitoring.condition.reason === "ServiceMonitorCRDNotInstalled" ? [config.recheckSeconds] : []),
   ];
   return {

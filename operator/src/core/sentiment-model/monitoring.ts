@@ -12,12 +12,13 @@ export interface MonitoringDecision {
 /**
  * MonitoringReady: True once the ServiceMonitor exists; False with ServiceMonitorCRDNotInstalled
  * when the Prometheus Operator CRD is absent (the model still serves; the shell re-checks later);
- * True/Disabled when the user turned it off.
+ * Unknown with ServiceMonitorCRDUnknown while discovery has not answered (an input not observed
+ * is not a failure); True/Disabled when the user turned it off.
  */
 export function decideMonitoring(
   model: SentimentModel,
   live: SentimentModelChildren,
-  crdInstalled: boolean,
+  crdInstalled: boolean | undefined,
 ): MonitoringDecision {
   const c = (status: ConditionInput["status"], reason: string, message: string): ConditionInput => ({
     type: MODEL_CONDITIONS.monitoringReady,
@@ -29,6 +30,16 @@ export function decideMonitoring(
     return {
       wanted: false,
       condition: c("True", "Disabled", "spec.monitoring.serviceMonitor.enabled is false"),
+    };
+  }
+  if (crdInstalled === undefined) {
+    return {
+      wanted: false,
+      condition: c(
+        "Unknown",
+        "ServiceMonitorCRDUnknown",
+        "the apiserver has not yet answered whether the servicemonitors.monitoring.coreos.com CRD is installed; the operator keeps asking",
+      ),
     };
   }
   if (!crdInstalled) {

@@ -18,42 +18,42 @@ describe("observeRollout", () => {
     name: string;
     deploy: ReturnType<typeof liveDeployment> | undefined;
     version?: string;
-    complete: boolean;
+    rolledOut: "True" | "False";
     progressing: string;
     available: string;
   }[] = [
     {
       name: "no Deployment yet",
       deploy: undefined,
-      complete: false,
+      rolledOut: "False",
       progressing: "Creating",
       available: "False",
     },
     {
       name: "rolled out",
       deploy: liveDeployment(desired),
-      complete: true,
+      rolledOut: "True",
       progressing: "RolloutComplete",
       available: "True",
     },
     {
       name: "new ReplicaSet still scaling up",
       deploy: liveDeployment(desired, rollingOut(1)),
-      complete: false,
+      rolledOut: "False",
       progressing: "RollingOut",
       available: "True",
     },
     {
       name: "controller has not seen the latest generation",
       deploy: liveDeployment(desired, (d) => (d.metadata!.generation = 2)),
-      complete: false,
+      rolledOut: "False",
       progressing: "RollingOut",
       available: "True",
     },
     {
       name: "old pods still terminating",
       deploy: liveDeployment(desired, (d) => (d.status!.replicas = 3)),
-      complete: false,
+      rolledOut: "False",
       progressing: "RollingOut",
       available: "True",
     },
@@ -67,7 +67,7 @@ describe("observeRollout", () => {
             { type: "Progressing", status: "False", reason: "ProgressDeadlineExceeded" },
           ]),
       ),
-      complete: false,
+      rolledOut: "False",
       progressing: "ProgressDeadlineExceeded",
       available: "False",
     },
@@ -75,7 +75,7 @@ describe("observeRollout", () => {
       name: "the live template serves another version",
       deploy: liveDeployment(desired),
       version: "v3",
-      complete: false,
+      rolledOut: "False",
       progressing: "RollingOut",
       available: "True",
     },
@@ -83,8 +83,17 @@ describe("observeRollout", () => {
   for (const c of cases) {
     test(c.name, () => {
       const got = observeRollout(c.deploy, c.version ?? "v2", 2);
-      assert.equal(got.complete, c.complete);
+      assert.equal(got.rolledOut.status, c.rolledOut);
       assert.equal(got.progressing.reason, c.progressing);
+      assert.equal(got.rolledOut.reason, c.progressing, "RolledOut and Progressing give the same reason");
+      assert.equal(
+        got.progressing.status,
+        c.rolledOut === "True" ||
+          c.progressing === "ProgressDeadlineExceeded" ||
+          c.progressing === "NothingToServe"
+          ? "False"
+          : "True",
+      );
       assert.equal(got.available.status, c.available);
     });
   }

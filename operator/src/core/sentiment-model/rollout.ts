@@ -10,13 +10,25 @@ export interface Rollout {
   readonly available: ConditionInput;
   /** Our Progressing: True while rolling out, False when complete (RolloutComplete) or stuck (ProgressDeadlineExceeded). */
   readonly progressing: ConditionInput;
-  readonly complete: boolean;
+  /** True once the rollout is complete (see `observeRollout`); False while under way, stuck or not started. */
+  readonly rolledOut: ConditionInput;
   readonly stuck: boolean;
   readonly replicas: number;
   readonly readyReplicas: number;
   /** Replicas wanted: the live spec (the HPA's choice when it owns them), else the model's spec. */
   readonly desiredReplicas: number;
   readonly revision: string | undefined;
+}
+
+/** The rollout while this reconcile applies an updated Deployment: under way, whatever the live one says. */
+export function updatingRollout(observed: Rollout): Rollout {
+  const [reason, message] = ["Updating", "applying the updated server Deployment"];
+  return {
+    ...observed,
+    stuck: false,
+    progressing: { type: MODEL_CONDITIONS.progressing, status: "True", reason, message },
+    rolledOut: { type: MODEL_CONDITIONS.rolledOut, status: "False", reason, message },
+  };
 }
 
 const cond = (d: V1Deployment, type: string) => d.status?.conditions?.find((c) => c.type === type);
@@ -43,14 +55,21 @@ export function observeRollout(
     reason: string,
     message: string,
   ): ConditionInput => ({ type: MODEL_CONDITIONS.progressing, status, reason, message });
+  const rolledOut = (status: ConditionInput["status"], reason: string, message: string): ConditionInput => ({
+    type: MODEL_CONDITIONS.rolledOut,
+    status,
+    reason,
+    message,
+  });
   if (deploy === undefined) {
+    const [reason, message] =
+      version === undefined
+        ? ["NothingToServe", "no version to roll out"]
+        : ["Creating", `creating the server Deployment for version ${version}`];
     return {
       available: available("False", "DeploymentNotFound", "the server Deployment does not exist yet"),
-      progressing:
-        version === undefined
-          ? progressing("False", "NothingToServe", "no version to roll out")
-          : progressing("True", "Creating", `creating the server Deployment for version ${version}`),
-      complete: false,
+      progressing: progressing(version === undefined ? "False" : "True", reason, message),
+      rolledOut: rolledOut("False", reason, message),
       stuck: false,
       replicas: 0,
       readyReplicas: 0,
@@ -76,23 +95,21 @@ export function observeRollout(
     availableCond?.status === "True" &&
     updated >= desired &&
     total === updated;
-  const progress = stuck
-    ? progressing(
-        "False",
+  // One observation, two conditions: Progressing in the Deployment's sense, RolledOut positive.
+  const [reason, message] = stuck
+    ? [
         progressingCond.reason ?? "ProgressDeadlineExceeded",
         progressingCond.message ?? "the rollout is stuck",
-      )
+      ]
     : complete
-      ? progressing(
-          "False",
+      ? [
           "RolloutComplete",
           `version ${version ?? "?"} is rolled out: ${s.availableReplicas ?? 0}/${desired} available`,
-        )
-      : progressing(
-          "True",
+        ]
+      : [
           "RollingOut",
           `rolling out version ${version ?? "?"}: ${updated} of ${desired} replicas updated, ${s.availableReplicas ?? 0} available`,
-        );
+        ];
   return {
     available:
       availableCond?.status === "True"
@@ -106,8 +123,8 @@ export function observeRollout(
             availableCond?.reason ?? "MinimumReplicasUnavailable",
             availableCond?.message ?? "the Deployment has not reported availability yet",
           ),
-    progressing: progress,
-    complete,
+    progressing: progressing(!stuck && !complete ? "True" : "False", reason, message),
+    rolledOut: rolledOut(complete ? "True" : "False", reason, message),
     stuck,
     replicas: total,
     readyReplicas: s.readyReplicas ?? 0,

@@ -3,7 +3,7 @@ import { rfc3339 } from "../../api/time.ts";
 import { serverName, serverSelector, selectorString } from "../../api/names.ts";
 import type { SentimentModel, SentimentModelPhase, SentimentModelStatus } from "../../api/sentiment-model.ts";
 import type { OperatorConfig } from "../../config.ts";
-import { MODEL_CONDITIONS, MODEL_CONDITION_ORDER } from "./conditions.ts";
+import { MODEL_CONDITIONS, MODEL_CONDITION_ORDER, MODEL_READY_DEPENDENCIES } from "./conditions.ts";
 import { recordServed } from "./history.ts";
 import type { Resolution, Resolved } from "./resolve-version.ts";
 import type { Rollout } from "./rollout.ts";
@@ -79,11 +79,7 @@ export function buildModelStatus(
   const old = model.status ?? {};
   const { resolution, served, rollout, monitoring } = inputs;
   const resolved = resolvedCondition(resolution, served);
-  const rolledOut: ConditionInput = { ...rollout.progressing, status: rollout.complete ? "True" : "False" };
-  const ready = deriveReady(
-    [resolved, rollout.available, rolledOut],
-    [MODEL_CONDITIONS.modelResolved, MODEL_CONDITIONS.available, MODEL_CONDITIONS.progressing],
-  );
+  const ready = deriveReady([resolved, rollout.available, rollout.rolledOut], MODEL_READY_DEPENDENCIES);
   const generation = model.metadata.generation;
   const version = served?.artifact.version;
   const history =
@@ -100,7 +96,7 @@ export function buildModelStatus(
     phase: modelPhase(resolution, served, ready, rollout, old.phase),
     conditions: rebuildConditions(
       old.conditions,
-      [ready, resolved, rollout.available, rollout.progressing, monitoring],
+      [ready, resolved, rollout.available, rollout.rolledOut, rollout.progressing, monitoring],
       generation,
       now,
       MODEL_CONDITION_ORDER,

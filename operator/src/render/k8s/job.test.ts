@@ -1,13 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { defaultOperatorConfig } from "../../config.ts";
-import {
-  trainingRun,
-  withEpochs,
-  withModel,
-  withRunSpec,
-  withSuspend,
-} from "../../testing/resources.ts";
+import { trainingRun, withEpochs, withModel, withRunSpec, withSuspend } from "../../testing/resources.ts";
 import { buildJob } from "./job.ts";
 
 const config = defaultOperatorConfig({ trainerImage: "trainer:1" });

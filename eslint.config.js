@@ -3,7 +3,18 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "coverage/", ".cache/", "charts/", "crds/", "**/*.d.ts"] },
+  {
+    ignores: [
+      "node_modules/",
+      "coverage/",
+      ".cache/",
+      "charts/",
+      "crds/",
+      "**/*.d.ts",
+      // Semgrep rule test targets: code that is wrong on purpose
+      "scripts/security/semgrep/",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

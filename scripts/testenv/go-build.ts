@@ -197,7 +197,8 @@ async function buildKubernetes(
 
 /**
  * `go install <pkg@version>` of a module without replace directives into `outDir`, stripped, with
- * the shared build settings (`env` adds to them, e.g. a GOEXPERIMENT).
+ * the shared build settings (`env` adds to them, e.g. a GOEXPERIMENT; `ldflags` to `-s -w`, e.g.
+ * a `-X` that stamps the version).
  */
 export async function installGoBinary(
   pkg: string,
@@ -205,9 +206,10 @@ export async function installGoBinary(
   outDir: string,
   progress: Progress,
   env: NodeJS.ProcessEnv = {},
+  ldflags = "",
 ): Promise<Result<void>> {
   await mkdir(srcDir, { recursive: true });
-  return goInstall(srcDir, outDir, ["-ldflags", "-s -w", pkg], progress, env);
+  return goInstall(srcDir, outDir, ["-ldflags", `-s -w ${ldflags}`.trim(), pkg], progress, env);
 }
 
 interface DownloadedModule {

@@ -62,6 +62,7 @@ async function fakeClient(): Promise<KubeClient> {
   const kc = new KubeConfig();
   kc.loadFromOptions({
     clusters: [
+      // nosemgrep: tls-verification-disabled -- a plain-HTTP fake apiserver: there is no TLS to verify
       {
         name: "fake",
         server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,

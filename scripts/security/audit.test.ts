@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { auditVerdict } from "./audit-prod.ts";
+import { auditVerdict } from "./audit.ts";
 
 const report = (vulnerabilities: Record<string, { severity: string }>) => {
   const counts = { info: 0, low: 0, moderate: 0, high: 0, critical: 0, total: 0 } as Record<string, number>;
@@ -40,18 +40,12 @@ describe("auditVerdict", () => {
       /advisories: koa \(high\)\. Run `npm audit --omit=dev`/,
     ],
     ["a critical one", 1, report({ yaml: { severity: "critical" } }), "vulnerable", /yaml \(critical\)/],
-    [
-      "the endpoint refusing (405)",
-      1,
-      ENDPOINT_405,
-      "unreachable",
-      /SKIPPED.*405 Method Not Allowed.*were NOT audited/,
-    ],
+    ["the endpoint refusing (405)", 1, ENDPOINT_405, "not-run", /405 Method Not Allowed.*were NOT audited/],
     [
       "no network",
       1,
       JSON.stringify({ error: { code: "ENOTFOUND", summary: "getaddrinfo ENOTFOUND" } }),
-      "unreachable",
+      "not-run",
       /getaddrinfo ENOTFOUND/,
     ],
     [

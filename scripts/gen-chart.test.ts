@@ -17,6 +17,7 @@ const sources = (over: Partial<ChartSources> = {}): ChartSources => ({
   leaderElectionRole: LEADER,
   prometheusRules: "groups: []\n",
   grafanaDashboard: '{"title":"x"}',
+  argocdCm: "kind: ConfigMap\ndata: {}\n",
   valuesSchema: { type: "object" },
   ...over,
 });
@@ -27,6 +28,7 @@ describe("planChart", () => {
     assert.ok(r.ok);
     assert.deepEqual([...r.value.keys()].sort(), [
       "crds/a.b.yaml",
+      "files/argocd-cm.yaml",
       "files/grafana-dashboard.json",
       "files/leader-election-role.yaml",
       "files/prometheus-rules.yaml",

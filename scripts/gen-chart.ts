@@ -45,6 +45,7 @@ export function planFromRepo(): Result<ChartFiles> {
     leaderElectionRole: ["config/rbac/leader-election-role.yaml", "it holds the leader-election Role"],
     prometheusRules: ["config/monitoring/prometheus-rules.yaml", "it holds the model alerts"],
     grafanaDashboard: ["config/monitoring/grafana-dashboard.json", "it holds the dashboard"],
+    argocdCm: ["config/argocd/argocd-cm.yaml", "run `npm run gen:argocd`"],
   });
   if (!texts.ok) return texts;
   return planChart({

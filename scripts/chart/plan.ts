@@ -10,6 +10,7 @@
  * | files/leader-election-role.yaml     | config/rbac/leader-election-role.yaml    |
  * | files/prometheus-rules.yaml         | config/monitoring/prometheus-rules.yaml  |
  * | files/grafana-dashboard.json        | config/monitoring/grafana-dashboard.json |
+ * | files/argocd-cm.yaml                | config/argocd/argocd-cm.yaml (Argo CD health checks) |
  * | values.schema.json                  | scripts/chart/values-schema.ts + operator/src/config.ts |
  */
 import { parseAllDocuments } from "yaml";
@@ -23,6 +24,7 @@ export interface ChartSources {
   readonly leaderElectionRole: string;
   readonly prometheusRules: string;
   readonly grafanaDashboard: string;
+  readonly argocdCm: string;
   /** The chart's values schema (see values-schema.ts). */
   readonly valuesSchema: object;
 }
@@ -97,6 +99,7 @@ export function planChart(src: ChartSources): Result<ChartFiles> {
       [],
       false,
     ],
+    ["files/argocd-cm.yaml", "config/argocd/argocd-cm.yaml", src.argocdCm, ["ConfigMap"], false],
   ] as const;
   for (const [target, source, text, kinds, needsRules] of yamlCopies) {
     const checked = checkYaml(source, text, kinds, needsRules);

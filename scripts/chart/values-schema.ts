@@ -126,6 +126,11 @@ export function valuesSchema(): Schema {
           labels: stringMap("ConfigMap labels the Grafana sidecar selects."),
         }),
       }),
+      argocd: obj({
+        printHealthChecks: bool(
+          "Print the argocd-cm keys of the SentimentModel and TrainingRun health checks in the NOTES.",
+        ),
+      }),
       resources: obj(
         { requests: stringMap("Resource requests."), limits: stringMap("Resource limits.") },
         "Operator container resources.",

@@ -55,23 +55,26 @@ export function createProgram(name: string, description: string): Command {
   return withVersion(new Command(name).description(description)).enablePositionalOptions();
 }
 
-/** A subcommand of `parent`, with its own --help and --version. */
-export function subcommand(parent: Command, name: string, description: string): Command {
-  return withVersion(parent.command(name).description(description));
+/** A subcommand of `parent`, with its own --help and (unless one of its flags is named so) --version. */
+export function subcommand(
+  parent: Command,
+  name: string,
+  description: string,
+  { version = true }: { version?: boolean } = {},
+): Command {
+  return withVersion(parent.command(name).description(description), version);
 }
 
-function withVersion(cmd: Command): Command {
-  return cmd
-    .version(VERSION, "--version", "print the version and exit")
-    .helpOption("-h, --help", "print this help and exit")
-    .configureHelp({
-      helpWidth: 100,
-      optionDescription: (o: Option) => {
-        const base = Help.prototype.optionDescription.call(new Help(), o);
-        const env = ENV.get(o);
-        return env === undefined ? base : `${base} [env ${env}]`;
-      },
-    });
+function withVersion(cmd: Command, version = true): Command {
+  if (version) cmd.version(VERSION, "--version", "print the version and exit");
+  return cmd.helpOption("-h, --help", "print this help and exit").configureHelp({
+    helpWidth: 100,
+    optionDescription: (o: Option) => {
+      const base = Help.prototype.optionDescription.call(new Help(), o);
+      const env = ENV.get(o);
+      return env === undefined ? base : `${base} [env ${env}]`;
+    },
+  });
 }
 
 export interface CliIo {

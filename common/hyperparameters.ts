@@ -12,28 +12,54 @@ export type Architecture = z.infer<typeof Architecture>;
 export const DEFAULT_ARCHITECTURE: Architecture = "nblr";
 
 export const Hyperparameters = z.object({
-  /** Passes over the training data. @default architecture-specific */
-  epochs: z.int().min(1).max(1000).optional(),
-  /** Examples per gradient step. @default architecture-specific */
-  batchSize: z.int().min(1).max(65536).optional(),
-  /** Optimizer step size. @default architecture-specific */
-  learningRate: z.number().gt(0).max(10).optional(),
-  /** Seed for the validation split, initialisation and shuffling. @default 42 */
+  epochs: z
+    .int()
+    .min(1)
+    .max(1000)
+    .optional()
+    .describe(
+      "Passes over the training data at most; early stopping on validation keeps the best (default: per architecture).",
+    ),
+  batchSize: z
+    .int()
+    .min(1)
+    .max(65536)
+    .optional()
+    .describe("Examples per gradient step (default: per architecture)."),
+  learningRate: z
+    .number()
+    .gt(0)
+    .max(10)
+    .optional()
+    .describe("Optimizer step size (default: per architecture)."),
   seed: z
     .int()
     .min(0)
     .max(2 ** 31 - 1)
-    .optional(),
-  /** Fraction of the training split held out for validation and early stopping. @default 0.1 */
-  validationSplit: z.number().gt(0).lt(0.5).optional(),
+    .optional()
+    .describe("Seed of the splits, initialisation and shuffling (default 42)."),
+  validationSplit: z
+    .number()
+    .gt(0)
+    .lt(0.5)
+    .optional()
+    .describe("Fraction of the training split held out for validation and early stopping (default 0.1)."),
 });
 export type Hyperparameters = z.infer<typeof Hyperparameters>;
 
 export const Preprocessing = z.object({
-  /** Tokens seen fewer times than this in the training split map to `<unk>`. @default 5 */
-  minFreq: z.int().min(1).max(1000).optional(),
-  /** Tokens kept per review (truncation/padding for sequence models). @default 256 */
-  maxLength: z.int().min(8).max(4096).optional(),
+  minFreq: z
+    .int()
+    .min(1)
+    .max(1000)
+    .optional()
+    .describe("Tokens seen fewer times than this in the training split map to <unk> (default 5)."),
+  maxLength: z
+    .int()
+    .min(8)
+    .max(4096)
+    .optional()
+    .describe("Tokens kept per review by sequence models (default 256; nblr reads whole reviews)."),
 });
 export type Preprocessing = z.infer<typeof Preprocessing>;
 

@@ -5,9 +5,9 @@ import { loadModel } from "../../common/artifact/loader.ts";
 import { SEED_DEFAULT, VALIDATION_SPLIT_DEFAULT } from "../../common/hyperparameters.ts";
 import { err, failure, ok, type Failure, type Result } from "../../common/result.ts";
 import { describeIssues } from "../../common/zod-issues.ts";
-import { TEST_SPLIT_DEFAULT } from "./config.ts";
+import { DataSelection, TEST_SPLIT_DEFAULT, TrainConfig } from "./config.ts";
 import type { Dataset } from "./data/dataset.ts";
-import { DATA_FORMATS, loadSelectedDataset } from "./data/load.ts";
+import { loadSelectedDataset } from "./data/load.ts";
 import { deriveSplits } from "./data/splits.ts";
 import { evaluateProbabilities } from "./metrics.ts";
 import { silentProgress, type Progress } from "./progress.ts";
@@ -15,15 +15,9 @@ import { predictInParallel } from "./predict.ts";
 
 /** `sentiment-train evaluate` flags (and `--config` keys). */
 export const EvaluateConfig = z.strictObject({
-  model: z.string().min(1),
-  data: z.string(),
-  format: z.enum(DATA_FORMATS).optional(),
-  sha256: z
-    .string()
-    .regex(/^[0-9a-f]{64}$/)
-    .optional(),
-  textColumn: z.string().min(1).optional(),
-  labelColumn: z.string().min(1).optional(),
+  model: z.string().min(1).describe('Model directory written by "sentiment-train train".'),
+  data: TrainConfig.shape.data,
+  ...DataSelection.shape,
 });
 export type EvaluateConfig = z.input<typeof EvaluateConfig>;
 

@@ -23,7 +23,7 @@ async function cli(
   const code = await run(args, {
     stdout: sink((s) => (out += s)),
     stderr: sink((s) => (err += s)),
-    env: { LOG_LEVEL: "error", ...env },
+    env: { SENTIMENT_TRAIN_LOG_LEVEL: "error", ...env },
   });
   return { code, out, err };
 }
@@ -43,26 +43,46 @@ describe("sentiment-train usage", () => {
   test("--help prints the usage and exits 0; no command exits 2", async () => {
     const help = await cli(["--help"]);
     assert.equal(help.code, EXIT.ok);
-    assert.match(help.out, /sentiment-train train --data <PATH\|imdb\|URL> --out <DIR>/);
+    assert.match(help.out, /^Usage: sentiment-train \[options\] \[command\]/);
+    assert.match(help.out, /train \[options\] +Trains a model/);
     assert.equal((await cli([])).code, EXIT.usage);
     const trainHelp = await cli(["train", "--help"]);
-    assert.match(trainHelp.out, /--validation-split <X>/);
+    assert.match(trainHelp.out, /--validation-split <n> +Fraction of the training split held out/);
+    assert.match(trainHelp.out.replace(/\s+/g, " "), /--epochs <n> .*\[env SENTIMENT_TRAIN_EPOCHS\]/);
+    const version = await cli(["evaluate", "--version"]);
+    assert.equal(version.code, EXIT.ok);
+    assert.match(version.out, /^\d+\.\d+\.\d+\n$/);
   });
 
-  const usage: [string, string[], RegExp][] = [
-    ["an unknown command", ["fit"], /unknown command "fit"/],
-    ["an unknown flag", ["train", "--data", "x", "--out", "y", "--epoch", "3"], /Unknown option '--epoch'/],
+  const usage: [string, string[], RegExp, NodeJS.ProcessEnv?][] = [
+    ["an unknown command", ["fit"], /unknown command 'fit'/],
+    [
+      "an unknown flag",
+      ["train", "--data", "x", "--out", "y", "--epoch", "3"],
+      /unknown option '--epoch' \(Did you mean --epochs\?\)/,
+    ],
     [
       "a non-numeric number",
       ["train", "--data", "x", "--out", "y", "--epochs", "many"],
-      /--epochs must be a number, got "many"/,
+      /'--epochs <n>' argument 'many' is invalid. Must be a number/,
+    ],
+    [
+      "a bad variable",
+      ["train", "--data", "x", "--out", "y"],
+      /SENTIMENT_TRAIN_EPOCHS="lots" is invalid \(--epochs\): Must be a number/,
+      { SENTIMENT_TRAIN_EPOCHS: "lots" },
+    ],
+    [
+      "an architecture that does not exist",
+      ["train", "--data", "x", "--out", "y", "--arch", "transformer"],
+      /argument 'transformer' is invalid. Allowed choices are nblr, bilstm/,
     ],
     ["a missing --out", ["train", "--data", "x"], /--out is required/],
     ["a missing --model", ["evaluate", "--data", "x"], /--model is required/],
   ];
-  for (const [name, args, message] of usage) {
+  for (const [name, args, message, env] of usage) {
     test(`${name} exits 2 with one line`, async () => {
-      const r = await cli(args);
+      const r = await cli(args, env);
       assert.equal(r.code, EXIT.usage);
       assert.match(r.err, message);
       assert.equal(r.err.trim().split("\n").length, 1);
@@ -125,11 +145,6 @@ describe("sentiment-train train refuses bad input, leaving nothing in --out", ()
       async (dir) => ["--data", await csv(join(dir, "d.csv")), "--validation-split", "0.9"],
       /validationSplit: Too big/,
     ],
-    [
-      "an architecture that does not exist",
-      async (dir) => ["--data", await csv(join(dir, "d.csv")), "--arch", "transformer"],
-      /architecture: Invalid option/,
-    ],
   ];
   for (const [name, setup, message] of cases) {
     test(name, () =>
@@ -138,7 +153,7 @@ describe("sentiment-train train refuses bad input, leaving nothing in --out", ()
         const r = await cli(["train", ...(await setup(dir)), "--out", out]);
         assert.equal(r.code, EXIT.failed, r.err);
         assert.match(r.err, message);
-        const errors = r.err.split("\n").filter((l) => l.startsWith("error:"));
+        const errors = r.err.split("\n").filter((l) => l.startsWith("sentiment-train:"));
         assert.equal(errors.length, 1, `one error line:\n${r.err}`);
         assert.doesNotMatch(r.err, /\n\s+at /, "no stack trace");
         assert.ok(

@@ -1,13 +1,14 @@
+import { EXIT, parseCommandLine } from "../../common/cli.ts";
 import { createLogger } from "../../common/log.ts";
-import { MLFLOW_ENV } from "../../common/mlflow/env.ts";
 import type { Failure } from "../../common/result.ts";
-import { EVALUATE_HELP, MAIN_HELP, TRAIN_HELP } from "./cli/help.ts";
-import { flagSpec, parseCommand, readConfigFile } from "./cli/options.ts";
+import { commandSettings, trainerProgram, type CommandSettings } from "./cli/options.ts";
 import { formatMetricsTable } from "./cli/report.ts";
-import { TrainConfig } from "./config.ts";
-import { evaluate, EvaluateConfig } from "./evaluate.ts";
+import type { TrainConfig } from "./config.ts";
+import { evaluate, type EvaluateConfig } from "./evaluate.ts";
 import { createProgress } from "./progress.ts";
-import { train, TRAINER_VERSION } from "./train.ts";
+import { train } from "./train.ts";
+
+export { EXIT };
 
 export interface CliIo {
   readonly stdout: NodeJS.WritableStream;
@@ -15,59 +16,19 @@ export interface CliIo {
   readonly env: NodeJS.ProcessEnv;
 }
 
-/** Exit statuses: 0 success, 1 refused input or failed run, 2 usage error. */
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
-
-const TRAIN_ALIASES = { arch: "architecture", architecture: "architecture" };
-
 function fail(io: CliIo, f: Failure): number {
-  io.stderr.write(`error: ${f.message}\n`);
+  io.stderr.write(`sentiment-train: ${f.message}\n`);
   return f.reason === "UsageError" ? EXIT.usage : EXIT.failed;
 }
 
-async function settings(
-  io: CliIo,
-  args: readonly string[],
-  keys: readonly string[],
-  aliases: Record<string, string>,
-): Promise<{ values: Record<string, unknown>; verbose: boolean; help: boolean; json: boolean } | number> {
-  const cmd = parseCommand(args, flagSpec(keys, aliases), aliases);
-  if (!cmd.ok) return fail(io, cmd.error);
-  let fromFile: Record<string, unknown> = {};
-  if (cmd.value.configFile !== undefined) {
-    const file = await readConfigFile(cmd.value.configFile);
-    if (!file.ok) return fail(io, file.error);
-    fromFile = file.value;
-  }
-  return { ...cmd.value, values: { ...fromFile, ...cmd.value.values } };
-}
-
-async function trainCommand(io: CliIo, args: readonly string[]): Promise<number> {
-  const keys = Object.keys(TrainConfig.shape).filter((k) => k !== "architecture");
-  const s = await settings(io, args, keys, TRAIN_ALIASES);
-  if (typeof s === "number") return s;
-  if (s.help) {
-    io.stdout.write(`${TRAIN_HELP}\n`);
-    return EXIT.ok;
-  }
-  for (const required of ["data", "out"]) {
-    if (s.values[required] === undefined)
-      return fail(io, {
-        reason: "UsageError",
-        message: `--${required} is required: see sentiment-train train --help.`,
-      });
-  }
+async function trainCommand(io: CliIo, s: CommandSettings): Promise<number> {
   const logger = createLogger({
     component: "trainer",
     pretty: io.stderr.isTTY === true,
-    level: s.verbose ? "debug" : (io.env["LOG_LEVEL"] ?? "info"),
+    level: s.verbose ? "debug" : s.logLevel,
   });
   const progress = createProgress({ stream: io.stderr });
-  const result = await train(withTrackingEnv(s.values, io.env) as TrainConfig, {
-    logger,
-    progress,
-    env: io.env,
-  });
+  const result = await train(s.values as TrainConfig, { logger, progress, env: io.env });
   if (!result.ok) return fail(io, result.error);
   const r = result.value;
   const tracking = r.summary.tracking?.mlflow;
@@ -90,28 +51,7 @@ async function trainCommand(io: CliIo, args: readonly string[]): Promise<number>
   return EXIT.ok;
 }
 
-/** MLflow's own variables fill in what neither a flag nor the config file set. */
-function withTrackingEnv(values: Record<string, unknown>, env: NodeJS.ProcessEnv): Record<string, unknown> {
-  const uri = values["trackingUri"] ?? (env[MLFLOW_ENV.trackingUri] || undefined);
-  if (uri === undefined) return values;
-  const experiment = values["experiment"] ?? (env[MLFLOW_ENV.experiment] || undefined);
-  return { ...values, trackingUri: uri, ...(experiment === undefined ? {} : { experiment }) };
-}
-
-async function evaluateCommand(io: CliIo, args: readonly string[]): Promise<number> {
-  const s = await settings(io, args, Object.keys(EvaluateConfig.shape), {});
-  if (typeof s === "number") return s;
-  if (s.help) {
-    io.stdout.write(`${EVALUATE_HELP}\n`);
-    return EXIT.ok;
-  }
-  for (const required of ["model", "data"]) {
-    if (s.values[required] === undefined)
-      return fail(io, {
-        reason: "UsageError",
-        message: `--${required} is required: see sentiment-train evaluate --help.`,
-      });
-  }
+async function evaluateCommand(io: CliIo, s: CommandSettings): Promise<number> {
   const result = await evaluate(s.values as EvaluateConfig, {
     progress: createProgress({ stream: io.stderr }),
     env: io.env,
@@ -137,35 +77,21 @@ async function evaluateCommand(io: CliIo, args: readonly string[]): Promise<numb
 
 /** The whole CLI, for the bin shim and tests. Returns the exit status. */
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
-  const [command, ...rest] = argv;
-  const verbose = rest.includes("--verbose");
+  const parsed = parseCommandLine(trainerProgram(), argv, io.env, {
+    out: (s) => io.stdout.write(s),
+    err: (s) => io.stderr.write(s),
+  });
+  if ("exit" in parsed) return parsed.exit;
+  const settings = await commandSettings(parsed.command);
+  if (!settings.ok) return fail(io, settings.error);
   try {
-    switch (command) {
-      case "train":
-        return await trainCommand(io, rest);
-      case "evaluate":
-        return await evaluateCommand(io, rest);
-      case "--version":
-        io.stdout.write(`${TRAINER_VERSION}\n`);
-        return EXIT.ok;
-      case undefined:
-      case "--help":
-      case "-h":
-      case "help":
-        io.stdout.write(`${MAIN_HELP}\n`);
-        return command === undefined ? EXIT.usage : EXIT.ok;
-      default:
-        return fail(io, {
-          reason: "UsageError",
-          message: `unknown command "${command}": use train or evaluate (see --help).`,
-        });
-    }
+    return await (parsed.command.name() === "train" ? trainCommand : evaluateCommand)(io, settings.value);
   } catch (e) {
     const error = e as Error;
     io.stderr.write(
-      verbose
+      settings.value.verbose
         ? `${error.stack ?? String(error)}\n`
-        : `error: unexpected failure: ${error.message} (run with --verbose for the stack trace)\n`,
+        : `sentiment-train: unexpected failure: ${error.message} (run with --verbose for the stack trace)\n`,
     );
     return EXIT.failed;
   }

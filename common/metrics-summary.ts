@@ -7,12 +7,12 @@ import { z } from "zod";
  */
 export const TrackingReport = z.object({
   status: z.enum(["Tracked", "Failed"]),
-  runId: z.string().min(1).optional(),
-  experimentId: z.string().min(1).optional(),
+  runId: z.string().min(1).max(64).optional(),
+  experimentId: z.string().min(1).max(64).optional(),
   /** The run's page in the MLflow UI. */
-  url: z.string().min(1).optional(),
+  url: z.string().min(1).max(2048).optional(),
   /** The artifact URI of the uploaded model directory (`runs:/<run id>/model`). */
-  modelUri: z.string().min(1).optional(),
+  modelUri: z.string().min(1).max(2048).optional(),
   message: z.string().max(512).optional(),
 });
 export type TrackingReport = z.infer<typeof TrackingReport>;

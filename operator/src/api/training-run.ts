@@ -20,6 +20,7 @@ import {
   Tolerations,
 } from "./pod-settings.ts";
 import { PromotionSpec, PromotionStatus } from "./promotion.ts";
+import { TrackingSpec, TrackingStatus } from "./tracking.ts";
 import { API_VERSION, TRAINING_RUN } from "./group.ts";
 
 /** A SentimentModel's name: a DNS-1035 label, because it names the model's Service. */
@@ -84,6 +85,9 @@ export const TrainingRunSpec = z
     promotion: PromotionSpec.optional().describe(
       "Promotion gate. Default: policy Auto when spec.model is set, Never otherwise.",
     ),
+    tracking: TrackingSpec.optional().describe(
+      "Experiment tracking and model registry (MLflow); best effort, never a reason to fail the run.",
+    ),
   })
   .meta({
     "x-kubernetes-validations": [
@@ -123,6 +127,7 @@ export const TrainingRunStatus = z.object({
   metrics: ModelMetrics.optional(),
   artifact: ArtifactRef.optional(),
   promotion: PromotionStatus.optional(),
+  tracking: TrackingStatus.optional(),
 });
 export type TrainingRunStatus = z.infer<typeof TrainingRunStatus>;
 

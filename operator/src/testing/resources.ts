@@ -119,7 +119,13 @@ export const withModelStatus =
 
 /** The trainer's metrics summary (what it writes to /dev/termination-log); override any part. */
 export function metricsSummary(
-  over: { accuracy?: number; f1?: number; uri?: string; version?: string } = {},
+  over: {
+    accuracy?: number;
+    f1?: number;
+    uri?: string;
+    version?: string;
+    tracking?: MetricsSummary["tracking"];
+  } = {},
 ): MetricsSummary {
   const version = over.version ?? "20250102-030405-1a2b3c4d";
   const accuracy = over.accuracy ?? 0.92;
@@ -138,6 +144,7 @@ export function metricsSummary(
       trainSeconds: 16,
     },
     artifact: { uri: over.uri ?? "/models/reviews/run-a", version, sha256: "a".repeat(64) },
+    ...(over.tracking === undefined ? {} : { tracking: over.tracking }),
   });
 }
 

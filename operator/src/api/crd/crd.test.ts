@@ -70,7 +70,7 @@ describe("generated CRDs", () => {
     const cols = version(buildCrd(TRAINING_RUN_CRD) as unknown as Crd).additionalPrinterColumns.map(
       (c) => c.name,
     );
-    assert.deepEqual(cols, ["Model", "Arch", "Phase", "Accuracy", "F1", "Age"]);
+    assert.deepEqual(cols, ["Model", "Arch", "Phase", "Accuracy", "F1", "Age", "MLflow"]);
   });
 
   test("SentimentModel printer columns and scale subresource", () => {

@@ -27,6 +27,7 @@ export const TRAINING_RUN_CRD: CrdDefinition = {
     { name: "Accuracy", type: "number", jsonPath: ".status.metrics.accuracy" },
     { name: "F1", type: "number", jsonPath: ".status.metrics.f1" },
     { name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp" },
+    { name: "MLflow", type: "string", jsonPath: ".status.tracking.mlflow.url", priority: 1 },
   ],
 };
 

@@ -13,6 +13,7 @@ import {
   withModel,
   withModelStatus,
   withPromotion,
+  withRunSpec,
   withRunStatus,
   withSuspend,
   summaryMessage,
@@ -354,3 +355,96 @@ describe("decideTrainingRun: status bookkeeping", () => {
     assert.equal(decide(run).status.startTime, "2025-01-01T00:00:00Z");
   });
 });
+
+describe("decideTrainingRun: MLflow tracking", () => {
+  const tracked = trainingRun(
+    "run-a",
+    withRunSpec({ tracking: { mlflow: { trackingUri: "http://mlflow:5000" } } }),
+  );
+  const url = "http://mlflow:5000/#/experiments/1/runs/abc";
+  const ok = {
+    status: "Tracked" as const,
+    runId: "abc",
+    experimentId: "1",
+    url,
+    modelUri: "runs:/abc/model",
+  };
+  const failed = {
+    status: "Failed" as const,
+    runId: "abc",
+    message: "logging an epoch: MLflow at http://mlflow:5000 did not answer",
+  };
+  const cases: {
+    name: string;
+    run: TrainingRun;
+    job?: V1Job;
+    pods?: V1Pod[];
+    condition?: [string, string, RegExp];
+    status?: unknown;
+  }[] = [
+    {
+      name: "no spec.tracking: no condition",
+      run: trainingRun("run-a"),
+      ...jobAndPods(trainingRun("run-a"), summaryMessage()),
+    },
+    {
+      name: "training: Unknown",
+      run: tracked,
+      job: liveJob(tracked, jobActive()),
+      condition: ["Unknown", "Training", /reports/],
+    },
+    {
+      name: "tracked: True with the run's URL, and the report in status",
+      run: tracked,
+      ...jobAndPods(tracked, summaryMessage({ tracking: { mlflow: ok } })),
+      condition: ["True", "Tracked", new RegExp(url.replace(/[#/.]/g, "\\$&"))],
+      status: ok,
+    },
+    {
+      name: "tracking failed: False with the trainer's reason; the run still succeeds",
+      run: tracked,
+      ...jobAndPods(tracked, summaryMessage({ tracking: { mlflow: failed } })),
+      condition: ["False", "TrackingFailed", /did not answer/],
+      status: failed,
+    },
+    {
+      name: "no report from the trainer: Unknown NotReported",
+      run: tracked,
+      ...jobAndPods(tracked, summaryMessage()),
+      condition: ["Unknown", "NotReported", /older trainer/],
+    },
+    {
+      name: "failed run: Unknown RunFailed",
+      run: tracked,
+      job: liveJob(tracked, jobFailed("BackoffLimitExceeded")),
+      condition: ["Unknown", "RunFailed", /FAILED/],
+    },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      const d = decide(c.run, c.job, c.pods ?? []);
+      const cond = findCondition(d.status.conditions, "Tracked");
+      if (c.condition === undefined) assert.equal(cond, undefined);
+      else {
+        assert.deepEqual([cond?.status, cond?.reason], c.condition.slice(0, 2));
+        assert.match(cond?.message ?? "", c.condition[2]);
+      }
+      assert.deepEqual(d.status.tracking?.mlflow, c.status);
+      if (c.status !== undefined) {
+        assert.equal(
+          findCondition(d.status.conditions, "Ready")?.status,
+          "True",
+          "tracking never holds Ready back",
+        );
+        // Kept once the run is finished (the Job may be gone).
+        const again = decideTrainingRun(after(c.run, d), world(undefined, []), at(500), config);
+        assert.deepEqual(again.status.tracking, d.status.tracking);
+      }
+    });
+  }
+});
+
+function jobAndPods(run: TrainingRun, message: string): { job: V1Job; pods: V1Pod[] } {
+  const [job, pods] = completed(run, message);
+  return { job, pods };
+}

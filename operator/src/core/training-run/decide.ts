@@ -13,6 +13,7 @@ import { runOutput } from "./effective.ts";
 import { observeJob } from "./observe-job.ts";
 import { runOutcome, type RunOutcome } from "./outcome.ts";
 import { runEvents } from "./events.ts";
+import { trackedCondition } from "./tracked.ts";
 
 const controlledBy = (job: V1Job, uid: string): boolean =>
   (job.metadata?.ownerReferences ?? []).some((r) => r.controller === true && r.uid === uid);
@@ -68,11 +69,18 @@ function buildStatus(
     inputs,
     inputs.map((c) => c.type),
   );
+  const tracked = trackedCondition(run, outcome);
   const startTime = obs.startTime === undefined ? old.startTime : rfc3339(obs.startTime);
   const completionTime = outcome.completionTime ?? old.completionTime;
   return {
     phase: outcome.phase,
-    conditions: rebuildConditions(old.conditions, [ready, ...inputs], generation, now, RUN_CONDITION_ORDER),
+    conditions: rebuildConditions(
+      old.conditions,
+      [ready, ...inputs, ...(tracked === undefined ? [] : [tracked])],
+      generation,
+      now,
+      RUN_CONDITION_ORDER,
+    ),
     ...(generation === undefined ? {} : { observedGeneration: generation }),
     ...(jobExists || old.jobName !== undefined ? { jobName: jobName(run.metadata.name) } : {}),
     ...(startTime === undefined ? {} : { startTime }),
@@ -81,6 +89,7 @@ function buildStatus(
     ...(outcome.metrics === undefined ? {} : { metrics: outcome.metrics }),
     ...(outcome.artifact === undefined ? {} : { artifact: outcome.artifact }),
     ...(outcome.promotion === undefined ? {} : { promotion: outcome.promotion }),
+    ...(outcome.tracking === undefined ? {} : { tracking: { mlflow: outcome.tracking } }),
   };
 }
 

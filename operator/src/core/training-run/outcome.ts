@@ -3,6 +3,7 @@ import { findCondition } from "../../api/conditions.ts";
 import { rfc3339 } from "../../api/time.ts";
 import type { ArtifactRef, ModelMetrics } from "../../api/metrics.ts";
 import type { PromotionStatus } from "../../api/promotion.ts";
+import type { TrackingReport } from "../../../../common/metrics-summary.ts";
 import type { TrainingRun, TrainingRunPhase } from "../../api/training-run.ts";
 import type { OperatorConfig } from "../../config.ts";
 import type { TrainingRunWorld } from "../types.ts";
@@ -26,6 +27,7 @@ export interface RunOutcome {
   readonly metrics?: ModelMetrics | undefined;
   readonly artifact?: ArtifactRef | undefined;
   readonly promotion?: PromotionStatus | undefined;
+  readonly tracking?: TrackingReport | undefined;
   readonly completionTime?: string | undefined;
   readonly requeueAfterSeconds?: number | undefined;
 }
@@ -69,6 +71,7 @@ function finishedOutcome(run: TrainingRun, now: Date): RunOutcome {
     trained: trained("True", "Trained", trainedMessage(old.metrics)),
     metrics: old.metrics,
     artifact: old.artifact,
+    tracking: old.tracking?.mlflow,
     completionTime,
   };
   const approval = approvalOf(run.metadata.annotations);
@@ -156,11 +159,12 @@ export function runOutcome(
       completionTime,
     };
   }
-  const { metrics, artifact } = parsed.value;
+  const { metrics, artifact, tracking } = parsed.value;
   const base = {
     trained: trained("True", "Trained", trainedMessage(metrics)),
     metrics,
     artifact,
+    tracking,
     completionTime,
   };
   return withPromotion(

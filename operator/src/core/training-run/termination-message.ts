@@ -1,4 +1,8 @@
-import { METRICS_SUMMARY_MAX_BYTES, MetricsSummary } from "../../../../common/metrics-summary.ts";
+import {
+  METRICS_SUMMARY_MAX_BYTES,
+  MetricsSummary,
+  type TrackingReport,
+} from "../../../../common/metrics-summary.ts";
 import { err, failure, ok, type Failure, type Result } from "../../../../common/result.ts";
 import { describeIssues } from "../../../../common/zod-issues.ts";
 import type { ArtifactRef, ModelMetrics } from "../../api/metrics.ts";
@@ -9,6 +13,8 @@ export type MessageFailureReason = "MetricsMissing" | "MetricsInvalid" | "Artifa
 export interface TrainedModel {
   readonly metrics: ModelMetrics;
   readonly artifact: ArtifactRef;
+  /** What became of MLflow tracking, when the trainer was given a tracking URI. */
+  readonly tracking?: TrackingReport | undefined;
 }
 
 /** Where the run's claim is mounted and which claim it is, to turn the trainer's path into a pvc:// URI. */
@@ -68,7 +74,7 @@ export function parseTerminationMessage(
         `The metrics summary names no valid artifact: ${describeIssues(whole.error)}.`,
       ),
     );
-  const { artifact, metrics } = whole.data;
+  const { artifact, metrics, tracking } = whole.data;
   const uri = toPvcUri(artifact.uri, location);
   if (uri === undefined) {
     return err(
@@ -81,6 +87,7 @@ export function parseTerminationMessage(
   return ok({
     metrics: { ...metrics },
     artifact: { uri, version: artifact.version, sha256: artifact.sha256 },
+    ...(tracking?.mlflow === undefined ? {} : { tracking: tracking.mlflow }),
   });
 }
 

@@ -151,3 +151,47 @@ describe("buildJob", () => {
 
   test("is deterministic", () => assert.deepEqual(job(withEpochs(2)), job(withEpochs(2))));
 });
+
+describe("buildJob: MLflow tracking", () => {
+  test("passes the tracking URI, experiment and run to the trainer, and credentials only by Secret reference", () => {
+    const j = job(
+      withRunSpec({
+        tracking: {
+          mlflow: {
+            trackingUri: "http://mlflow:5000",
+            experiment: "reviews",
+            credentialsSecret: "mlflow-auth",
+          },
+        },
+      }),
+    );
+    const c = container(j);
+    assert.match(
+      c.args?.join(" ") ?? "",
+      / --tracking-uri http:\/\/mlflow:5000 --experiment reviews --training-run ml\/run-a --metrics-file /,
+    );
+    const env = c.env?.filter((e) => e.name.startsWith("MLFLOW_"));
+    assert.deepEqual(
+      env?.map((e) => [
+        e.name,
+        e.value,
+        e.valueFrom?.secretKeyRef?.name,
+        e.valueFrom?.secretKeyRef?.optional,
+      ]),
+      [
+        ["MLFLOW_TRACKING_USERNAME", undefined, "mlflow-auth", true],
+        ["MLFLOW_TRACKING_PASSWORD", undefined, "mlflow-auth", true],
+        ["MLFLOW_TRACKING_TOKEN", undefined, "mlflow-auth", true],
+      ],
+    );
+  });
+
+  test("without spec.tracking: no tracking flags and no MLflow variables", () => {
+    const c = container(job());
+    assert.doesNotMatch(c.args?.join(" ") ?? "", /tracking|experiment|training-run/);
+    assert.equal(
+      c.env?.some((e) => e.name.startsWith("MLFLOW_")),
+      false,
+    );
+  });
+});

@@ -1,4 +1,6 @@
-import type { V1Job, V1Volume, V1VolumeMount } from "@kubernetes/client-node";
+import type { V1EnvVar, V1Job, V1Volume, V1VolumeMount } from "@kubernetes/client-node";
+import { MLFLOW_ENV } from "../../../../common/mlflow/env.ts";
+import type { MlflowTrackingSpec } from "../../api/tracking.ts";
 import { LABELS, TRAINER_CONTAINER, jobName, trainerSelector } from "../../api/names.ts";
 import type { TrainingRun } from "../../api/training-run.ts";
 import type { OperatorConfig } from "../../config.ts";
@@ -7,6 +9,19 @@ import { childMeta, standardLabels } from "./meta.ts";
 import { containerResources } from "./resources.ts";
 import { TMP_MOUNT, TMP_VOLUME, containerSecurityContext, podSecurityContext } from "./security.ts";
 import { TERMINATION_LOG, trainerArgs } from "./trainer-args.ts";
+
+/**
+ * MLflow credentials from the run's Secret, as the environment variables every MLflow client reads.
+ * Each key is optional (a token, or a username and password); the values never appear in the Job.
+ */
+function mlflowCredentialsEnv(mlflow: MlflowTrackingSpec | undefined): V1EnvVar[] {
+  const secret = mlflow?.credentialsSecret;
+  if (secret === undefined) return [];
+  return [MLFLOW_ENV.username, MLFLOW_ENV.password, MLFLOW_ENV.token].map((key) => ({
+    name: key,
+    valueFrom: { secretKeyRef: { name: secret, key, optional: true } },
+  }));
+}
 
 /** Where a run's artifact goes: the claim and the directory inside it (see core/training-run/output.ts). */
 export interface JobOutput {
@@ -79,8 +94,9 @@ export function buildJob(run: TrainingRun, output: JobOutput, config: OperatorCo
                 data,
                 out: `${config.modelMountPath}/${output.path}`,
                 name: spec.model ?? run.metadata.name,
+                trainingRun: `${run.metadata.namespace}/${run.metadata.name}`,
               }),
-              env: [{ name: "HOME", value: "/tmp" }],
+              env: [{ name: "HOME", value: "/tmp" }, ...mlflowCredentialsEnv(spec.tracking?.mlflow)],
               resources: containerResources(spec.resources, config.defaultTrainerResources),
               securityContext: containerSecurityContext(),
               terminationMessagePath: TERMINATION_LOG,

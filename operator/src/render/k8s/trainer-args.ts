@@ -11,6 +11,8 @@ export interface TrainerPaths {
   readonly out: string;
   /** `--name`: the model name recorded in the artifact (the SentimentModel's, else the run's). */
   readonly name: string;
+  /** `--training-run`: `<namespace>/<name>`, which tags the MLflow run. */
+  readonly trainingRun: string;
 }
 
 const flag = (name: string, value: string | number | undefined): string[] =>
@@ -26,6 +28,7 @@ export function trainerArgs(spec: TrainingRunSpec, paths: TrainerPaths): string[
   const hp = spec.hyperparameters ?? {};
   const pre = spec.preprocessing ?? {};
   const ds = spec.dataset;
+  const mlflow = spec.tracking?.mlflow;
   return [
     "train",
     ...flag("data", paths.data),
@@ -43,6 +46,9 @@ export function trainerArgs(spec: TrainingRunSpec, paths: TrainerPaths): string[
     ...flag("sha256", ds.sha256),
     ...flag("text-column", ds.textColumn),
     ...flag("label-column", ds.labelColumn),
+    ...flag("tracking-uri", mlflow?.trackingUri),
+    ...flag("experiment", mlflow?.experiment),
+    ...(mlflow === undefined ? [] : flag("training-run", paths.trainingRun)),
     ...flag("metrics-file", TERMINATION_LOG),
   ];
 }

@@ -11,7 +11,7 @@ import { artifactSha256 } from "./files.ts";
 import { ArtifactReason, loadModel } from "./loader.ts";
 import { METADATA_FILE } from "./metadata.ts";
 import { defaultVersion } from "./version.ts";
-import { writeArtifact, type MetadataDraft } from "./writer.ts";
+import { stageArtifact, writeArtifact, type MetadataDraft } from "./writer.ts";
 
 const texts = [
   "A great movie, truly great!",
@@ -101,6 +101,33 @@ describe("artifact round-trip", () => {
 });
 
 describe("atomic writes", () => {
+  test("a staged model is complete but for metadata.json and invisible until committed", () =>
+    withDir(async (root) => {
+      const target = join(root, "m");
+      const staged = await stageArtifact(target, (dir) => tinyModel().save(dir));
+      assert.ok(staged.ok, staged.ok ? "" : staged.error.message);
+      const { dir, files, contentSha256 } = staged.value;
+      assert.deepEqual((await readdir(dir)).sort(), Object.keys(files).sort());
+      assert.ok(!Object.keys(files).includes(METADATA_FILE));
+      assert.deepEqual(
+        await readdir(root),
+        [dir.slice(root.length + 1)],
+        "only the hidden staging directory",
+      );
+      const written = await staged.value.commit(draft(defaultVersion(new Date(0), contentSha256)));
+      assert.ok(written.ok, written.ok ? "" : written.error.message);
+      assert.deepEqual(await readdir(root), ["m"]);
+      assert.ok((await loadModel(target)).ok);
+    }));
+
+  test("a staged model that is discarded leaves nothing behind", () =>
+    withDir(async (root) => {
+      const staged = await stageArtifact(join(root, "m"), (dir) => tinyModel().save(dir));
+      assert.ok(staged.ok);
+      await staged.value.discard();
+      assert.deepEqual(await readdir(root), []);
+    }));
+
   test("a failure while writing leaves no target and no temporary directory", () =>
     withDir(async (root) => {
       const target = join(root, "m");

@@ -1,6 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { aclImdbArchive, reviews, withTempDir } from "./testing/fixtures.ts";
@@ -243,4 +244,36 @@ describe("sentiment-train train and evaluate on a CSV", () => {
       assert.equal(r.code, EXIT.failed);
       assert.match(r.err, /weights\.bin does not match its sha256/);
     }));
+});
+
+describe("data from SENTIMENT_IMDB_PATH", () => {
+  test("a bad SENTIMENT_IMDB_PATH is named, and --data is not suggested (npm start takes no --data)", () =>
+    withTempDir(async (dir) => {
+      const missing = join(dir, "nope.tar.gz");
+      const want = `sentiment-train: SENTIMENT_IMDB_PATH=${missing} does not exist: point SENTIMENT_IMDB_PATH at aclImdb_v1.tar.gz or an aclImdb directory, or unset it to download.\n`;
+      for (const data of ["imdb", missing]) {
+        const r = await cli(["train", "--data", data, "--out", join(dir, "m")], {
+          SENTIMENT_IMDB_PATH: missing,
+        });
+        assert.equal(r.code, EXIT.failed);
+        assert.equal(r.err, want);
+      }
+    }));
+
+  test("npm start with a bad SENTIMENT_IMDB_PATH names the variable", () => {
+    const root = join(import.meta.dirname, "..", "..");
+    const r = spawnSync(process.execPath, [join(root, "scripts", "start.ts")], {
+      cwd: root,
+      env: { ...process.env, SENTIMENT_IMDB_PATH: "/nonexistent/imdb.tar.gz" },
+      encoding: "utf8",
+      timeout: 120_000,
+    });
+    assert.notEqual(r.status, 0);
+    assert.match(
+      r.stderr,
+      /SENTIMENT_IMDB_PATH=\/nonexistent\/imdb\.tar\.gz does not exist: point SENTIMENT_IMDB_PATH at/,
+    );
+    assert.doesNotMatch(r.stderr, /--data/);
+    assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");
+  });
 });

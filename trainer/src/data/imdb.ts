@@ -8,6 +8,8 @@ export const IMDB_URL = "https://ai.stanford.edu/~amaas/data/sentiment/aclImdb_v
 export const IMDB_SHA256 = "c40f74a18d3b61f90feba1e17730e0d38e8b97c05fde7008942e91923d1658fe";
 /** Points at a local copy of the archive (or an aclImdb directory); used instead of downloading. */
 export const IMDB_PATH_ENV = "SENTIMENT_IMDB_PATH";
+/** What to do when $SENTIMENT_IMDB_PATH cannot be read. */
+export const IMDB_PATH_FIX = `point ${IMDB_PATH_ENV} at aclImdb_v1.tar.gz or an aclImdb directory, or unset it to download`;
 
 const OFFLINE_HINT = `if this machine is offline, set ${IMDB_PATH_ENV} (or pass --data) to a local copy of aclImdb_v1.tar.gz or an aclImdb directory.`;
 
@@ -30,10 +32,7 @@ export async function resolveImdb(options: ImdbOptions = {}): Promise<string> {
   const local = env[IMDB_PATH_ENV];
   if (local !== undefined && local !== "") {
     if (!(await stat(local).catch(() => undefined))) {
-      throw dataError(
-        DataReason.NotFound,
-        `${IMDB_PATH_ENV}=${local} does not exist: point it at aclImdb_v1.tar.gz or an aclImdb directory, or unset it to download.`,
-      );
+      throw dataError(DataReason.NotFound, `${IMDB_PATH_ENV}=${local} does not exist: ${IMDB_PATH_FIX}.`);
     }
     return local;
   }

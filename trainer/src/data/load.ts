@@ -6,7 +6,7 @@ import { readAclImdbArchive, readAclImdbDirectory } from "./aclimdb.ts";
 import type { ColumnOptions } from "./columns.ts";
 import { DataReason, type Dataset } from "./dataset.ts";
 import { cacheDirectory, downloadVerified, type DownloadProgress } from "./download.ts";
-import { IMDB_PATH_ENV, resolveImdb } from "./imdb.ts";
+import { IMDB_PATH_ENV, IMDB_PATH_FIX, resolveImdb } from "./imdb.ts";
 import { readCsvDataset, readJsonlDataset } from "./tabular.ts";
 import type { Progress } from "../progress.ts";
 
@@ -24,6 +24,15 @@ export interface DataOptions extends ColumnOptions {
 }
 
 const USAGE = `pass --data imdb, an aclImdb directory or .tar.gz, a .csv or a .jsonl file`;
+
+/**
+ * What to fix when `data` cannot be read: $SENTIMENT_IMDB_PATH when the data came from it (`npm
+ * start` and `--data imdb` read it; they take no --data), else --data.
+ */
+const fix = (source: string, options: DataOptions): string =>
+  source === "imdb" || (source !== "" && (options.env ?? process.env)[IMDB_PATH_ENV] === source)
+    ? IMDB_PATH_FIX
+    : USAGE;
 
 /**
  * Loads `data`: `imdb` (see resolveImdb), an http(s) URL (downloaded to the cache), or a local
@@ -92,8 +101,11 @@ async function readPath(
 ): Promise<Dataset> {
   const info = await stat(path).catch(() => undefined);
   if (info === undefined) {
-    const hint = source === "imdb" ? `check ${IMDB_PATH_ENV}` : USAGE;
-    throw new FailureError(DataReason.NotFound, `${path} does not exist: ${hint}.`);
+    const what =
+      source === path && (options.env ?? process.env)[IMDB_PATH_ENV] === path
+        ? `${IMDB_PATH_ENV}=${path}`
+        : path;
+    throw new FailureError(DataReason.NotFound, `${what} does not exist: ${fix(source, options)}.`);
   }
   if (info.isDirectory()) {
     if (options.format !== undefined && options.format !== "aclImdb") {
@@ -104,7 +116,7 @@ async function readPath(
     }
     return readAclImdbDirectory(path, source, progress);
   }
-  if (info.size === 0) throw new FailureError(DataReason.Empty, `${path} is empty: ${USAGE}.`);
+  if (info.size === 0) throw new FailureError(DataReason.Empty, `${path} is empty: ${fix(source, options)}.`);
   const format = options.format ?? (await detectFormat(path));
   switch (format) {
     case "aclImdb":

@@ -20,14 +20,23 @@ export interface Rollout {
   readonly revision: string | undefined;
 }
 
+const condition =
+  (type: string) =>
+  (status: ConditionInput["status"], reason: string, message: string): ConditionInput => ({
+    type,
+    status,
+    reason,
+    message,
+  });
+
 /** The rollout while this reconcile applies an updated Deployment: under way, whatever the live one says. */
 export function updatingRollout(observed: Rollout): Rollout {
   const [reason, message] = ["Updating", "applying the updated server Deployment"];
   return {
     ...observed,
     stuck: false,
-    progressing: { type: MODEL_CONDITIONS.progressing, status: "True", reason, message },
-    rolledOut: { type: MODEL_CONDITIONS.rolledOut, status: "False", reason, message },
+    progressing: condition(MODEL_CONDITIONS.progressing)("True", reason, message),
+    rolledOut: condition(MODEL_CONDITIONS.rolledOut)("False", reason, message),
   };
 }
 
@@ -44,23 +53,9 @@ export function observeRollout(
   version: string | undefined,
   specReplicas: number,
 ): Rollout {
-  const available = (status: ConditionInput["status"], reason: string, message: string): ConditionInput => ({
-    type: MODEL_CONDITIONS.available,
-    status,
-    reason,
-    message,
-  });
-  const progressing = (
-    status: ConditionInput["status"],
-    reason: string,
-    message: string,
-  ): ConditionInput => ({ type: MODEL_CONDITIONS.progressing, status, reason, message });
-  const rolledOut = (status: ConditionInput["status"], reason: string, message: string): ConditionInput => ({
-    type: MODEL_CONDITIONS.rolledOut,
-    status,
-    reason,
-    message,
-  });
+  const available = condition(MODEL_CONDITIONS.available);
+  const progressing = condition(MODEL_CONDITIONS.progressing);
+  const rolledOut = condition(MODEL_CONDITIONS.rolledOut);
   if (deploy === undefined) {
     const [reason, message] =
       version === undefined

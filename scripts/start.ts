@@ -1,55 +1,36 @@
 /**
- * `npm start`: until compose mode lands, trains the default architecture on IMDB into
- * ./models/<version> and prints the metrics as a table.
+ * `npm start`: the whole pipeline on this machine, in compose mode: `sentiment-operator compose up`
+ * on config/samples/sentimentmodel.yaml and config/samples/trainingrun.yaml. It trains the default
+ * architecture on IMDB, evaluates, gates, promotes and serves it behind a front port, with
+ * Prometheus when it is built, then prints the URL, a curl line and Prometheus' URL. Ctrl-C stops
+ * everything; the state (.sentiment-compose/) is kept, so the next `npm start` serves at once.
  *
  * Data: $SENTIMENT_IMDB_PATH, else ../shared/datasets/aclImdb_v1_labeled.tar.gz next to the
  * repository when present, else the official download (`--data imdb`, cached).
  */
 import { existsSync } from "node:fs";
-import { mkdir, rename, rm } from "node:fs/promises";
-import { dirname, join, relative, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createLogger } from "../common/log.ts";
-import { DEFAULT_ARCHITECTURE } from "../common/hyperparameters.ts";
-import { formatMetricsTable } from "../trainer/src/cli/report.ts";
+import { composeUp } from "../operator/src/compose/cli.ts";
 import { IMDB_PATH_ENV } from "../trainer/src/data/imdb.ts";
-import { createProgress } from "../trainer/src/progress.ts";
-import { train } from "../trainer/src/train.ts";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const shared = resolve(root, "..", "shared", "datasets", "aclImdb_v1_labeled.tar.gz");
-const data = process.env[IMDB_PATH_ENV] || (existsSync(shared) ? shared : "imdb");
-const models = join(root, "models");
-const pending = join(models, `.pending-${process.pid}`);
-
-console.error(`Training ${DEFAULT_ARCHITECTURE} on ${data === "imdb" ? "the IMDB download" : data}...`);
-await mkdir(models, { recursive: true });
-const result = await train(
-  { data, out: pending },
-  {
-    logger: createLogger({
-      component: "start",
-      pretty: process.stderr.isTTY,
-      level: process.env["LOG_LEVEL"] ?? "warn",
-    }),
-    progress: createProgress({ stream: process.stderr }),
-  },
+if (!process.env[IMDB_PATH_ENV] && existsSync(shared)) process.env[IMDB_PATH_ENV] = shared;
+const data = process.env[IMDB_PATH_ENV];
+console.error(
+  `Starting compose mode: training on ${data ? data : "the IMDB download"}, then serving. Ctrl-C stops.`,
 );
-if (!result.ok) {
-  console.error(`error: ${result.error.message}`);
-  await rm(pending, { recursive: true, force: true });
-  process.exit(1);
+try {
+  process.exitCode = await composeUp({
+    stateDir: process.env["SENTIMENT_OPERATOR_STATE_DIR"] || join(root, ".sentiment-compose"),
+    namespace: "default",
+    file: [join(root, "config/samples/sentimentmodel.yaml"), join(root, "config/samples/trainingrun.yaml")],
+    metricsPort: "0",
+    prometheus: true,
+    logLevel: process.env["LOG_LEVEL"] ?? "warn",
+  });
+} catch (e) {
+  console.error(`error: ${(e as Error).message}`);
+  process.exitCode = 1;
 }
-const r = result.value;
-const target = join(models, r.metadata.version);
-await rename(pending, target);
-const where = relative(process.cwd(), target) || ".";
-console.log(`
-Model ${r.metadata.name} ${r.metadata.version}: ${r.metadata.architecture} (${r.metadata.backend}), written to ${where}
-Data: ${r.metadata.dataset.source} (${r.metadata.dataset.trainSize} train, ${r.metadata.dataset.validationSize} validation, ${r.metadata.dataset.testSize} test)
-Time: ${r.metadata.metrics.trainSeconds.toFixed(1)} s training, ${r.seconds.toFixed(1)} s in all
-
-${formatMetricsTable({ validation: r.validation, test: r.test })}
-
-Evaluate again: npx sentiment-train evaluate --model ${where} --data ${data}
-Serve it:       npx sentiment-serve --model ${where}`);

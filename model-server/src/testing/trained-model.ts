@@ -175,6 +175,11 @@ async function fixtureRoot(): Promise<string> {
   return fixtures;
 }
 
+/** The real IMDB subset the fixtures train on (2,400 balanced reviews as JSONL), for tests that train themselves. */
+export async function imdbSubset(): Promise<string> {
+  return join(await fixtureRoot(), "imdb-subset.jsonl");
+}
+
 /** A small real nblr model (trained once per content key, shared by every test file). */
 export async function trainedModel(variant: Variant = "a"): Promise<TrainedFixture> {
   const root = await fixtureRoot();

@@ -23,7 +23,7 @@ const DEFAULT_STATE_DIR = ".sentiment-compose";
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 
-interface UpFlags {
+export interface UpFlags {
   file?: string[];
   detach?: boolean;
   metricsPort: string;
@@ -36,7 +36,7 @@ interface GetFlags {
   watch?: boolean;
 }
 
-interface Common {
+export interface Common {
   stateDir: string;
   namespace: string;
 }
@@ -104,17 +104,19 @@ function followEvents(store: StateStore, onLine: (e: StoredEvent) => void): () =
   return () => clearInterval(timer);
 }
 
-async function up(
-  o: Common & {
-    file?: string[];
-    detach?: boolean;
-    metricsPort: string;
-    prometheus: boolean;
-    logLevel: string;
-  },
-): Promise<number> {
+/**
+ * `compose up` in the foreground: reaps leftovers, applies `file`, runs until SIGINT/SIGTERM,
+ * printing events and, once a model is Ready, its URL, a curl line and Prometheus' URL.
+ */
+export async function composeUp(o: Common & UpFlags): Promise<number> {
+  const started = Date.now();
   const stateDir = resolve(o.stateDir);
   if (o.detach) return detach(stateDir);
+  // Listen for Ctrl-C from the start: a signal during start-up stops cleanly once started.
+  const stopRequested = new Promise<void>((done) => {
+    process.once("SIGINT", () => done());
+    process.once("SIGTERM", () => done());
+  });
   const logger = createLogger({ component: "compose", level: o.logLevel, pretty: process.stderr.isTTY });
   const manifests = readManifests(o.file ?? []);
   let compose: Compose;
@@ -173,7 +175,7 @@ async function up(
       out(
         [
           ``,
-          `SentimentModel ${m.metadata?.namespace}/${m.metadata?.name} is Ready: version ${s.currentVersion}${s.metrics?.accuracy === undefined ? "" : `, test accuracy ${s.metrics.accuracy.toFixed(4)}`}`,
+          `SentimentModel ${m.metadata?.namespace}/${m.metadata?.name} is Ready after ${((Date.now() - started) / 1000).toFixed(1)} s: version ${s.currentVersion}${s.metrics?.accuracy === undefined ? "" : `, test accuracy ${s.metrics.accuracy.toFixed(4)}`}`,
           `  URL:         ${s.url}`,
           `  Try:         curl -s ${s.url} -H 'content-type: application/json' -d '{"text":"A wonderful, moving film."}'`,
           ...(prometheus?.url ? [`  Prometheus:  ${prometheus.url}`] : []),
@@ -182,10 +184,8 @@ async function up(
       );
     }
   }, 500);
-  await new Promise<void>((done) => {
-    process.once("SIGINT", () => done());
-    process.once("SIGTERM", () => done());
-  });
+  await stopRequested;
+  process.once("SIGINT", () => process.exit(130)); // a second Ctrl-C does not wait
   note("Stopping: servers drain, trainers stop (state is kept; `compose up` resumes)...");
   clearInterval(announce);
   stopEvents();
@@ -420,7 +420,7 @@ export async function runCompose(chosen: Command): Promise<number> {
   try {
     switch (chosen.name()) {
       case "up":
-        return await up(o);
+        return await composeUp(o);
       case "apply":
         return apply(o);
       case "get":

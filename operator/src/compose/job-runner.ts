@@ -44,6 +44,7 @@ export class JobRunner {
   readonly #logger: Logger | undefined;
   readonly #running = new Map<string, Running>();
   readonly #env: NodeJS.ProcessEnv;
+  #stopped = false;
 
   constructor(store: StateStore, procs: ProcessTable, env: NodeJS.ProcessEnv, logger?: Logger) {
     this.#store = store;
@@ -54,11 +55,13 @@ export class JobRunner {
 
   /** Brings every Job one step closer to its spec (idempotent; call on any change and periodically). */
   sync(): void {
+    if (this.#stopped) return;
     for (const job of this.#store.list(JOBS) as unknown as V1Job[]) this.#syncJob(job);
   }
 
   /** Stops every trainer this runner started (their attempts are marked Interrupted). */
   async stop(): Promise<void> {
+    this.#stopped = true;
     await Promise.all(
       [...this.#running.values()].map(async (r) => {
         r.stopping = "Interrupted";

@@ -27,6 +27,7 @@ try {
     namespace: "default",
     file: [join(root, "config/samples/sentimentmodel.yaml"), join(root, "config/samples/trainingrun.yaml")],
     metricsPort: "0",
+    address: "127.0.0.1",
     prometheus: true,
     logLevel: process.env["LOG_LEVEL"] ?? "warn",
   });

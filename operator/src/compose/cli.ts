@@ -24,6 +24,7 @@ const DEFAULT_STATE_DIR = ".sentiment-compose";
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 
 export interface UpFlags {
+  address: string;
   file?: string[];
   detach?: boolean;
   metricsPort: string;
@@ -119,13 +120,12 @@ export async function composeUp(o: Common & UpFlags): Promise<number> {
   });
   const logger = createLogger({ component: "compose", level: o.logLevel, pretty: process.stderr.isTTY });
   const manifests = readManifests(o.file ?? []);
-  let compose: Compose;
-  try {
-    compose = await Compose.start({ stateDir, logger, onProblem: (line) => note(`error: ${line}`) });
-  } catch (e) {
-    if (e instanceof UserError) throw e;
-    throw e;
-  }
+  const compose = await Compose.start({
+    stateDir,
+    logger,
+    address: o.address,
+    onProblem: (line) => note(`error: ${line}`),
+  });
   for (const a of applyManifests(compose.store, manifests, o.namespace))
     out(`${a.kind.toLowerCase()}.sentiment.mlops.dev/${a.name} ${a.result}`);
   const app = createProbeApp({
@@ -135,7 +135,7 @@ export async function composeUp(o: Common & UpFlags): Promise<number> {
   let server: Server;
   try {
     server = await new Promise<Server>((ok, fail) => {
-      const s = app.listen(Number(o.metricsPort), "127.0.0.1", () => ok(s));
+      const s = app.listen(Number(o.metricsPort), o.address, () => ok(s));
       s.once("error", fail);
     });
   } catch (e) {
@@ -379,6 +379,11 @@ export function addComposeCommand(parent: Command): Command {
     .option("-d, --detach", "run in the background", false)
     .option("--metrics-port <n>", "port of the operator's /metrics; 0 picks one", "0")
     .option("--no-prometheus", "do not start Prometheus")
+    .option(
+      "--address <ip>",
+      "address of the front ports and of /metrics (0.0.0.0 in a container)",
+      "127.0.0.1",
+    )
     .addOption(
       new Option("--log-level <level>", "log level")
         .choices(["error", "warn", "info", "debug"])

@@ -31,7 +31,7 @@ const errorBody = (code: string, message: string): string => JSON.stringify({ er
 
 /**
  * The local Service: one front port per Service (its `spec.ports[0].port`, or 8080 below 1024)
- * on 127.0.0.1, balancing HTTP requests round-robin over the ready replicas its selector matches.
+ * on 127.0.0.1 (or the `address` given: 0.0.0.0 in a container), balancing HTTP requests round-robin over the ready replicas its selector matches.
  * The request body is read first, so a request whose connection to a replica fails before any
  * answer (a replica that just stopped) is retried on the next one: rollouts lose no request.
  * No ready replica gives 503 with the usual JSON error.
@@ -43,8 +43,15 @@ export class ServiceRunner {
   readonly #fronts = new Map<string, Front>();
   readonly #agent = new Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64 });
   readonly #onError: (line: string) => void;
+  readonly #address: string;
 
-  constructor(store: StateStore, endpoints: Endpoints, logger?: Logger, onError?: (line: string) => void) {
+  constructor(
+    store: StateStore,
+    endpoints: Endpoints,
+    opts: { logger?: Logger | undefined; onError?: (line: string) => void; address?: string } = {},
+  ) {
+    const { logger, onError } = opts;
+    this.#address = opts.address ?? "127.0.0.1";
     this.#store = store;
     this.#endpoints = endpoints;
     this.#logger = logger;
@@ -112,7 +119,7 @@ export class ServiceRunner {
         if (this.#fronts.get(f.key) === f) this.#listen(f);
       }, 5000).unref();
     });
-    f.server.listen(f.port, "127.0.0.1", () => {
+    f.server.listen(f.port, this.#address, () => {
       f.listening = true;
       if (f.failed) this.#logger?.info("Listening after all", { service: f.key, port: f.port });
       f.failed = false;

@@ -26,6 +26,8 @@ export interface ComposeOptions {
   readonly scanMs?: number;
   readonly config?: Partial<OperatorConfig>;
   readonly metrics?: OperatorMetrics;
+  /** Address of the front ports (and the operator's metrics). @default "127.0.0.1" */
+  readonly address?: string;
   /** Where to report a problem the user must fix (a front port in use). @default logger.error */
   readonly onProblem?: (line: string) => void;
 }
@@ -73,12 +75,11 @@ export class Compose {
     this.metrics = opts.metrics ?? new OperatorMetrics();
     this.jobs = new JobRunner(store, procs, env, logger);
     this.deployments = new DeploymentRunner(store, procs, env, logger);
-    this.services = new ServiceRunner(
-      store,
-      (ns, selector) => this.deployments.endpoints(ns, selector),
+    this.services = new ServiceRunner(store, (ns, selector) => this.deployments.endpoints(ns, selector), {
       logger,
-      opts.onProblem ?? ((line) => logger?.error(line)),
-    );
+      onError: opts.onProblem ?? ((line) => logger?.error(line)),
+      ...(opts.address === undefined ? {} : { address: opts.address }),
+    });
     this.autoscaler = new Autoscaler(store, (ns, name) => this.deployments.replicasOf(ns, name), logger);
     const config = defaultOperatorConfig({ ...opts.config, serviceAddress: "localhost" });
     this.controllers = new ControllerSet(

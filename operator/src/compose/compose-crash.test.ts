@@ -9,7 +9,12 @@ import { join } from "node:path";
 import { after, test } from "node:test";
 import { imdbSubset } from "../../../model-server/src/testing/trained-model.ts";
 import { waitUntil } from "../../../scripts/testenv/wait.ts";
-import { trainingRun, withGate, withModel, withSpec } from "../testing/fixtures.ts";
+import {
+  trainingRunManifest as trainingRun,
+  withModel,
+  withPromotion as withGate,
+  withRunSpec,
+} from "../testing/resources.ts";
 import { isAlive } from "./processes.ts";
 import { StateStore } from "./store.ts";
 import {
@@ -38,7 +43,7 @@ test("kill -9 of compose up mid-training: the next up stops the orphan and train
     trainingRun(
       "crash",
       withModel("reviews"),
-      withSpec({ dataset: { source: "pvc", claimName: "datasets", path: "imdb-subset.jsonl" } }),
+      withRunSpec({ dataset: { source: "pvc", claimName: "datasets", path: "imdb-subset.jsonl" } }),
       withGate({ policy: "Never" }),
     ),
   );

@@ -64,7 +64,7 @@ describe("compose admission refuses what the apiserver refuses, with its text", 
         () =>
           applyManifests(
             store,
-            [{ source: "test.yaml", object: structuredClone(c.obj) as never }],
+            [{ source: "test.yaml", object: structuredClone(c.obj) }],
             "default",
           ),
         (e: unknown) => {

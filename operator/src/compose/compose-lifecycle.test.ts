@@ -17,7 +17,16 @@ import {
 } from "../../../model-server/src/testing/trained-model.ts";
 import { freePorts } from "../../../scripts/testenv/ports.ts";
 import { waitUntil } from "../../../scripts/testenv/wait.ts";
-import { sentimentModel, trainingRun, withGate, withModel, withSpec } from "../testing/fixtures.ts";
+import {
+  sentimentModelManifest as sentimentModel,
+  trainingRunManifest as trainingRun,
+  withModel,
+  withModelSpec,
+  withPromotion as withGate,
+  withRunSpec,
+  type Mod,
+  type RunDraft,
+} from "../testing/resources.ts";
 import {
   alivePids,
   compose,
@@ -55,11 +64,11 @@ async function predict(text: string): Promise<Prediction> {
 }
 
 /** A run on the IMDB subset in the `datasets` volume, gated loosely unless told otherwise. */
-const run = (name: string, ...mods: Parameters<typeof trainingRun>[1][]) =>
+const run = (name: string, ...mods: Mod<RunDraft>[]) =>
   trainingRun(
     name,
     withModel("reviews"),
-    withSpec({
+    withRunSpec({
       dataset: { source: "pvc", claimName: "datasets", path: "imdb-subset.jsonl" },
       backoffLimit: 0,
     }),
@@ -87,8 +96,8 @@ before(async () => {
   const file = manifestFile(
     stateDir,
     "start.yaml",
-    sentimentModel("reviews", withSpec({ replicas: 2, service: { port } })),
-    run("v1", withSpec({ hyperparameters: { seed: 1 } })),
+    sentimentModel("reviews", withModelSpec({ replicas: 2, service: { port } })),
+    run("v1", withRunSpec({ hyperparameters: { seed: 1 } })),
   );
   up = new ComposeUp(stateDir, ["-f", file]);
 });
@@ -152,7 +161,7 @@ describe("compose mode end to end", () => {
       }
     };
     const workers = [worker(), worker(), worker(), worker()];
-    await apply("v3.yaml", run("v3", withSpec({ hyperparameters: { seed: 3 } })));
+    await apply("v3.yaml", run("v3", withRunSpec({ hyperparameters: { seed: 3 } })));
     await waitUntil("run v3 to be promoted", phaseIs("v3", ["Promoted", "Rejected", "Failed"]), LONG);
     assert.equal(runStatus("v3")["phase"], "Promoted");
     const v3 = (runStatus("v3")["artifact"] as { version: string }).version;
@@ -179,7 +188,10 @@ describe("compose mode end to end", () => {
   test("a trainer that exits non-zero gives Failed with the reason from its log", async () => {
     await apply(
       "broken.yaml",
-      run("broken", withSpec({ dataset: { source: "pvc", claimName: "datasets", path: "missing.jsonl" } })),
+      run(
+        "broken",
+        withRunSpec({ dataset: { source: "pvc", claimName: "datasets", path: "missing.jsonl" } }),
+      ),
     );
     await waitUntil("run broken to fail", phaseIs("broken", ["Failed", "Promoted"]), LONG);
     const trained = (
@@ -203,7 +215,7 @@ describe("compose mode end to end", () => {
       "corrupt.yaml",
       sentimentModel(
         "reviews",
-        withSpec({ replicas: 2, service: { port }, artifactUri: "pvc://reviews-models/corrupt" }),
+        withModelSpec({ replicas: 2, service: { port }, artifactUri: "pvc://reviews-models/corrupt" }),
       ),
     );
     const deadline = Date.now() + 20_000;

@@ -61,12 +61,7 @@ describe("compose admission refuses what the apiserver refuses, with its text", 
   for (const c of INVALID_SPECS) {
     test(c.name, () => {
       assert.throws(
-        () =>
-          applyManifests(
-            store,
-            [{ source: "test.yaml", object: structuredClone(c.obj) }],
-            "default",
-          ),
+        () => applyManifests(store, [{ source: "test.yaml", object: structuredClone(c.obj) }], "default"),
         (e: unknown) => {
           assert.ok(e instanceof UserError, String(e));
           assert.match(e.message, c.message);

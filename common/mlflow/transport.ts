@@ -10,6 +10,7 @@
  */
 import type { z } from "zod";
 import { FailureError } from "../result.ts";
+import { describeIssues } from "../zod-issues.ts";
 
 /** How to reach the tracking server. */
 export interface MlflowConnection {
@@ -145,10 +146,9 @@ export function createTransport(options: TransportOptions): Request {
       }
       const result = spec.schema.safeParse(json);
       if (!result.success) {
-        const issue = result.error.issues[0];
         throw new MlflowError(
           "MlflowResponseInvalid",
-          `MLflow's answer to ${what} has an unexpected shape (${issue ? `${issue.path.join(".")}: ${issue.message}` : "invalid"}); is ${base} an MLflow 3.x server?`,
+          `MLflow's answer to ${what} has an unexpected shape (${describeIssues(result.error, { max: 1 })}); is ${base} an MLflow 3.x server?`,
           { status: response.status },
         );
       }

@@ -14,6 +14,7 @@ import {
   zodArg,
 } from "../../common/cli.ts";
 import { err, failure, ok, type Result } from "../../common/result.ts";
+import { describeIssues } from "../../common/zod-issues.ts";
 import { addComposeCommand } from "./compose/cli.ts";
 import { OperatorConfig } from "./config.ts";
 
@@ -199,12 +200,10 @@ function loadConfig(
   };
   const result = OperatorConfig.safeParse(merged);
   if (!result.success) {
-    const issue = result.error.issues[0];
-    const where = issue && issue.path.length > 0 ? issue.path.join(".") : "(root)";
     return err(
       failure(
         "InvalidConfig",
-        `Operator config field ${where}: ${issue?.message ?? z.prettifyError(result.error)}. Fix ${path ?? "the flags"}.`,
+        `Operator config field ${describeIssues(result.error, { max: 1 })}. Fix ${path ?? "the flags"}.`,
       ),
     );
   }

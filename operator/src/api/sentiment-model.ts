@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { RegistryStatus } from "./tracking.ts";
 import { Conditions } from "./conditions.ts";
 import { Time } from "./time.ts";
 import { defaulted } from "./defaults.ts";
@@ -225,6 +226,9 @@ export const SentimentModelStatus = z.object({
     .describe("Label selector of the server pods (scale subresource)."),
   url: z.string().max(1024).optional().describe("In-cluster predict URL."),
   revision: z.string().max(32).optional().describe("The Deployment revision serving currentVersion."),
+  registry: RegistryStatus.optional().describe(
+    "The served version in the MLflow model registry (when its TrainingRun has spec.tracking.mlflow).",
+  ),
 });
 export type SentimentModelStatus = z.infer<typeof SentimentModelStatus>;
 

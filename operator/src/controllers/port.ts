@@ -4,6 +4,7 @@ import type { ChildAction } from "../core/types.ts";
 import type { EventSpec } from "../k8s/events.ts";
 import type { KubeObject } from "../api/kube-object.ts";
 import type { Clock } from "../runtime/clock.ts";
+import type { MlflowClients } from "./mlflow-registry.ts";
 
 /** One kind of object the controllers read: a cache kept current by its backend. */
 export interface ObjectSource {
@@ -54,4 +55,6 @@ export interface ReconcilerDeps {
   readonly config: OperatorConfig;
   readonly clock: Clock;
   readonly logger?: Logger;
+  /** MLflow clients by tracking URI, for the registry. @default from the operator's MLFLOW_TRACKING_* env */
+  readonly mlflowClients?: MlflowClients;
 }

@@ -5,6 +5,9 @@ import { statusChanged } from "../core/status-changed.ts";
 import type { SentimentModelChildren } from "../core/types.ts";
 import { controllerOf, splitKey, type KubeObject } from "../api/kube-object.ts";
 import { requeueAfter, type Reconcile } from "../runtime/controller.ts";
+import { registryTarget, withRegistry } from "../core/sentiment-model/registry.ts";
+import { MODEL_CONDITION_ORDER } from "../core/sentiment-model/conditions.ts";
+import { mlflowClientsFromEnv, reconcileRegistry, REGISTRY_RETRY_SECONDS } from "./mlflow-registry.ts";
 import type { ObjectSource, ReconcilerDeps } from "./port.ts";
 import { parseOrReport, writeStatusAndEvents } from "./write-status.ts";
 
@@ -24,6 +27,7 @@ export interface SentimentModelReconcilerDeps extends ReconcilerDeps {
 export function sentimentModelReconciler(deps: SentimentModelReconcilerDeps): Reconcile {
   const caches = deps.port.sources;
   const { logger } = deps;
+  const defaultClients = mlflowClientsFromEnv(process.env);
   return async (key) => {
     const { namespace, name } = splitKey(key);
     const raw = caches.sentimentModels.get(namespace, name);
@@ -51,10 +55,27 @@ export function sentimentModelReconciler(deps: SentimentModelReconcilerDeps): Re
       .flatMap((r) => (r.ok ? [r.value] : []));
 
     const world = { trainingRuns, children, serviceMonitorCrdInstalled: deps.serviceMonitorsReady() };
-    const decision = decideSentimentModel(model, world, new Date(deps.clock.now()), deps.config);
+    const now = new Date(deps.clock.now());
+    const decision = decideSentimentModel(model, world, now, deps.config);
     await deps.port.act(decision.actions, key);
-    const changed = statusChanged(model.status, decision.status);
-    await writeStatusAndEvents(deps, raw, decision.status, changed, decision.events);
+    // The MLflow registry follows what is served once it is Ready (a side effect, best effort).
+    const served = decision.status.phase === "Ready" ? decision.status.currentVersion : undefined;
+    const registry = await reconcileRegistry(
+      deps.mlflowClients ?? defaultClients,
+      registryTarget(model, served, trainingRuns),
+      model.status,
+      { logger, model: key },
+    );
+    const status = withRegistry(
+      decision.status,
+      model.status,
+      registry,
+      model.metadata.generation,
+      now,
+      MODEL_CONDITION_ORDER,
+    );
+    const changed = statusChanged(model.status, status);
+    await writeStatusAndEvents(deps, raw, status, changed, decision.events);
     if (changed && decision.status.currentVersion !== model.status?.currentVersion) {
       const from = model.status?.currentVersion ?? "";
       logger?.info("Switched served model version", {
@@ -63,6 +84,10 @@ export function sentimentModelReconciler(deps: SentimentModelReconcilerDeps): Re
         to: decision.status.currentVersion,
       });
     }
-    return requeueAfter(decision.requeueAfterSeconds);
+    return requeueAfter(
+      registry?.failed === true
+        ? Math.min(decision.requeueAfterSeconds ?? REGISTRY_RETRY_SECONDS, REGISTRY_RETRY_SECONDS)
+        : decision.requeueAfterSeconds,
+    );
   };
 }

@@ -281,6 +281,12 @@ async function modelCpuPerReview(dir: string, texts: readonly string[]): Promise
   return (used.user + used.system) / (3 * texts.length);
 }
 
+/** Resident memory of a process, from /proc (Linux), in MiB. */
+function rssMiB(pid: number): number {
+  const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
+  return Number(kb) / 1024;
+}
+
 /** User + system CPU seconds of a process and all its threads, from /proc (Linux). */
 function cpuSeconds(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
@@ -317,6 +323,10 @@ async function main(): Promise<void> {
   const batch64 = Array.from({ length: 16 }, (_, k) =>
     Buffer.from(JSON.stringify({ texts: reviews.slice(k * 64, k * 64 + 64) })),
   );
+  const v1Singles = reviews.map((text) => Buffer.from(JSON.stringify({ instances: [text] })));
+  const modelName = (JSON.parse(readFileSync(join(model.dir, "metadata.json"), "utf8")) as { name: string })
+    .name;
+  let rssAfterTraffic = NaN;
   const meanChars = reviews.reduce((a, r) => a + r.length, 0) / reviews.length;
   const modelUs = await modelCpuPerReview(model.dir, reviews);
   log(`model alone: ${modelUs.toFixed(0)} µs CPU per review`);
@@ -455,6 +465,19 @@ async function main(): Promise<void> {
           () => saturate(`${server.url}/predict`, batch64, warmup, conns),
         );
       }
+      if (i === 0) {
+        // The same reviews over KServe V1: every protocol shares one prediction path.
+        const v1 = `${server.url}/v1/models/${modelName}:predict`;
+        await measure(
+          "serve-v1@max",
+          `sentiment-serve, ${v.name}, KServe V1 :predict`,
+          `max (${connections} conn, autocannon)`,
+          server,
+          () => saturate(v1, v1Singles, seconds, connections),
+          () => saturate(v1, v1Singles, warmup, connections),
+        );
+        rssAfterTraffic = rssMiB(server.child.pid!);
+      }
     } finally {
       await server.stop();
     }
@@ -501,6 +524,8 @@ async function main(): Promise<void> {
       ([key, what]) =>
         `| ${what} | ${(["max", "max-lean"] as const).map((g) => `${fmt(results[`${key}@${g}`]?.rps ?? NaN, 0)} req/s = ${fmt(ratio(key, g))} × (${g === "max" ? "autocannon" : "lean generator"})`).join("; ")} | |`,
     ),
+    `| KServe V1 \`:predict\` at max, autocannon: the same as /predict | ${fmt(results["serve-v1@max"]?.rps ?? NaN, 0)} req/s = ${fmt((results["serve-v1@max"]?.rps ?? NaN) / (results["serve@max"]?.rps ?? NaN))} × /predict | |`,
+    `| Server RSS after all this traffic: < 150 MiB | ${fmt(rssAfterTraffic, 0)} MiB | ${verdict(rssAfterTraffic < 150)} (default) |`,
     `| Batch of 64: p99 ≤ 20 ms (sequential) | ${each((k) => `${fmt(p99(`${k}-batch64@1`))} ms`)} | ${verdict(p99("serve-batch64@1") <= 20)} (default) |`,
   ].join("\n");
   console.log(report);

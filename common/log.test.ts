@@ -15,7 +15,7 @@ function stderrOf(body: string): string[] {
 }
 
 describe("createLogger (JSON lines on stderr)", () => {
-  test("one JSON object per line: component, the fields in order, level, message, timestamp", () => {
+  test("one JSON object per line: timestamp, level, message, component, then the fields", () => {
     const lines = stderrOf(`
       const log = createLogger({ component: "model-server" });
       log.info("Served request", { route: "/predict", status: 200, ms: 0.42 });
@@ -24,13 +24,13 @@ describe("createLogger (JSON lines on stderr)", () => {
     assert.equal(lines.length, 2);
     const first = JSON.parse(lines[0]!) as Record<string, unknown>;
     assert.deepEqual(Object.keys(first), [
+      "timestamp",
+      "level",
+      "message",
       "component",
       "route",
       "status",
       "ms",
-      "level",
-      "message",
-      "timestamp",
     ]);
     assert.deepEqual(
       { ...first, timestamp: undefined },

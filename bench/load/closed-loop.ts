@@ -8,6 +8,12 @@
  * (≈ 20–30 µs), so a multi-threaded server is measured partly by how much CPU the generator leaves
  * it. This generator spends a fraction of that, so "maximum throughput" says more about the server.
  * bench/serve.bench.ts reports both, and the generator's own CPU per request.
+ *
+ * Kept beside autocannon on a same-run measurement (BENCHMARKS.md, `npm run bench:serve`,
+ * 2026-11-26 19:47 and 19:51 UTC): this generator spent 12–15 µs of CPU per request against
+ * autocannon's 20–40, and the bare node:http floor reached 58,411 and 54,373 req/s with it against
+ * 41,324 and 38,125 with autocannon (1.41× and 1.43×), so autocannon alone would measure the
+ * generator as much as the server on these 2 cores.
  */
 import { connect, type Socket } from "node:net";
 

@@ -171,6 +171,9 @@ describe("bad input gets a 4xx JSON error and the server keeps serving", () => {
   test("405 names the allowed methods in Allow", async () => {
     assert.equal((await get(`${s.url}/predict`)).headers.get("allow"), "POST");
     assert.equal((await post(`${s.url}/ready`, {})).headers.get("allow"), "GET, HEAD");
+    const options = await fetch(`${s.url}/predict`, { method: "OPTIONS" });
+    assert.equal(options.status, 200);
+    assert.equal(options.headers.get("allow"), "POST");
   });
 
   test("messages say what to send and quote limits", async () => {

@@ -60,9 +60,6 @@ local phase = obj.status.phase
 if phase == "Failed" or phase == "Degraded" then
   hs.status = "Degraded"
   hs.message = messageOf(ready, "phase " .. phase)
-  if phase == "Degraded" and obj.status.currentVersion ~= nil then
-    hs.message = hs.message .. " (still serving version " .. obj.status.currentVersion .. ")"
-  end
   return hs
 end
 if ready ~= nil and ready.status == "True" then

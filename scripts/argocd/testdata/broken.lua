@@ -1,0 +1,3 @@
+local hs = {}
+hs.status = obj.spec.missing.field
+return hs

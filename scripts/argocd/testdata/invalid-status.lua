@@ -1,0 +1,1 @@
+return { status = "Fine", message = "not an Argo CD status" }

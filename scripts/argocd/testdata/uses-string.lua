@@ -1,0 +1,1 @@
+return { status = "Healthy", message = string.format("%d", 1) }

@@ -27,7 +27,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { closeSync, openSync, readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { Agent, createServer, request } from "node:http";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { cpus, tmpdir, loadavg } from "node:os";
 import { join } from "node:path";
@@ -46,6 +46,7 @@ import { createWorkerLoader } from "../model-server/src/worker-loader.ts";
 import { Registry } from "prom-client";
 import { benchModel, imdbTestReviews } from "../model-server/src/testing/trained-model.ts";
 import { closedLoop } from "./load/closed-loop.ts";
+import { paced, summarize } from "./load/paced.ts";
 
 const FLOOR_FLAG = "--floor-body";
 const CONSTANT_FLAG = "--constant-model";
@@ -71,78 +72,6 @@ type Autocannon = (
   on(event: "response", fn: (client: unknown, status: number, bytes: number, ms: number) => void): void;
 };
 const autocannon = createRequire(import.meta.url)("autocannon") as Autocannon;
-
-function summarize(
-  latencies: ArrayLike<number>,
-  completed: number,
-  errors: number,
-  seconds: number,
-): RunResult {
-  const sorted = Float64Array.from(latencies).sort();
-  const q = (p: number): number =>
-    sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!;
-  return { rps: completed / seconds, p50: q(0.5), p95: q(0.95), p99: q(0.99), max: q(1), errors };
-}
-
-/** Open loop: sends `rate` requests per second, evenly spaced, whatever the responses do. */
-function paced(url: string, bodies: readonly Buffer[], rate: number, seconds: number): Promise<RunResult> {
-  const agent = new Agent({ keepAlive: true, maxSockets: 512 });
-  const u = new URL(url);
-  const latencies: number[] = [];
-  let errors = 0;
-  let sent = 0;
-  let inFlight = 0;
-  let stopped = false;
-  return new Promise((resolve) => {
-    const start = performance.now();
-    const finish = (): void => {
-      if (!stopped || inFlight > 0) return;
-      agent.destroy();
-      resolve(summarize(latencies, latencies.length, errors, seconds));
-    };
-    const fire = (): void => {
-      const body = bodies[sent++ % bodies.length]!;
-      inFlight++;
-      const t0 = performance.now();
-      const req = request(
-        {
-          host: u.hostname,
-          port: u.port,
-          path: u.pathname,
-          method: "POST",
-          agent,
-          headers: { "content-type": "application/json", "content-length": body.length },
-        },
-        (res) => {
-          res.resume();
-          res.on("end", () => {
-            if (res.statusCode === 200) latencies.push(performance.now() - t0);
-            else errors++;
-            inFlight--;
-            finish();
-          });
-        },
-      );
-      req.on("error", () => {
-        errors++;
-        inFlight--;
-        finish();
-      });
-      req.end(body);
-    };
-    const tick = (): void => {
-      const elapsed = performance.now() - start;
-      if (elapsed >= seconds * 1000) {
-        stopped = true;
-        return finish();
-      }
-      const due = Math.floor((elapsed / 1000) * rate);
-      while (sent < due) fire();
-      setTimeout(tick, 1);
-    };
-    tick();
-  });
-}
 
 /**
  * Closed loop with autocannon: `connections` requests always outstanding. The body comes from one

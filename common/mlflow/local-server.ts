@@ -116,7 +116,14 @@ export async function startLocalMlflow(options: StartOptions): Promise<Result<Lo
     {
       detached: true,
       stdio: ["ignore", log, log],
-      env: { ...process.env, MLFLOW_DISABLE_TELEMETRY: "true", DO_NOT_TRACK: "true", PYTHONUNBUFFERED: "1" },
+      env: {
+        ...process.env,
+        MLFLOW_DISABLE_TELEMETRY: "true",
+        DO_NOT_TRACK: "true",
+        PYTHONUNBUFFERED: "1",
+        // MLflow 3 otherwise starts seven huey job consumers (GenAI jobs), unused here.
+        MLFLOW_SERVER_ENABLE_JOB_EXECUTION: "false",
+      },
     },
   );
   const pid = child.pid;

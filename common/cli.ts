@@ -12,7 +12,7 @@
  * (commander's own `.env()` does, and takes any value of a boolean variable as true).
  */
 import { Command, CommanderError, Help, InvalidArgumentError, Option } from "commander";
-import type { z } from "zod";
+import { z } from "zod";
 import pkg from "../package.json" with { type: "json" };
 
 export { Command, InvalidArgumentError, Option };
@@ -42,6 +42,16 @@ export const zodArg =
     if (r.success) return r.data;
     throw new InvalidArgumentError(`${r.error.issues[0]?.message ?? "invalid value"}.`);
   };
+
+/** A whole number from `min` to `max`. */
+export const intArg = (min: number, max: number) =>
+  zodArg(
+    z
+      .string()
+      .regex(/^-?\d+$/, "Must be a whole number")
+      .transform(Number)
+      .pipe(z.number().int().min(min).max(max)),
+  );
 
 /** `true/false/1/0`, the values of a boolean variable or of `--flag=<bool>`. */
 export const boolArg = (raw: string): boolean => {

@@ -5,7 +5,7 @@ import { CONFIG_DEFAULTS, parseConfig, type ServerConfig } from "./config.ts";
 const configOf = (argv: string[], env: Record<string, string> = {}): ServerConfig => {
   const r = parseConfig(argv, env);
   assert.ok(r.ok, r.ok ? "" : r.error.message);
-  assert.ok(!r.value.help);
+  assert.ok("config" in r.value);
   return r.value.config;
 };
 const failureOf = (argv: string[], env: Record<string, string> = {}): string => {
@@ -38,13 +38,13 @@ describe("parseConfig", () => {
 
   test("reads environment variables, and flags win over them", () => {
     const env = {
-      MODEL_DIR: "/env",
+      SENTIMENT_SERVE_MODEL: "/env",
       PORT: "9000",
       HOST: "127.0.0.1",
-      MAX_BATCH_SIZE: "8",
-      MICRO_BATCH: "2",
-      MICRO_BATCH_SIZE: "16",
-      LOG_REQUESTS: "false",
+      SENTIMENT_SERVE_MAX_BATCH_SIZE: "8",
+      SENTIMENT_SERVE_MICRO_BATCH: "2",
+      SENTIMENT_SERVE_MICRO_BATCH_SIZE: "16",
+      SENTIMENT_SERVE_LOG_REQUESTS: "false",
     };
     const fromEnv = configOf([], env);
     assert.equal(fromEnv.modelDir, "/env");
@@ -64,17 +64,30 @@ describe("parseConfig", () => {
     assert.equal(flags.microBatchSize, 4);
   });
 
-  test("takes the token from AUTH_TOKEN but refuses it together with a token file", () => {
-    assert.equal(configOf(["--model", "/m"], { AUTH_TOKEN: "s3cret" }).authToken, "s3cret");
-    const msg = failureOf(["--model", "/m", "--auth-token-file", "/t"], { AUTH_TOKEN: "s3cret" });
+  test("takes the token from SENTIMENT_SERVE_AUTH_TOKEN but refuses it together with a token file", () => {
+    assert.equal(configOf(["--model", "/m"], { SENTIMENT_SERVE_AUTH_TOKEN: "s3cret" }).authToken, "s3cret");
+    const msg = failureOf(["--model", "/m", "--auth-token-file", "/t"], {
+      SENTIMENT_SERVE_AUTH_TOKEN: "s3cret",
+    });
     assert.match(msg, /keep only one/);
     assert.doesNotMatch(msg, /s3cret/);
   });
 
   const bad: [string, string[], Record<string, string>, RegExp][] = [
-    ["no model", [], {}, /--model <DIR> or set MODEL_DIR/],
-    ["port out of range", ["--model", "/m", "--port", "70000"], {}, /--port \(PORT\) "70000"/],
-    ["port not a number in env", ["--model", "/m"], { PORT: "http" }, /--port \(PORT\) "http"/],
+    ["no model", [], {}, /--model <DIR> or set SENTIMENT_SERVE_MODEL/],
+    [
+      "port out of range",
+      ["--model", "/m", "--port", "70000"],
+      {},
+      /'--port <n>' argument '70000' is invalid/,
+    ],
+    ["port not a number in env", ["--model", "/m"], { PORT: "http" }, /PORT="http" is invalid \(--port\)/],
+    [
+      "a bad boolean",
+      ["--model", "/m"],
+      { SENTIMENT_SERVE_PREDICT_IN_WORKER: "yes" },
+      /Must be true or false/,
+    ],
     ["zero batch", ["--model", "/m", "--max-batch-size", "0"], {}, /--max-batch-size/],
     ["bad micro-batch", ["--model", "/m", "--micro-batch", "sometimes"], {}, /--micro-batch/],
     ["bad log level", ["--model", "/m", "--log-level", "loud"], {}, /--log-level/],
@@ -85,8 +98,14 @@ describe("parseConfig", () => {
       assert.match(failureOf(argv, env), pattern));
   }
 
-  test("--help asks for the usage", () => {
-    const r = parseConfig(["--help"], {});
-    assert.ok(r.ok && r.value.help);
+  test("--help lists each option with its variable; --version prints the version", () => {
+    const help = parseConfig(["--help"], {});
+    assert.ok(help.ok && "print" in help.value);
+    const flat = help.value.print.replace(/\s+/g, " ");
+    assert.match(flat, /--max-batch-size <n> .*\(default: 256\) \[env SENTIMENT_SERVE_MAX_BATCH_SIZE\]/);
+    assert.match(flat, /--port <n> .*\[env PORT\]/);
+    const version = parseConfig(["--version"], {});
+    assert.ok(version.ok && "print" in version.value);
+    assert.match(version.value.print, /^\d+\.\d+\.\d+\n$/);
   });
 });

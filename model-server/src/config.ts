@@ -1,5 +1,13 @@
-import { parseArgs } from "node:util";
 import { z } from "zod";
+import {
+  boolArg,
+  createProgram,
+  intArg,
+  fromEnv,
+  Option,
+  parseCommandLine,
+  zodArg,
+} from "../../common/cli.ts";
 import { err, failure, ok, type Failure, type Result } from "../../common/result.ts";
 
 /**
@@ -7,7 +15,7 @@ import { err, failure, ok, type Failure, type Result } from "../../common/result
  * reading the token file and the model happens in main.ts.
  */
 export interface ServerConfig {
-  /** The model directory written by the trainer (`--model`, `MODEL_DIR`). Required. */
+  /** The model directory written by the trainer (`--model`, `SENTIMENT_SERVE_MODEL`). Required. */
   readonly modelDir: string;
   /** @default 8080. 0 picks a free port (the chosen one is logged). */
   readonly port: number;
@@ -19,9 +27,9 @@ export interface ServerConfig {
   readonly maxTextLength: number;
   /** Most bytes in one request body. More gives 413. @default 2 MiB */
   readonly maxBodyBytes: number;
-  /** Bearer token required by the predict endpoints (`AUTH_TOKEN`; env only, never a flag). */
+  /** Bearer token required by the predict endpoints (`SENTIMENT_SERVE_AUTH_TOKEN`; env only, never a flag). */
   readonly authToken: string | undefined;
-  /** File holding the bearer token (`--auth-token-file`, `AUTH_TOKEN_FILE`); re-read on SIGHUP. */
+  /** File holding the bearer token (`--auth-token-file`, `SENTIMENT_SERVE_AUTH_TOKEN_FILE`); re-read on SIGHUP. */
   readonly authTokenFile: string | undefined;
   /** How often metadata.json is checked for a new version; 0 turns polling off. @default 5000 */
   readonly reloadIntervalMs: number;
@@ -79,143 +87,147 @@ export const defaultConfig = (modelDir: string, overrides: Partial<ServerConfig>
   ...overrides,
 });
 
-const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
-const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
-
-/** Each option: its flag, its environment variable, and how the string value is parsed. */
-const OPTIONS = {
-  modelDir: { flag: "model", env: "MODEL_DIR", schema: z.string().min(1) },
-  port: { flag: "port", env: "PORT", schema: int(0, 65535) },
-  host: { flag: "host", env: "HOST", schema: z.string().min(1) },
-  maxBatchSize: { flag: "max-batch-size", env: "MAX_BATCH_SIZE", schema: int(1, 100_000) },
-  maxTextLength: { flag: "max-text-length", env: "MAX_TEXT_LENGTH", schema: int(1, 10_000_000) },
-  maxBodyBytes: { flag: "max-body-bytes", env: "MAX_BODY_BYTES", schema: int(64, 1024 * 1024 * 1024) },
-  authTokenFile: { flag: "auth-token-file", env: "AUTH_TOKEN_FILE", schema: z.string().min(1) },
-  reloadIntervalMs: { flag: "reload-interval-ms", env: "RELOAD_INTERVAL_MS", schema: int(0, 86_400_000) },
-  shutdownDelayMs: { flag: "shutdown-delay-ms", env: "SHUTDOWN_DELAY_MS", schema: int(0, 600_000) },
-  shutdownTimeoutMs: { flag: "shutdown-timeout-ms", env: "SHUTDOWN_TIMEOUT_MS", schema: int(0, 600_000) },
-  microBatch: {
-    flag: "micro-batch",
-    env: "MICRO_BATCH",
-    schema: z.union([z.literal("off"), int(0, 1000)]),
-  },
-  microBatchSize: { flag: "micro-batch-size", env: "MICRO_BATCH_SIZE", schema: int(1, 100_000) },
-  predictInWorker: { flag: "predict-in-worker", env: "PREDICT_IN_WORKER", schema: bool },
-  logRequests: { flag: "log-requests", env: "LOG_REQUESTS", schema: bool },
-  logLevel: {
-    flag: "log-level",
-    env: "LOG_LEVEL",
-    schema: z.enum(["error", "warn", "info", "http", "verbose", "debug", "silly"]),
-  },
-} as const;
-
-type OptionKey = keyof typeof OPTIONS;
-
-export const USAGE = `Usage: sentiment-serve --model <DIR> [options]
-
-Serves a model directory written by sentiment-train over HTTP (REST, KServe V1 and V2).
-
-Options (flag, environment variable, default):
-${(Object.keys(OPTIONS) as OptionKey[])
-  .map((k) => `  --${OPTIONS[k].flag.padEnd(22)} ${OPTIONS[k].env.padEnd(20)} ${defaultOf(k)}`)
-  .join("\n")}
-  AUTH_TOKEN (env only): bearer token required by the predict endpoints.
-  SIGHUP reloads the model (and the token file); SIGTERM drains and exits 0.`;
-
-function defaultOf(k: OptionKey): string {
-  if (k === "modelDir") return "(required)";
-  if (k === "authTokenFile") return "(none)";
-  if (k === "microBatch") return "0";
-  return String((CONFIG_DEFAULTS as Record<string, unknown>)[k]);
+function program() {
+  return createProgram(
+    "sentiment-serve",
+    "Serves a model directory written by sentiment-train over HTTP (REST, KServe V1 and V2). SIGHUP reloads the model (and the token file); SIGTERM drains and exits 0.",
+  )
+    .option("--model <dir>", "model directory written by sentiment-train (required)")
+    .addOption(
+      fromEnv(
+        new Option("--port <n>", "port to listen on; 0 picks one")
+          .argParser(intArg(0, 65535))
+          .default(CONFIG_DEFAULTS.port),
+        "PORT",
+      ),
+    )
+    .addOption(
+      fromEnv(new Option("--host <host>", "address to listen on").default(CONFIG_DEFAULTS.host), "HOST"),
+    )
+    .option(
+      "--max-batch-size <n>",
+      "most texts in one request; more is 413",
+      intArg(1, 100_000),
+      CONFIG_DEFAULTS.maxBatchSize,
+    )
+    .option(
+      "--max-text-length <n>",
+      "most characters in one text; more is 413",
+      intArg(1, 10_000_000),
+      CONFIG_DEFAULTS.maxTextLength,
+    )
+    .option(
+      "--max-body-bytes <n>",
+      "most bytes in one request body; more is 413",
+      intArg(64, 1024 * 1024 * 1024),
+      CONFIG_DEFAULTS.maxBodyBytes,
+    )
+    .option(
+      "--auth-token-file <file>",
+      `bearer token for the predict endpoints, re-read on SIGHUP (or give the token itself in ${AUTH_TOKEN_ENV})`,
+    )
+    .option(
+      "--reload-interval-ms <n>",
+      "metadata.json version polling; 0 is off",
+      intArg(0, 86_400_000),
+      CONFIG_DEFAULTS.reloadIntervalMs,
+    )
+    .option(
+      "--shutdown-delay-ms <n>",
+      "after SIGTERM, readiness is 503 this long before the listener closes",
+      intArg(0, 600_000),
+      CONFIG_DEFAULTS.shutdownDelayMs,
+    )
+    .option(
+      "--shutdown-timeout-ms <n>",
+      "bound on in-flight requests after the listener closed",
+      intArg(0, 600_000),
+      CONFIG_DEFAULTS.shutdownTimeoutMs,
+    )
+    .option(
+      "--micro-batch <off|ms>",
+      "0 batches single texts arriving in one event-loop turn; n waits up to n ms; off",
+      zodArg(z.union([z.literal("off"), z.coerce.number().int().min(0).max(1000)])),
+      0,
+    )
+    .option(
+      "--micro-batch-size <n>",
+      "most single texts per micro-batch",
+      intArg(1, 100_000),
+      CONFIG_DEFAULTS.microBatchSize,
+    )
+    .option(
+      "--predict-in-worker <bool>",
+      "load and run the model in a worker thread (a second core)",
+      boolArg,
+      CONFIG_DEFAULTS.predictInWorker,
+    )
+    .option("--log-requests <bool>", "one JSON log line per request", boolArg, CONFIG_DEFAULTS.logRequests)
+    .addOption(
+      new Option("--log-level <level>", "log level")
+        .choices(["error", "warn", "info", "http", "verbose", "debug", "silly"])
+        .default(CONFIG_DEFAULTS.logLevel),
+    );
 }
 
-export type ParsedArgs = { readonly help: true } | { readonly help: false; readonly config: ServerConfig };
+/** The bearer token itself, never a flag (a flag shows in `ps`). */
+export const AUTH_TOKEN_ENV = "SENTIMENT_SERVE_AUTH_TOKEN";
 
-/** Flags win over environment variables; every bad value gives a Failure naming the flag and the variable. */
+export type ParsedArgs = { readonly print: string } | { readonly config: ServerConfig };
+
+/** Flags win over environment variables; every bad value gives a one-line Failure naming the flag or the variable. */
 export function parseConfig(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
 ): Result<ParsedArgs, Failure> {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    const flagOptions = Object.fromEntries(
-      Object.values(OPTIONS).map((o) => [o.flag, { type: "string" as const }]),
-    );
-    values = parseArgs({
-      args: [...argv],
-      options: { ...flagOptions, help: { type: "boolean", short: "h" } },
-      strict: true,
-      allowPositionals: false,
-    }).values;
-  } catch (e) {
-    return err(
-      failure("InvalidArguments", `${(e as Error).message}. Run sentiment-serve --help for the options.`),
-    );
-  }
-  if (values["help"] === true) return ok({ help: true });
-
-  const resolved: Record<string, unknown> = {};
-  for (const key of Object.keys(OPTIONS) as OptionKey[]) {
-    const opt = OPTIONS[key];
-    const flagValue = values[opt.flag];
-    const raw = typeof flagValue === "string" ? flagValue : nonEmpty(env[opt.env]);
-    if (raw === undefined) continue;
-    const parsed = opt.schema.safeParse(raw);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]?.message ?? "invalid value";
-      return err(
-        failure("InvalidArguments", `Invalid --${opt.flag} (${opt.env}) ${JSON.stringify(raw)}: ${issue}.`),
-      );
-    }
-    resolved[key] = parsed.data;
-  }
-
-  const modelDir = resolved["modelDir"] as string | undefined;
-  if (modelDir === undefined) {
+  let out = "";
+  let errText = "";
+  const parsed = parseCommandLine(program(), argv, env, {
+    out: (s) => (out += s),
+    err: (s) => (errText += s),
+  });
+  if ("exit" in parsed)
+    return parsed.exit === 0 ? ok({ print: out }) : err(failure("InvalidArguments", errText.trim()));
+  const o = parsed.options as Omit<ConfigDefaults, "microBatchMs"> & {
+    model?: string;
+    authTokenFile?: string;
+    microBatch: "off" | number;
+  };
+  if (o.model === undefined) {
     return err(
       failure(
         "InvalidArguments",
-        "No model directory: pass --model <DIR> or set MODEL_DIR to a trainer output.",
+        "sentiment-serve: No model directory: pass --model <DIR> or set SENTIMENT_SERVE_MODEL to a trainer output.",
       ),
     );
   }
-  const authToken = nonEmpty(env["AUTH_TOKEN"]);
-  const authTokenFile = resolved["authTokenFile"] as string | undefined;
-  if (authToken !== undefined && authTokenFile !== undefined) {
+  const authToken = nonEmpty(env[AUTH_TOKEN_ENV]);
+  if (authToken !== undefined && o.authTokenFile !== undefined) {
     return err(
       failure(
         "InvalidArguments",
-        "Both AUTH_TOKEN and --auth-token-file (AUTH_TOKEN_FILE) are set; keep only one.",
+        `sentiment-serve: Both ${AUTH_TOKEN_ENV} and --auth-token-file are set; keep only one.`,
       ),
     );
   }
-  const microBatch = resolved["microBatch"] as "off" | number | undefined;
-  const pick = <K extends keyof ConfigDefaults>(k: K): ConfigDefaults[K] =>
-    (resolved[k] as ConfigDefaults[K] | undefined) ?? CONFIG_DEFAULTS[k];
   return ok({
-    help: false,
     config: {
-      modelDir,
-      port: pick("port"),
-      host: pick("host"),
-      maxBatchSize: pick("maxBatchSize"),
-      maxTextLength: pick("maxTextLength"),
-      maxBodyBytes: pick("maxBodyBytes"),
+      modelDir: o.model,
+      port: o.port,
+      host: o.host,
+      maxBatchSize: o.maxBatchSize,
+      maxTextLength: o.maxTextLength,
+      maxBodyBytes: o.maxBodyBytes,
       authToken,
-      authTokenFile,
-      reloadIntervalMs: pick("reloadIntervalMs"),
-      shutdownDelayMs: pick("shutdownDelayMs"),
-      shutdownTimeoutMs: pick("shutdownTimeoutMs"),
-      microBatchMs:
-        microBatch === undefined
-          ? CONFIG_DEFAULTS.microBatchMs
-          : microBatch === "off"
-            ? undefined
-            : microBatch,
-      microBatchSize: pick("microBatchSize"),
-      predictInWorker: pick("predictInWorker"),
-      logRequests: pick("logRequests"),
-      logLevel: pick("logLevel"),
+      authTokenFile: o.authTokenFile,
+      reloadIntervalMs: o.reloadIntervalMs,
+      shutdownDelayMs: o.shutdownDelayMs,
+      shutdownTimeoutMs: o.shutdownTimeoutMs,
+      microBatchMs: o.microBatch === "off" ? undefined : o.microBatch,
+      microBatchSize: o.microBatchSize,
+      predictInWorker: o.predictInWorker,
+      logRequests: o.logRequests,
+      logLevel: o.logLevel,
     },
   });
 }

@@ -20,7 +20,7 @@ interface Proc {
 
 function startProcess(args: string[], env: Record<string, string> = {}): Proc {
   const child = spawn(process.execPath, [BIN, ...args], {
-    env: { ...process.env, LOG_LEVEL: "info", ...env },
+    env: { ...process.env, SENTIMENT_SERVE_LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let err = "";
@@ -65,7 +65,10 @@ describe("sentiment-serve as a real process", () => {
     const p = startProcess(["--model", a.dir, "--port", "http"]);
     const { code } = await p.exit;
     assert.equal(code, 2);
-    assert.match(p.stderr(), /^sentiment-serve: Invalid --port \(PORT\) "http"/);
+    assert.match(
+      p.stderr(),
+      /^sentiment-serve: option '--port <n>' argument 'http' is invalid\. Must be a whole number\./,
+    );
   });
 
   test("a missing model directory exits 1 and says what to do", async () => {
@@ -96,7 +99,7 @@ describe("sentiment-serve as a real process", () => {
         "--shutdown-delay-ms",
         "1500",
       ],
-      { MAX_BATCH_SIZE: "32" },
+      { SENTIMENT_SERVE_MAX_BATCH_SIZE: "32" },
     );
     try {
       const port = await waitFor(
@@ -128,7 +131,7 @@ describe("sentiment-serve as a real process", () => {
       assert.equal(
         (await post(`${url}/predict`, { texts: Array(33).fill("x") }, auth)).status,
         413,
-        "MAX_BATCH_SIZE applies",
+        "SENTIMENT_SERVE_MAX_BATCH_SIZE applies",
       );
 
       // A new version in the model directory is picked up by the watcher.

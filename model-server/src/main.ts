@@ -11,7 +11,7 @@ import { readFile } from "node:fs/promises";
 import { Registry } from "prom-client";
 import { createLogger } from "../../common/log.ts";
 import { createApp } from "./app.ts";
-import { parseConfig, USAGE } from "./config.ts";
+import { parseConfig } from "./config.ts";
 import { createLifecycle, drainAndClose } from "./lifecycle.ts";
 import { loadModel } from "../../common/artifact/loader.ts";
 import { createModelHolder } from "./model-holder.ts";
@@ -20,11 +20,11 @@ import { createWorkerLoader } from "./worker-loader.ts";
 
 const parsed = parseConfig(process.argv.slice(2), process.env);
 if (!parsed.ok) {
-  console.error(`sentiment-serve: ${parsed.error.message}`);
+  console.error(parsed.error.message);
   process.exit(2);
 }
-if (parsed.value.help) {
-  console.log(USAGE);
+if ("print" in parsed.value) {
+  process.stdout.write(parsed.value.print);
   process.exit(0);
 }
 const config = parsed.value.config;
@@ -42,7 +42,7 @@ try {
   token = await readToken();
 } catch (e) {
   console.error(
-    `sentiment-serve: Cannot read the auth token: ${(e as Error).message}. Fix --auth-token-file (AUTH_TOKEN_FILE).`,
+    `sentiment-serve: Cannot read the auth token: ${(e as Error).message}. Fix --auth-token-file (SENTIMENT_SERVE_AUTH_TOKEN_FILE).`,
   );
   process.exit(2);
 }

@@ -11,7 +11,7 @@ import {
   Option,
   parseCommandLine,
   subcommand,
-  zodArg,
+  intArg,
 } from "../../common/cli.ts";
 import { err, failure, ok, type Result } from "../../common/result.ts";
 import { describeIssues } from "../../common/zod-issues.ts";
@@ -46,7 +46,6 @@ export function parseDuration(s: string): number | undefined {
   return ((Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0)) * 60 + Number(m[3] ?? 0)) * 1000;
 }
 
-const int = (min: number, max: number) => zodArg(z.coerce.number().int().min(min).max(max));
 const duration = (raw: string): number => {
   const ms = parseDuration(raw);
   if (ms === undefined) throw new InvalidArgumentError("Must be a duration such as 30s, 10m or 1h.");
@@ -74,7 +73,7 @@ function program() {
     .option(
       "--metrics-port <n>",
       "port of /metrics, /healthz and /readyz; 0 picks one",
-      int(0, 65535),
+      intArg(0, 65535),
       DEFAULT_METRICS_PORT,
     )
     .option("--metrics-host <host>", "address to listen on", "0.0.0.0")
@@ -88,7 +87,7 @@ function program() {
       "--identity <id>",
       "this replica in the Lease (default: $POD_NAME or hostname, plus a random suffix)",
     )
-    .option("--workers <n>", "concurrent reconciles per controller", int(1, 64), 4)
+    .option("--workers <n>", "concurrent reconciles per controller", intArg(1, 64), 4)
     .addOption(
       new Option("--resync-period <duration>", "re-check every object this often, e.g. 10m")
         .argParser(duration)

@@ -72,19 +72,24 @@ export const Autoscaling = z
   });
 
 export const ServerLimits = z.object({
-  maxBatchSize: z.int().min(1).max(100000).optional().describe("Most texts in one request (MAX_BATCH_SIZE)."),
+  maxBatchSize: z
+    .int()
+    .min(1)
+    .max(100000)
+    .optional()
+    .describe("Most texts in one request (--max-batch-size)."),
   maxTextLength: z
     .int()
     .min(1)
     .max(10000000)
     .optional()
-    .describe("Most characters in one text (MAX_TEXT_LENGTH)."),
+    .describe("Most characters in one text (--max-text-length)."),
   maxBodyBytes: z
     .int()
     .min(64)
     .max(1073741824)
     .optional()
-    .describe("Most bytes in one request body (MAX_BODY_BYTES)."),
+    .describe("Most bytes in one request body (--max-body-bytes)."),
 });
 
 export const ServerSpec = z.object({

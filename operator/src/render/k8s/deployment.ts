@@ -29,7 +29,7 @@ export const serverLabels = (model: SentimentModel, version?: string): Record<st
  * - RollingUpdate with `maxUnavailable: 0`: a new version starts beside the old one.
  * - The pod template changes only when the served version or the spec changes: its one annotation
  *   is the model version, never a timestamp.
- * - The model claim is mounted read-only at the model mount path; MODEL_DIR points at the version.
+ * - The model claim is mounted read-only at the model mount path; SENTIMENT_SERVE_MODEL points at the version.
  * - Liveness `/health`, readiness `/ready`; non-root, read-only root filesystem, emptyDir /tmp.
  */
 export function buildDeployment(

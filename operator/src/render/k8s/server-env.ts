@@ -18,13 +18,13 @@ export function serverEnv(
 ): V1EnvVar[] {
   const limits = model.spec.server.limits ?? {};
   const ours: [string, string | number | undefined][] = [
-    ["MODEL_DIR", modelDir],
+    ["SENTIMENT_SERVE_MODEL", modelDir],
     ["PORT", port],
-    ["MAX_BATCH_SIZE", limits.maxBatchSize],
-    ["MAX_TEXT_LENGTH", limits.maxTextLength],
-    ["MAX_BODY_BYTES", limits.maxBodyBytes],
-    ["AUTH_TOKEN_FILE", authTokenFile],
-    ["SHUTDOWN_DELAY_MS", SHUTDOWN_DELAY_MS],
+    ["SENTIMENT_SERVE_MAX_BATCH_SIZE", limits.maxBatchSize],
+    ["SENTIMENT_SERVE_MAX_TEXT_LENGTH", limits.maxTextLength],
+    ["SENTIMENT_SERVE_MAX_BODY_BYTES", limits.maxBodyBytes],
+    ["SENTIMENT_SERVE_AUTH_TOKEN_FILE", authTokenFile],
+    ["SENTIMENT_SERVE_SHUTDOWN_DELAY_MS", SHUTDOWN_DELAY_MS],
   ];
   const user = model.spec.server.env ?? [];
   const userNames = new Set(user.map((e) => e.name));

@@ -37,7 +37,10 @@ describe("buildDeployment", () => {
       server(d).volumeMounts!.find((m) => m.name === "models"),
       { name: "models", mountPath: "/models", readOnly: true },
     );
-    assert.equal(server(d).env!.find((e) => e.name === "MODEL_DIR")?.value, "/models/reviews/run-2");
+    assert.equal(
+      server(d).env!.find((e) => e.name === "SENTIMENT_SERVE_MODEL")?.value,
+      "/models/reviews/run-2",
+    );
   });
   test("probes /health and /ready on the named port", () => {
     const c = server(deployment());
@@ -80,9 +83,9 @@ describe("buildDeployment", () => {
       }),
     );
     const env = server(d).env!;
-    assert.equal(env.find((e) => e.name === "MAX_BATCH_SIZE")?.value, "64");
+    assert.equal(env.find((e) => e.name === "SENTIMENT_SERVE_MAX_BATCH_SIZE")?.value, "64");
     assert.equal(
-      env.find((e) => e.name === "AUTH_TOKEN_FILE")?.value,
+      env.find((e) => e.name === "SENTIMENT_SERVE_AUTH_TOKEN_FILE")?.value,
       "/var/run/secrets/sentiment-auth/token",
     );
     assert.deepEqual(

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import { closeSync, existsSync, openSync, readFileSync, readSync, readdirSync, statSync } from "node:fs";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { Option, subcommand, type Command } from "../../../common/cli.ts";
 import { createLogger } from "../../../common/log.ts";
 import { jobName } from "../api/names.ts";
@@ -77,11 +77,9 @@ function formatEvent(e: StoredEvent): string {
   return `${time}  ${e.type.padEnd(7)}  ${e.regarding.kind.toLowerCase()}/${e.regarding.name}  ${e.reason}: ${e.note}`;
 }
 
-/** Calls `onLine` for every event appended after `fromEnd` (polls the file). */
-function followEvents(store: StateStore, onLine: (e: StoredEvent) => void): () => void {
-  const file = store.path("events.jsonl");
-  let offset = existsSync(file) ? statSync(file).size : 0;
-  let rest = "";
+/** Calls `onData` with what is appended to `file` from now on (polls every 300 ms); returns a stop function. */
+function followFile(file: string, onData: (chunk: Buffer) => void, from?: number): () => void {
+  let offset = from ?? (existsSync(file) ? statSync(file).size : 0);
   const timer = setInterval(() => {
     if (!existsSync(file)) return;
     const size = statSync(file).size;
@@ -91,18 +89,29 @@ function followEvents(store: StateStore, onLine: (e: StoredEvent) => void): () =
     readSync(fd, buf, 0, buf.length, offset);
     closeSync(fd);
     offset = size;
-    const text = rest + buf.toString("utf8");
-    const lines = text.split("\n");
-    rest = lines.pop() ?? "";
-    for (const l of lines)
-      if (l.trim() !== "")
-        try {
-          onLine(JSON.parse(l) as StoredEvent);
-        } catch {
-          // a torn line
-        }
+    onData(buf);
   }, 300);
   return () => clearInterval(timer);
+}
+
+/** Calls `onLine` for every event appended after byte `from` of events.jsonl. */
+function followEvents(store: StateStore, from: number, onLine: (e: StoredEvent) => void): () => void {
+  let rest = "";
+  return followFile(
+    store.path("events.jsonl"),
+    (buf) => {
+      const lines = (rest + buf.toString("utf8")).split("\n");
+      rest = lines.pop() ?? "";
+      for (const l of lines)
+        if (l.trim() !== "")
+          try {
+            onLine(JSON.parse(l) as StoredEvent);
+          } catch {
+            // a torn line
+          }
+    },
+    from,
+  );
 }
 
 /**
@@ -120,6 +129,8 @@ export async function composeUp(o: Common & UpFlags): Promise<number> {
   });
   const logger = createLogger({ component: "compose", level: o.logLevel, pretty: process.stderr.isTTY });
   const manifests = readManifests(o.file ?? []);
+  const eventsFile = join(stateDir, "events.jsonl");
+  const eventsFrom = existsSync(eventsFile) ? statSync(eventsFile).size : 0; // this up's events only
   const compose = await Compose.start({
     stateDir,
     logger,
@@ -159,7 +170,7 @@ export async function composeUp(o: Common & UpFlags): Promise<number> {
   note(
     `Compose is up (state in ${stateDir}); operator metrics on http://127.0.0.1:${metricsPort}/metrics${prometheus?.url ? `; Prometheus on ${prometheus.url}` : ""}. Ctrl-C stops everything.`,
   );
-  const stopEvents = followEvents(compose.store, (e) => out(formatEvent(e)));
+  const stopEvents = followEvents(compose.store, eventsFrom, (e) => out(formatEvent(e)));
   const announced = new Set<string>();
   const announce = setInterval(() => {
     for (const m of compose.store.list(SENTIMENT_MODEL_CRD.names.plural)) {
@@ -321,20 +332,8 @@ function logs(ref: string, o: Common & { follow?: boolean }): number | Promise<n
     process.stdout.write(readFileSync(resolve(dir, f)));
   }
   if (!o.follow) return 0;
-  const file = resolve(dir, files[files.length - 1]!);
-  let offset = statSync(file).size;
-  return new Promise<number>(() => {
-    setInterval(() => {
-      const size = statSync(file).size;
-      if (size <= offset) return;
-      const fd = openSync(file, "r");
-      const buf = Buffer.alloc(size - offset);
-      readSync(fd, buf, 0, buf.length, offset);
-      closeSync(fd);
-      offset = size;
-      process.stdout.write(buf);
-    }, 300);
-  });
+  followFile(resolve(dir, files[files.length - 1]!), (buf) => process.stdout.write(buf));
+  return new Promise<number>(() => undefined); // until Ctrl-C
 }
 
 function del(kind: string, name: string | undefined, o: Common): number {

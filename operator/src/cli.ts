@@ -2,7 +2,6 @@ import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import { parse as parseYaml } from "yaml";
-import { z } from "zod";
 import {
   type Command,
   createProgram,

@@ -74,3 +74,52 @@ describe("observeJob", () => {
     assert.match(got.job.state === "Failed" ? got.job.message : "", /DeadlineExceeded/);
   });
 });
+
+describe("observeJob: what the kubelet says about the trainer", () => {
+  const withStatus = (pod: ReturnType<typeof trainerPod>, status: object) => {
+    pod.status = {
+      ...pod.status,
+      containerStatuses: [
+        { name: "trainer", image: "x", imageID: "", ready: false, restartCount: 0, ...status },
+      ],
+    };
+    return pod;
+  };
+  test("an image that cannot be pulled: Pending with the kubelet's reason and message", () => {
+    const pod = withStatus(trainerPod(run, "Pending"), {
+      state: { waiting: { reason: "ImagePullBackOff", message: 'Back-off pulling image "nope:1"' } },
+    });
+    const got = observeJob(liveJob(run, jobActive(0)), [pod]).job;
+    assert.deepEqual(got, {
+      state: "Pending",
+      waiting: { reason: "ImagePullBackOff", message: 'Back-off pulling image "nope:1"' },
+    });
+  });
+  test("a container still being created is not stuck", () => {
+    const pod = withStatus(trainerPod(run, "Pending"), {
+      state: { waiting: { reason: "ContainerCreating" } },
+    });
+    assert.deepEqual(observeJob(liveJob(run, jobActive(0)), [pod]).job, {
+      state: "Pending",
+      waiting: undefined,
+    });
+  });
+  test("an OOMKilled trainer: the Job's failure says so and what to raise", () => {
+    const pod = withStatus(trainerPod(run, "Failed"), {
+      state: { terminated: { exitCode: 137, reason: "OOMKilled" } },
+    });
+    const got = observeJob(liveJob(run, jobFailed("BackoffLimitExceeded")), [pod]).job;
+    assert.equal(got.state, "Failed");
+    if (got.state !== "Failed") return;
+    assert.equal(got.reason, "OOMKilled");
+    assert.match(got.message, /OOMKilled \(exit 137\): raise spec\.resources\.limits\.memory/);
+  });
+  test("a trainer that exited non-zero: the exit code, and where to look", () => {
+    const pod = withStatus(trainerPod(run, "Failed"), {
+      state: { terminated: { exitCode: 2, reason: "Error" } },
+    });
+    const got = observeJob(liveJob(run, jobFailed("BackoffLimitExceeded")), [pod]).job;
+    assert.equal(got.state === "Failed" && got.reason, "BackoffLimitExceeded");
+    assert.match(got.state === "Failed" ? got.message : "", /exited with 2 \(Error\): see its pod's logs/);
+  });
+});

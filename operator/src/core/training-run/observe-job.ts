@@ -5,7 +5,11 @@ import { TRAINER_CONTAINER } from "../../api/names.ts";
 export type JobState =
   | { readonly state: "Absent" }
   | { readonly state: "Suspended" }
-  | { readonly state: "Pending" }
+  | {
+      readonly state: "Pending";
+      /** Why the trainer container cannot start (ErrImagePull, ImagePullBackOff, ...), from the kubelet. */
+      readonly waiting?: { readonly reason: string; readonly message: string } | undefined;
+    }
   | { readonly state: "Running" }
   | {
       readonly state: "Succeeded";
@@ -48,6 +52,41 @@ export function successMessage(pods: readonly V1Pod[]): string | undefined {
   return finished[0]?.message;
 }
 
+/** Waiting reasons that mean the trainer will not start by itself (image or pod configuration). */
+const STUCK_REASONS = new Set([
+  "ErrImagePull",
+  "ImagePullBackOff",
+  "InvalidImageName",
+  "ErrImageNeverPull",
+  "CreateContainerConfigError",
+  "CreateContainerError",
+]);
+
+/** The kubelet's reason a trainer container is stuck waiting, if any. */
+export function trainerStuck(pods: readonly V1Pod[]): { reason: string; message: string } | undefined {
+  for (const s of pods.flatMap((p) => p.status?.containerStatuses ?? [])) {
+    const w = s.state?.waiting;
+    if (s.name === TRAINER_CONTAINER && w?.reason && STUCK_REASONS.has(w.reason))
+      return { reason: w.reason, message: w.message ?? w.reason };
+  }
+  return undefined;
+}
+
+/** How the newest failed trainer container ended (OOMKilled, exit code), for a failed Job's message. */
+export function trainerFailure(pods: readonly V1Pod[]): string | undefined {
+  const ended = pods
+    .flatMap((p) => p.status?.containerStatuses ?? [])
+    .filter((s) => s.name === TRAINER_CONTAINER)
+    .map((s) => s.state?.terminated ?? s.lastState?.terminated)
+    .filter((t) => t !== undefined && t.exitCode !== 0)
+    .sort((a, b) => (toDate(b?.finishedAt)?.getTime() ?? 0) - (toDate(a?.finishedAt)?.getTime() ?? 0));
+  const t = ended[0];
+  if (t === undefined) return undefined;
+  if (t.reason === "OOMKilled")
+    return `the trainer was OOMKilled (exit ${t.exitCode}): raise spec.resources.limits.memory`;
+  return `the trainer exited with ${t.exitCode}${t.reason ? ` (${t.reason})` : ""}: see its pod's logs`;
+}
+
 /** Whether any trainer container of the pods really ran (a runtime gave it a container ID). */
 export function trainerContainerRan(pods: readonly V1Pod[]): boolean | undefined {
   const statuses = pods
@@ -75,12 +114,14 @@ export function observeJob(job: V1Job | undefined, pods: readonly V1Pod[]): JobO
   const failed = condition(job, "Failed");
   if (failed !== undefined) {
     const reason = failed.reason ?? "JobFailed";
+    const why = trainerFailure(pods);
+    const message = failed.message ?? `the Job failed (${reason})`;
     return {
       ...base,
       job: {
         state: "Failed",
-        reason,
-        message: failed.message ?? `the Job failed (${reason})`,
+        reason: why?.startsWith("the trainer was OOMKilled") ? "OOMKilled" : reason,
+        message: why ? `${message}; ${why}` : message,
         time: toDate(failed.lastTransitionTime),
       },
     };
@@ -106,5 +147,6 @@ export function observeJob(job: V1Job | undefined, pods: readonly V1Pod[]): JobO
     (s.succeeded ?? 0) > 0 ||
     (s.failed ?? 0) > 0 ||
     pods.some((p) => started(p.status?.phase));
-  return { ...base, job: { state: running ? "Running" : "Pending" } };
+  if (running) return { ...base, job: { state: "Running" } };
+  return { ...base, job: { state: "Pending", waiting: trainerStuck(pods) } };
 }

@@ -111,7 +111,9 @@ export function runOutcome(
     case "Pending":
       return {
         phase: "Pending",
-        trained: trained("Unknown", "PodPending", "waiting for the training pod to start"),
+        trained: job.waiting
+          ? trained("False", job.waiting.reason, `the trainer cannot start: ${job.waiting.message}`)
+          : trained("Unknown", "PodPending", "waiting for the training pod to start"),
       };
     case "Running":
       return { phase: "Running", trained: trained("Unknown", "Training", "the trainer is running") };

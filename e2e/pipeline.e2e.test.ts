@@ -239,6 +239,37 @@ describe("the pipeline on a real node", { concurrency: false }, () => {
     assert.equal(after.phase, "Ready");
   });
 
+  test("faults: an unpullable trainer image and an OOMKilled trainer say why, and serving is untouched", async () => {
+    const before = await modelStatus();
+    await apply(NS, [
+      trainingRun("fault-image", { image: "localhost/does-not-exist:1" }),
+      trainingRun("fault-oom", {
+        backoffLimit: 0,
+        resources: { requests: { cpu: "100m", memory: "64Mi" }, limits: { memory: "64Mi" } },
+      }),
+    ]);
+    const trainedCondition = async (name: string) =>
+      (await runStatus(name)).conditions?.find((c) => c.type === "Trained");
+    const pull = await waitFor(
+      "the unpullable image's reason in status",
+      180_000,
+      async () => {
+        const c = await trainedCondition("fault-image");
+        return c && /ErrImagePull|ImagePullBackOff|ErrImageNeverPull/.test(c.reason ?? "") ? c : undefined;
+      },
+      describeNs,
+    );
+    assert.match(pull.message ?? "", /does-not-exist/);
+    const oom = await waitRunPhase("fault-oom", ["Failed", "Promoted", "Rejected"], 4 * 60_000);
+    const c = oom.conditions?.find((x) => x.type === "Trained");
+    assert.equal(oom.phase, "Failed");
+    assert.equal(c?.reason, "OOMKilled", JSON.stringify(c));
+    assert.match(c?.message ?? "", /raise spec\.resources\.limits\.memory/);
+    const after = await modelStatus();
+    assert.equal(after.currentVersion, before.currentVersion);
+    await kubectl(["delete", "trainingrun", "-n", NS, "fault-image", "fault-oom"]);
+  });
+
   test("load makes the HPA scale the server from 1 to at least 2 replicas, and back after the load stops", async () => {
     const status = await modelStatus();
     assert.equal(status.phase, "Ready", "needs the served model of the pipeline tests");

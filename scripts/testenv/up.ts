@@ -10,8 +10,9 @@
  * scripts/testenv/README.md.
  */
 import { parseArgs } from "node:util";
-import { ensureBinaries, ensureNodeBinaries, requireBinaries } from "./binaries.ts";
-import { startControlPlane, stopControlPlane } from "./control-plane.ts";
+import { ok } from "../../common/result.ts";
+import { ensureBinaries, ensureNodeBinaries, type Binaries } from "./binaries.ts";
+import { COMPONENTS, startControlPlane, stopControlPlane } from "./control-plane.ts";
 import { formatSeconds } from "./go-build.ts";
 import { UP_DIR } from "./paths.ts";
 import { isOurs, rssBytes } from "./processes.ts";
@@ -29,8 +30,9 @@ if (existing.ok && existing.value.processes.every(isOurs) && existing.value.real
 }
 await stopControlPlane(UP_DIR); // leftovers of a crashed or half-stopped cluster
 
-const built = await ensureBinaries(progress);
-const binaries = built.ok ? requireBinaries() : built;
+// Only what the cluster runs: helm and prometheus are for the tests, not for `testenv:up`.
+const built = await ensureBinaries(progress, process.env, COMPONENTS);
+const binaries = built.ok ? ok(built.value as Binaries) : built;
 if (!binaries.ok) {
   progress(binaries.error.message);
   process.exit(1);

@@ -221,7 +221,7 @@ export async function startRealNode(opts: StartNodeOptions): Promise<RealNodeSta
         // The kubelet's serving certificate is self-signed.
         "--kubelet-insecure-tls",
         "--kubelet-preferred-address-types=InternalIP",
-        "--metric-resolution=10s",
+        "--metric-resolution=15s",
       ],
       dirs,
     ),

@@ -83,6 +83,8 @@ export interface StartOptions {
   readonly venv?: string;
   /** @default 180_000: the first start migrates the SQLite schema, which is slow on a busy machine. */
   readonly startTimeoutMs?: number;
+  /** Added to the server's environment (compose mode marks its processes this way). */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 /** Starts `mlflow server` and resolves once `/health` answers; a Failure names the log on error. */
@@ -118,6 +120,7 @@ export async function startLocalMlflow(options: StartOptions): Promise<Result<Lo
       stdio: ["ignore", log, log],
       env: {
         ...process.env,
+        ...options.env,
         MLFLOW_DISABLE_TELEMETRY: "true",
         DO_NOT_TRACK: "true",
         PYTHONUNBUFFERED: "1",

@@ -52,6 +52,11 @@ export const OperatorConfig = z.object({
   recheckSeconds: z.int().min(1).default(300),
   /** Requeue interval while a rollout or a run is in progress (events usually arrive sooner). */
   progressRequeueSeconds: z.int().min(1).default(30),
+  /**
+   * MLflow tracking server of TrainingRuns without `spec.tracking.mlflow` (compose mode sets it
+   * from `compose up --mlflow` or MLFLOW_TRACKING_URI); unset: such runs are not tracked.
+   */
+  mlflowTrackingUri: z.url({ protocol: /^https?$/ }).optional(),
 });
 export type OperatorConfig = z.infer<typeof OperatorConfig>;
 

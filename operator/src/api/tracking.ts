@@ -43,6 +43,13 @@ export const MlflowTrackingSpec = z.object({
 });
 export type MlflowTrackingSpec = z.infer<typeof MlflowTrackingSpec>;
 
+/** The run's MLflow settings: its own, else the operator's default tracking server, else none. */
+export const runMlflow = (
+  spec: { tracking?: TrackingSpec | undefined },
+  defaultTrackingUri: string | undefined,
+): MlflowTrackingSpec | undefined =>
+  spec.tracking?.mlflow ?? (defaultTrackingUri === undefined ? undefined : { trackingUri: defaultTrackingUri });
+
 export const TrackingSpec = z.object({
   mlflow: MlflowTrackingSpec.optional().describe("Log params, metrics and the model to MLflow."),
 });

@@ -29,6 +29,7 @@ export interface UpFlags {
   detach?: boolean;
   metricsPort: string;
   prometheus: boolean;
+  mlflow?: boolean;
   logLevel: string;
 }
 
@@ -135,6 +136,7 @@ export async function composeUp(o: Common & UpFlags): Promise<number> {
     stateDir,
     logger,
     address: o.address,
+    mlflow: o.mlflow ?? false,
     onProblem: (line) => note(`error: ${line}`),
   });
   for (const a of applyManifests(compose.store, manifests, o.namespace))
@@ -167,8 +169,10 @@ export async function composeUp(o: Common & UpFlags): Promise<number> {
     });
     if (prometheus.url === undefined) note(prometheus.hint ?? "Prometheus is not available.");
   }
+  const mlflow = compose.mlflow;
+  if (mlflow.hint !== undefined) note(mlflow.hint);
   note(
-    `Compose is up (state in ${stateDir}); operator metrics on http://127.0.0.1:${metricsPort}/metrics${prometheus?.url ? `; Prometheus on ${prometheus.url}` : ""}. Ctrl-C stops everything.`,
+    `Compose is up (state in ${stateDir}); operator metrics on http://127.0.0.1:${metricsPort}/metrics${prometheus?.url ? `; Prometheus on ${prometheus.url}` : ""}${mlflow.uiUrl ? `; MLflow on ${mlflow.uiUrl}` : ""}${mlflow.trackingUri && !mlflow.uiUrl ? `; runs tracked in MLflow at ${mlflow.trackingUri}` : ""}. Ctrl-C stops everything.`,
   );
   const stopEvents = followEvents(compose.store, eventsFrom, (e) => out(formatEvent(e)));
   const announced = new Set<string>();
@@ -190,6 +194,7 @@ export async function composeUp(o: Common & UpFlags): Promise<number> {
           `  URL:         ${s.url}`,
           `  Try:         curl -s ${s.url} -H 'content-type: application/json' -d '{"text":"A wonderful, moving film."}'`,
           ...(prometheus?.url ? [`  Prometheus:  ${prometheus.url}`] : []),
+          ...(mlflow.uiUrl ? [`  MLflow:      ${mlflow.uiUrl}`] : []),
           ``,
         ].join("\n"),
       );
@@ -378,6 +383,11 @@ export function addComposeCommand(parent: Command): Command {
     .option("-d, --detach", "run in the background", false)
     .option("--metrics-port <n>", "port of the operator's /metrics; 0 picks one", "0")
     .option("--no-prometheus", "do not start Prometheus")
+    .option(
+      "--mlflow",
+      "start a local MLflow server (`npm run mlflow:install`); runs without spec.tracking.mlflow are tracked there",
+      false,
+    )
     .option(
       "--address <ip>",
       "address of the front ports and of /metrics (0.0.0.0 in a container)",

@@ -42,12 +42,20 @@ export function describe(
         .join(", ")}`,
     );
   out.push("Spec:", indent(stringify(obj["spec"] ?? {})));
-  const { conditions, history, promotion, ...rest } = status as {
+  const { conditions, history, promotion, tracking, registry, ...rest } = status as {
+    tracking?: { mlflow?: { status?: string; url?: string; runId?: string; message?: string } };
+    registry?: { mlflow?: { registeredModel: string; version: string; alias: string; url?: string } };
     conditions?: Condition[];
     history?: { version: string; trainingRun?: string; servedAt?: string; metrics?: { accuracy?: number } }[];
     promotion?: { decision: string; reason: string; message?: string; time?: string };
   };
   out.push("Status:", indent(stringify(rest).trimEnd() === "{}" ? "(none yet)" : stringify(rest)));
+  const run = tracking?.mlflow;
+  if (run !== undefined)
+    out.push(`MLflow run:   ${run.url ?? run.runId ?? ""} (${run.status}${run.message ? `: ${run.message}` : ""})`);
+  const reg = registry?.mlflow;
+  if (reg !== undefined)
+    out.push(`MLflow model: ${reg.registeredModel} version ${reg.version} @${reg.alias}${reg.url ? ` ${reg.url}` : ""}`);
   if (promotion !== undefined) {
     out.push("Promotion gate:", `  Decision:  ${promotion.decision} (${promotion.reason})`);
     if (promotion.message) out.push(`  Checks:    ${promotion.message}`);

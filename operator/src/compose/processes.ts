@@ -52,7 +52,7 @@ export class ProcessTable {
     const child = spawn(command[0]!, command.slice(1), {
       detached: true,
       stdio: ["ignore", fd, fd],
-      env: { ...opts.env, [MARKER_ENV]: this.#marker },
+      env: { ...opts.env, ...this.markerEnv },
       ...(opts.cwd ? { cwd: opts.cwd } : {}),
     });
     closeSync(fd);
@@ -62,6 +62,20 @@ export class ProcessTable {
       child.once("exit", () => rmSync(join(this.#dir, `${id}.json`), { force: true }));
     }
     return child;
+  }
+
+  /**
+   * Records a process started elsewhere (in its own process group, with `markerEnv` in its
+   * environment), so `reap` stops it after a `kill -9` of `up` as it does the others.
+   */
+  adopt(id: string, pid: number, command: readonly string[]): void {
+    const record: ProcessRecord = { id, pid, command, startedAt: new Date().toISOString() };
+    writeAtomic(this.#dir, `${id}.json`, record);
+  }
+
+  /** The environment entry that marks a process as this state directory's. */
+  get markerEnv(): NodeJS.ProcessEnv {
+    return { [MARKER_ENV]: this.#marker };
   }
 
   /** Processes recorded and still alive (and still ours: their environment carries the marker). */

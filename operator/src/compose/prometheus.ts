@@ -126,7 +126,8 @@ export async function startPrometheus(opts: {
   };
 }
 
-async function portOr(preferred: number): Promise<number> {
+/** `preferred` when it is free on the loopback, else a free port. */
+export async function portOr(preferred: number): Promise<number> {
   const { createServer } = await import("node:net");
   return new Promise((resolvePort) => {
     const s = createServer();

@@ -16,6 +16,7 @@ import { StateStore } from "./store.ts";
 import { DeploymentRunner } from "./deployment-runner.ts";
 import { Autoscaler } from "./autoscaler.ts";
 import { ServiceRunner } from "./front.ts";
+import { composeMlflow, type MlflowHandle } from "./mlflow.ts";
 
 export interface ComposeOptions {
   readonly stateDir: string;
@@ -30,6 +31,8 @@ export interface ComposeOptions {
   readonly address?: string;
   /** Where to report a problem the user must fix (a front port in use). @default logger.error */
   readonly onProblem?: (line: string) => void;
+  /** Start a local MLflow server for runs without `spec.tracking.mlflow` (else MLFLOW_TRACKING_URI). */
+  readonly mlflow?: boolean;
 }
 
 const LOCK = "up.pid";
@@ -62,12 +65,14 @@ export class Compose {
   readonly autoscaler: Autoscaler;
   readonly controllers: ControllerSet;
   readonly metrics: OperatorMetrics;
+  readonly mlflow: MlflowHandle;
   readonly #opts: ComposeOptions;
   #timer: NodeJS.Timeout | undefined;
   #stopped = false;
 
-  private constructor(opts: ComposeOptions, store: StateStore, procs: ProcessTable) {
+  private constructor(opts: ComposeOptions, store: StateStore, procs: ProcessTable, mlflow: MlflowHandle) {
     this.#opts = opts;
+    this.mlflow = mlflow;
     this.store = store;
     this.processes = procs;
     const env = opts.env ?? process.env;
@@ -81,7 +86,11 @@ export class Compose {
       ...(opts.address === undefined ? {} : { address: opts.address }),
     });
     this.autoscaler = new Autoscaler(store, (ns, name) => this.deployments.replicasOf(ns, name), logger);
-    const config = defaultOperatorConfig({ ...opts.config, serviceAddress: "localhost" });
+    const config = defaultOperatorConfig({
+      ...opts.config,
+      serviceAddress: "localhost",
+      ...(mlflow.trackingUri === undefined ? {} : { mlflowTrackingUri: mlflow.trackingUri }),
+    });
     this.controllers = new ControllerSet(
       { port: localPort(store, realClock, logger), config, clock: realClock, ...(logger ? { logger } : {}) },
       { workers: 2, resyncPeriodMs: 60_000, metrics: this.metrics },
@@ -107,7 +116,14 @@ export class Compose {
       opts.logger?.warn("Stopped processes left by an earlier compose up", {
         pids: reaped.map((r) => r.pid).join(","),
       });
-    const compose = new Compose(opts, store, procs);
+    const mlflow = await composeMlflow({
+      start: opts.mlflow ?? false,
+      stateDir: opts.stateDir,
+      processes: procs,
+      ...(opts.env ? { env: opts.env } : {}),
+      ...(opts.logger ? { logger: opts.logger } : {}),
+    });
+    const compose = new Compose(opts, store, procs, mlflow);
     compose.#start();
     return compose;
   }
@@ -158,6 +174,7 @@ export class Compose {
     clearTimeout(this.#timer);
     await this.controllers.stop();
     await Promise.all([this.jobs.stop(), this.deployments.stop(), this.services.stop()]);
+    await this.mlflow.stop();
     await this.processes.reap(5000);
     if (runningUp(this.store.dir) === undefined) rmSync(this.store.path(LOCK), { force: true });
   }

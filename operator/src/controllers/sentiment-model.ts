@@ -62,7 +62,7 @@ export function sentimentModelReconciler(deps: SentimentModelReconcilerDeps): Re
     const served = decision.status.phase === "Ready" ? decision.status.currentVersion : undefined;
     const registry = await reconcileRegistry(
       deps.mlflowClients ?? defaultClients,
-      registryTarget(model, served, trainingRuns),
+      registryTarget(model, served, trainingRuns, deps.config.mlflowTrackingUri),
       model.status,
       { logger, model: key },
     );

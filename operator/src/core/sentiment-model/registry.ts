@@ -1,7 +1,7 @@
 import { findCondition, setCondition, type ConditionInput } from "../../api/conditions.ts";
 import type { SentimentModel, SentimentModelStatus } from "../../api/sentiment-model.ts";
 import type { TrainingRun } from "../../api/training-run.ts";
-import { MLFLOW_ALIAS_DEFAULT, type RegistryStatus } from "../../api/tracking.ts";
+import { MLFLOW_ALIAS_DEFAULT, runMlflow, type RegistryStatus } from "../../api/tracking.ts";
 
 /** The informational condition of the MLflow registry (Ready never depends on it). */
 export const REGISTERED = "Registered";
@@ -18,19 +18,20 @@ export interface RegistryTarget {
 
 /**
  * The registry target of a model serving `served` (pure): the TrainingRun that produced that
- * version, if it has `spec.tracking.mlflow` and its trainer tracked the run. A rollback (a pinned
+ * version, if it is tracked (`spec.tracking.mlflow`, else the operator's default server) and its trainer tracked the run. A rollback (a pinned
  * older version) names the older run, so the alias moves back.
  */
 export function registryTarget(
   model: SentimentModel,
   served: string | undefined,
   runs: readonly TrainingRun[],
+  defaultTrackingUri?: string,
 ): RegistryTarget | undefined {
   if (served === undefined) return undefined;
   const run = runs.find(
     (r) => r.spec.model === model.metadata.name && r.status?.artifact?.version === served,
   );
-  const mlflow = run?.spec.tracking?.mlflow;
+  const mlflow = run === undefined ? undefined : runMlflow(run.spec, defaultTrackingUri);
   const report = run?.status?.tracking?.mlflow;
   if (mlflow === undefined || report?.status !== "Tracked" || report.runId === undefined) return undefined;
   return {

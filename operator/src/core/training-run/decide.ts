@@ -60,6 +60,7 @@ function buildStatus(
   world: TrainingRunWorld,
   jobExists: boolean,
   now: Date,
+  config: OperatorConfig,
 ): TrainingRunStatus {
   const old = run.status ?? {};
   const obs = observeJob(world.job, world.pods);
@@ -69,7 +70,7 @@ function buildStatus(
     inputs,
     inputs.map((c) => c.type),
   );
-  const tracked = trackedCondition(run, outcome);
+  const tracked = trackedCondition(run, outcome, config.mlflowTrackingUri);
   const startTime = obs.startTime === undefined ? old.startTime : rfc3339(obs.startTime);
   const completionTime = outcome.completionTime ?? old.completionTime;
   return {
@@ -111,7 +112,7 @@ export function decideTrainingRun(
       phase: "Pending",
       trained: { type: RUN_CONDITIONS.trained, status: "False", reason: "JobConflict", message },
     };
-    const status = buildStatus(run, outcome, { ...world, job: undefined, pods: [] }, false, now);
+    const status = buildStatus(run, outcome, { ...world, job: undefined, pods: [] }, false, now, config);
     const events: EventRecord[] =
       run.status?.phase === "Pending" ? [] : [{ type: "Warning", reason: "JobConflict", message }];
     return { actions: [], status, events };
@@ -120,7 +121,7 @@ export function decideTrainingRun(
   const outcome = runOutcome(run, observeJob(world.job, world.pods), world, now, config);
   const actions = planJob(run, world, finishedBefore || FINISHED_PHASES.has(outcome.phase), config);
   const created = actions.some((a) => a.verb === "apply");
-  const status = buildStatus(run, outcome, world, world.job !== undefined || created, now);
+  const status = buildStatus(run, outcome, world, world.job !== undefined || created, now, config);
   return {
     actions,
     status,

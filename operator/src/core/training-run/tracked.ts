@@ -1,15 +1,20 @@
 import type { ConditionInput } from "../../api/conditions.ts";
+import { runMlflow } from "../../api/tracking.ts";
 import type { TrainingRun } from "../../api/training-run.ts";
 import { RUN_CONDITIONS } from "./conditions.ts";
 import type { RunOutcome } from "./outcome.ts";
 
 /**
- * The `Tracked` condition of a run with `spec.tracking.mlflow` (none otherwise): Unknown until the
+ * The `Tracked` condition of a tracked run (`spec.tracking.mlflow` or the operator's default server; none otherwise): Unknown until the
  * trainer reports, then True with the run's MLflow URL, or False with why logging failed. Ready
  * never depends on it: tracking is best effort.
  */
-export function trackedCondition(run: TrainingRun, outcome: RunOutcome): ConditionInput | undefined {
-  if (run.spec.tracking?.mlflow === undefined) return undefined;
+export function trackedCondition(
+  run: TrainingRun,
+  outcome: RunOutcome,
+  defaultTrackingUri: string | undefined,
+): ConditionInput | undefined {
+  if (runMlflow(run.spec, defaultTrackingUri) === undefined) return undefined;
   const t = outcome.tracking;
   const c = (status: ConditionInput["status"], reason: string, message: string): ConditionInput => ({
     type: RUN_CONDITIONS.tracked,

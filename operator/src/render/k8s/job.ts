@@ -1,6 +1,6 @@
 import type { V1EnvVar, V1Job, V1Volume, V1VolumeMount } from "@kubernetes/client-node";
 import { MLFLOW_ENV } from "../../../../common/mlflow/env.ts";
-import type { MlflowTrackingSpec } from "../../api/tracking.ts";
+import { runMlflow, type MlflowTrackingSpec } from "../../api/tracking.ts";
 import { LABELS, TRAINER_CONTAINER, jobName, trainerSelector } from "../../api/names.ts";
 import type { TrainingRun } from "../../api/training-run.ts";
 import type { OperatorConfig } from "../../config.ts";
@@ -95,6 +95,7 @@ export function buildJob(run: TrainingRun, output: JobOutput, config: OperatorCo
                 out: `${config.modelMountPath}/${output.path}`,
                 name: spec.model ?? run.metadata.name,
                 trainingRun: `${run.metadata.namespace}/${run.metadata.name}`,
+                mlflow: runMlflow(spec, config.mlflowTrackingUri),
               }),
               env: [{ name: "HOME", value: "/tmp" }, ...mlflowCredentialsEnv(spec.tracking?.mlflow)],
               resources: containerResources(spec.resources, config.defaultTrainerResources),

@@ -1,3 +1,4 @@
+import type { MlflowTrackingSpec } from "../../api/tracking.ts";
 import type { TrainingRunSpec } from "../../api/training-run.ts";
 
 /** Where the trainer writes its metrics summary: the container's termination message. */
@@ -13,6 +14,8 @@ export interface TrainerPaths {
   readonly name: string;
   /** `--training-run`: `<namespace>/<name>`, which tags the MLflow run. */
   readonly trainingRun: string;
+  /** Where the run is tracked (`runMlflow`: the spec's, else the operator's default), if anywhere. */
+  readonly mlflow: MlflowTrackingSpec | undefined;
 }
 
 const flag = (name: string, value: string | number | undefined): string[] =>
@@ -28,7 +31,7 @@ export function trainerArgs(spec: TrainingRunSpec, paths: TrainerPaths): string[
   const hp = spec.hyperparameters ?? {};
   const pre = spec.preprocessing ?? {};
   const ds = spec.dataset;
-  const mlflow = spec.tracking?.mlflow;
+  const mlflow = paths.mlflow;
   return [
     "train",
     ...flag("data", paths.data),

@@ -48,7 +48,8 @@ export const runMlflow = (
   spec: { tracking?: TrackingSpec | undefined },
   defaultTrackingUri: string | undefined,
 ): MlflowTrackingSpec | undefined =>
-  spec.tracking?.mlflow ?? (defaultTrackingUri === undefined ? undefined : { trackingUri: defaultTrackingUri });
+  spec.tracking?.mlflow ??
+  (defaultTrackingUri === undefined ? undefined : { trackingUri: defaultTrackingUri });
 
 export const TrackingSpec = z.object({
   mlflow: MlflowTrackingSpec.optional().describe("Log params, metrics and the model to MLflow."),

@@ -52,10 +52,14 @@ export function describe(
   out.push("Status:", indent(stringify(rest).trimEnd() === "{}" ? "(none yet)" : stringify(rest)));
   const run = tracking?.mlflow;
   if (run !== undefined)
-    out.push(`MLflow run:   ${run.url ?? run.runId ?? ""} (${run.status}${run.message ? `: ${run.message}` : ""})`);
+    out.push(
+      `MLflow run:   ${run.url ?? run.runId ?? ""} (${run.status}${run.message ? `: ${run.message}` : ""})`,
+    );
   const reg = registry?.mlflow;
   if (reg !== undefined)
-    out.push(`MLflow model: ${reg.registeredModel} version ${reg.version} @${reg.alias}${reg.url ? ` ${reg.url}` : ""}`);
+    out.push(
+      `MLflow model: ${reg.registeredModel} version ${reg.version} @${reg.alias}${reg.url ? ` ${reg.url}` : ""}`,
+    );
   if (promotion !== undefined) {
     out.push("Promotion gate:", `  Decision:  ${promotion.decision} (${promotion.reason})`);
     if (promotion.message) out.push(`  Checks:    ${promotion.message}`);

@@ -186,6 +186,18 @@ describe("buildJob: MLflow tracking", () => {
     );
   });
 
+  test("without spec.tracking, the operator's default tracking server (compose mode) is used", () => {
+    const j = buildJob(
+      trainingRun("run-a"),
+      output,
+      defaultOperatorConfig({ trainerImage: "trainer:1", mlflowTrackingUri: "http://127.0.0.1:5000" }),
+    );
+    assert.match(
+      container(j).args?.join(" ") ?? "",
+      / --tracking-uri http:\/\/127\.0\.0\.1:5000 --training-run ml\/run-a --metrics-file /,
+    );
+  });
+
   test("without spec.tracking: no tracking flags and no MLflow variables", () => {
     const c = container(job());
     assert.doesNotMatch(c.args?.join(" ") ?? "", /tracking|experiment|training-run/);

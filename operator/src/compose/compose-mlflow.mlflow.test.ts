@@ -3,7 +3,7 @@
  * MLFLOW_TRACKING_URI (the shared test server, scripts/mlflow/test-server.ts) tracks a TrainingRun
  * that names no MLflow, registers the served version with the alias moved to it, and
  * `compose describe` / `get -o wide` show the run's URL; `compose up --mlflow` starts its own
- * server, prints its URL and leaves no process after Ctrl-C.
+ * server, prints its URL, and Ctrl-C (or `down` after a `kill -9` of `up`) leaves no MLflow process.
  */
 import assert from "node:assert/strict";
 import { cpSync, mkdirSync } from "node:fs";
@@ -90,21 +90,33 @@ test("a run without spec.tracking is tracked to MLFLOW_TRACKING_URI, registered,
   }
 });
 
-test("compose up --mlflow starts MLflow, prints its URL, and Ctrl-C stops it", async () => {
-  const stateDir = tempStateDir("mlflow-up");
+/** `compose up --mlflow` on `stateDir` until it prints the MLflow URL; that URL and the server's PID. */
+async function upWithMlflow(stateDir: string): Promise<{ up: ComposeUp; pids: number[] }> {
   const up = new ComposeUp(stateDir, ["--mlflow"]);
-  let pids: number[] = [];
-  try {
-    const ui = await waitUntil(
-      "compose up to print the MLflow URL",
-      () => /MLflow on (http:\/\/127\.0\.0\.1:\d+)/.exec(up.stderr)?.[1] ?? false,
-      { timeoutMs: 240_000, intervalMs: 250 },
-    );
-    assert.equal((await fetch(`${ui}/health`)).status, 200);
-    pids = recordedProcesses(stateDir).map((p) => p.pid);
-    assert.equal(pids.length, 1, "the MLflow server is in the process table");
-  } finally {
-    assert.equal(await up.stop(), 0, up.stderr);
-  }
-  assert.deepEqual(alivePids(pids), [], "no MLflow process outlives compose up");
+  const ui = await waitUntil(
+    "compose up to print the MLflow URL",
+    () => /MLflow on (http:\/\/127\.0\.0\.1:\d+)/.exec(up.stderr)?.[1] ?? false,
+    LONG,
+  ).catch(async (e: Error) => {
+    await up.stop();
+    throw new Error(`${e.message}\n${up.stderr}`);
+  });
+  assert.equal((await fetch(`${ui}/health`)).status, 200);
+  const pids = recordedProcesses(stateDir).map((p) => p.pid);
+  assert.equal(pids.length, 1, "the MLflow server is in the process table");
+  return { up, pids };
+}
+
+test("compose up --mlflow starts MLflow and prints its URL; Ctrl-C, or down after kill -9, stops it", async () => {
+  const stateDir = tempStateDir("mlflow-up");
+  const first = await upWithMlflow(stateDir);
+  assert.equal(await first.up.stop(), 0, first.up.stderr);
+  assert.deepEqual(alivePids(first.pids), [], "no MLflow process outlives Ctrl-C");
+
+  const second = await upWithMlflow(stateDir);
+  await second.up.kill9();
+  assert.deepEqual(alivePids(second.pids), second.pids, "kill -9 of up leaves MLflow running");
+  const down = await compose(stateDir, ["down"]);
+  assert.equal(down.code, 0, down.stderr);
+  assert.deepEqual(alivePids(second.pids), [], "down stops what the killed up left");
 });

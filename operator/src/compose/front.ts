@@ -105,7 +105,9 @@ export class ServiceRunner {
   }
 
   #listen(f: Front): void {
+    // A retry must not stack up the callbacks of the listens that failed.
     f.server.removeAllListeners("error");
+    f.server.removeAllListeners("listening");
     f.server.once("error", (e: NodeJS.ErrnoException) => {
       const first = !f.failed;
       f.failed = true;

@@ -12,12 +12,17 @@ import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { composeUp } from "../operator/src/compose/cli.ts";
-import { IMDB_PATH_ENV } from "../trainer/src/data/imdb.ts";
+import { IMDB_PATH_ENV, IMDB_PATH_FIX } from "../trainer/src/data/imdb.ts";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const shared = resolve(root, "..", "shared", "datasets", "aclImdb_v1_labeled.tar.gz");
 if (!process.env[IMDB_PATH_ENV] && existsSync(shared)) process.env[IMDB_PATH_ENV] = shared;
 const data = process.env[IMDB_PATH_ENV];
+// Checked here, before anything is stored: a run that could only fail would stay in the state.
+if (data && !existsSync(data)) {
+  console.error(`error: ${IMDB_PATH_ENV}=${data} does not exist: ${IMDB_PATH_FIX}.`);
+  process.exit(2);
+}
 console.error(
   `Starting compose mode: training on ${data ? data : "the IMDB download"}, then serving. Ctrl-C stops.`,
 );

@@ -101,13 +101,22 @@ export async function stopProcesses(
   pidDir: string,
   graceMs = 10_000,
 ): Promise<void> {
-  const ordered = [...records].reverse();
+  const ordered = oursInStopOrder(records);
   for (const r of ordered) signal(r, "SIGTERM");
   const deadline = Date.now() + graceMs;
-  while (ordered.some((r) => isOurs(r)) && Date.now() < deadline) await sleep(50);
+  while (ordered.some((r) => isAlive(r.pid)) && Date.now() < deadline) await sleep(50);
   for (const r of ordered) signal(r, "SIGKILL");
-  while (ordered.some((r) => isOurs(r))) await sleep(20);
+  while (ordered.some((r) => isAlive(r.pid))) await sleep(20);
   for (const r of ordered) rmSync(pidFile(pidDir, r.name), { force: true });
+}
+
+/**
+ * The records that still run our binary, last started first. Checked once, before signalling:
+ * while a process exits, /proc/PID/cmdline reads empty before it turns zombie, so a waiting loop
+ * must ask whether the PID is alive, not whether it still runs our binary.
+ */
+function oursInStopOrder(records: readonly ProcessRecord[]): ProcessRecord[] {
+  return [...records].reverse().filter((r) => isOurs(r));
 }
 
 /**
@@ -115,13 +124,13 @@ export async function stopProcesses(
  * Waits at most `graceMs` before SIGKILL.
  */
 export function stopProcessesSync(records: readonly ProcessRecord[], pidDir: string, graceMs = 5_000): void {
-  const ordered = [...records].reverse();
+  const ordered = oursInStopOrder(records);
   const pause = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
   for (const r of ordered) signal(r, "SIGTERM");
   const deadline = Date.now() + graceMs;
-  while (ordered.some((r) => isOurs(r)) && Date.now() < deadline) pause(50);
+  while (ordered.some((r) => isAlive(r.pid)) && Date.now() < deadline) pause(50);
   for (const r of ordered) signal(r, "SIGKILL");
-  while (ordered.some((r) => isOurs(r))) pause(20);
+  while (ordered.some((r) => isAlive(r.pid))) pause(20);
   for (const r of ordered) rmSync(pidFile(pidDir, r.name), { force: true });
 }
 

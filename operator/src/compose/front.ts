@@ -74,7 +74,6 @@ export class ServiceRunner {
       const existing = this.#fronts.get(key);
       if (existing !== undefined && existing.port === port) {
         existing.selector = svc.spec?.selector ?? {};
-        if (existing.failed && !existing.listening) this.#listen(existing);
         continue;
       }
       if (existing !== undefined) void this.#close(existing);
@@ -104,7 +103,9 @@ export class ServiceRunner {
     this.#agent.destroy();
   }
 
+  /** Listens, and on failure retries every 5 s while the Service exists: the only caller of listen. */
   #listen(f: Front): void {
+    if (f.server.listening) return;
     // A retry must not stack up the callbacks of the listens that failed.
     f.server.removeAllListeners("error");
     f.server.removeAllListeners("listening");

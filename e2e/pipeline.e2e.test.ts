@@ -8,6 +8,9 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { basename, join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { MODEL_VERSION_ANNOTATION, serverSelector } from "../operator/src/api/names.ts";
+import { RUN_AS_USER } from "../operator/src/render/k8s/security.ts";
 import {
   apply,
   describeNamespace,
@@ -37,6 +40,12 @@ interface TrainingRunStatus {
   metrics?: { accuracy: number; f1: number };
   artifact?: { version: string };
   conditions?: { type: string; status: string; reason?: string; message?: string }[];
+}
+interface Condition {
+  type: string;
+  status: string;
+  reason?: string;
+  message?: string;
 }
 interface ModelStatus {
   phase?: string;
@@ -172,13 +181,7 @@ describe("the pipeline on a real node", { concurrency: false }, () => {
   test("a second passing run rolls the Deployment out while requests flow: none fails", async () => {
     const before = await modelStatus();
     assert.ok(before.currentVersion, "the first test must have promoted a version");
-    const clusterIp = (await kubectl(["get", "service", MODEL, "-n", NS, "-o", "jsonpath={.spec.clusterIP}"]))
-      .stdout;
-    await apply(NS, [requestLoopPod("request-loop", `http://${clusterIp}:80/predict`)]);
-    await kubectl(["wait", "-n", NS, "pod/request-loop", "--for=condition=Ready", "--timeout=120s"]);
-    await waitFor("the request loop's first answers", 60_000, async () =>
-      (await loopTotals()).ok > 0 ? true : undefined,
-    );
+    await startRequestLoop();
 
     await apply(NS, [
       trainingRun("reviews-nblr-2", {
@@ -204,22 +207,11 @@ describe("the pipeline on a real node", { concurrency: false }, () => {
       describeNs,
     );
     await kubectl(["rollout", "status", "-n", NS, `deployment/${MODEL}`, "--timeout=180s"]);
-    await waitFor("old server pods to be gone", 120_000, async () => {
-      const pods = await kubectlJson<{ items: { metadata: { deletionTimestamp?: string } }[] }>([
-        "get",
-        "pods",
-        "-n",
-        NS,
-        "-l",
-        `app.kubernetes.io/instance=${MODEL}`,
-      ]);
-      return pods.items.every((p) => !p.metadata.deletionTimestamp) ? true : undefined;
-    });
-    const totals = await loopTotals();
+    await waitServerSettled(1);
+    const totals = await stopRequestLoop();
     console.error(
       `# Rolled out in ${((Date.now() - rolled) / 1000).toFixed(1)}s under ${totals.ok + totals.failed} requests (${totals.failed} failed).`,
     );
-    await kubectl(["delete", "pod", "-n", NS, "request-loop", "--grace-period=1"], { allowFail: true });
     assert.equal(totals.failed, 0, `failed requests during the rollout: ${JSON.stringify(totals)}`);
     assert.ok(totals.ok > 20, `too few requests went through: ${JSON.stringify(totals)}`);
   });
@@ -268,6 +260,117 @@ describe("the pipeline on a real node", { concurrency: false }, () => {
     const after = await modelStatus();
     assert.equal(after.currentVersion, before.currentVersion);
     await kubectl(["delete", "trainingrun", "-n", NS, "fault-image", "fault-oom"]);
+  });
+
+  test("a model version whose artifact is corrupt: its pods never become Ready, and the old version keeps serving", async () => {
+    const before = await modelStatus();
+    assert.equal(before.phase, "Ready", "needs the served model of the pipeline tests");
+    const uri = (
+      await kubectl(["get", "sentimentmodel", MODEL, "-n", NS, "-o", "jsonpath={.status.currentUri}"])
+    ).stdout;
+    const m = /^pvc:\/\/([^/]+)\/(.+)$/.exec(uri);
+    assert.ok(m, `status.currentUri is not pvc://<claim>/<path>: ${uri}`);
+    const [, claim, path] = m;
+    const corruptPath = `${path}-corrupt`;
+    // A copy of the served version with one of its listed files damaged, as a bad copy would leave it.
+    const damaged = await damageCopyOnClaim(claim!, path!, corruptPath);
+
+    await startRequestLoop();
+    await patchModelSpec({ artifactUri: `pvc://${claim}/${corruptPath}` });
+    const newPod = await waitFor(
+      "a server pod of the corrupt version that reports why it cannot load",
+      120_000,
+      async () => {
+        const pod = (await serverPods()).find(
+          (p) => p.metadata.annotations?.[MODEL_VERSION_ANNOTATION] !== before.currentVersion,
+        );
+        if (pod === undefined) return undefined;
+        const logs = await kubectl(["logs", "-n", NS, pod.metadata.name], { allowFail: true });
+        return /does not match its sha256/.test(logs.stdout) ? pod.metadata.name : undefined;
+      },
+      describeNs,
+    );
+    // Readiness is probed every 5 s: several probes later it is still not Ready, and the status says
+    // the rollout has not completed while the old replica stays available.
+    await sleep(20_000);
+    const pods = await serverPods();
+    const stuck = pods.find((p) => p.metadata.name === newPod);
+    assert.ok(stuck && !podReady(stuck), `${newPod} became Ready with a damaged ${damaged}`);
+    assert.ok(
+      pods.some((p) => p.metadata.name !== newPod && podReady(p)),
+      "the old version's pod must stay Ready",
+    );
+    const during = await kubectlJson<{ status: ModelStatus & { conditions?: Condition[] } }>([
+      "get",
+      "sentimentmodel",
+      MODEL,
+      "-n",
+      NS,
+    ]);
+    const cond = (type: string) => during.status.conditions?.find((c) => c.type === type);
+    assert.equal(cond("RolledOut")?.status, "False", JSON.stringify(during.status.conditions));
+    assert.equal(cond("Available")?.status, "True", JSON.stringify(during.status.conditions));
+
+    await patchModelSpec({ artifactUri: null });
+    await waitServerSettled(1);
+    const after = await waitFor(
+      "the model back on its old version, Ready",
+      120_000,
+      async () => {
+        const s = await modelStatus();
+        return s.phase === "Ready" && s.currentVersion === before.currentVersion ? s : undefined;
+      },
+      describeNs,
+    );
+    const totals = await stopRequestLoop();
+    console.error(
+      `# Corrupt version: ${newPod} never Ready; ${totals.ok} requests answered by ${JSON.stringify(totals.versions)}, ${totals.failed} failed.`,
+    );
+    assert.equal(
+      totals.failed,
+      0,
+      `failed requests while the corrupt version was pinned: ${JSON.stringify(totals)}`,
+    );
+    assert.deepEqual(
+      Object.keys(totals.versions ?? {}),
+      [before.currentVersion],
+      `answers must all come from the old version: ${JSON.stringify(totals.versions)}`,
+    );
+    assert.ok(
+      (await serverPods()).every(
+        (p) => p.metadata.annotations?.[MODEL_VERSION_ANNOTATION] === after.currentVersion,
+      ),
+    );
+  });
+
+  test("a server pod deleted during traffic: replaced, and requests keep succeeding", async () => {
+    await patchModelSpec({ replicas: 2 });
+    await waitServerSettled(2);
+    await startRequestLoop();
+    const victim = (await serverPods())[0]!.metadata.name;
+    const deleted = Date.now();
+    await kubectl(["delete", "pod", "-n", NS, victim, "--wait=false"]);
+    await waitFor(
+      `a replacement for ${victim} to become Ready`,
+      180_000,
+      async () => {
+        const pods = (await serverPods()).filter((p) => p.metadata.name !== victim);
+        return pods.length === 2 && pods.every(podReady) ? true : undefined;
+      },
+      describeNs,
+    );
+    const replacedSeconds = (Date.now() - deleted) / 1000;
+    await waitServerSettled(2);
+    // A few more seconds of traffic on the settled endpoints.
+    await sleep(3000);
+    const totals = await stopRequestLoop();
+    console.error(
+      `# Deleted ${victim}: replaced and Ready in ${replacedSeconds.toFixed(1)}s under ${totals.ok + totals.failed} requests (${totals.failed} failed).`,
+    );
+    await patchModelSpec({ replicas: 1 });
+    await waitServerSettled(1);
+    assert.equal(totals.failed, 0, `failed requests around the deletion: ${JSON.stringify(totals)}`);
+    assert.ok(totals.ok > 20, `too few requests went through: ${JSON.stringify(totals)}`);
   });
 
   test("load makes the HPA scale the server from 1 to at least 2 replicas, and back after the load stops", async () => {
@@ -336,10 +439,79 @@ describe("the pipeline on a real node", { concurrency: false }, () => {
   });
 });
 
+interface LoopTotals {
+  ok: number;
+  failed: number;
+  errors?: string[];
+  /** Answers per served model version (the `model.version` of each prediction). */
+  versions?: Record<string, number>;
+}
+
 /** Counts of the request loop, from its last log line. */
-async function loopTotals(): Promise<{ ok: number; failed: number; errors?: string[] }> {
+async function loopTotals(): Promise<LoopTotals> {
   const logs = (await kubectl(["logs", "-n", NS, "request-loop", "--tail=1"])).stdout.trim();
-  return JSON.parse(logs || '{"ok":0,"failed":0}') as { ok: number; failed: number };
+  return JSON.parse(logs || '{"ok":0,"failed":0}') as LoopTotals;
+}
+
+/** Starts the request loop against the Service's ClusterIP and waits for its first answers. */
+async function startRequestLoop(): Promise<void> {
+  const clusterIp = (await kubectl(["get", "service", MODEL, "-n", NS, "-o", "jsonpath={.spec.clusterIP}"]))
+    .stdout;
+  await apply(NS, [requestLoopPod("request-loop", `http://${clusterIp}:80/predict`)]);
+  await kubectl(["wait", "-n", NS, "pod/request-loop", "--for=condition=Ready", "--timeout=120s"]);
+  await waitFor("the request loop's first answers", 60_000, async () =>
+    (await loopTotals()).ok > 0 ? true : undefined,
+  );
+}
+
+/** Stops the request loop and returns its final totals. */
+async function stopRequestLoop(): Promise<LoopTotals> {
+  const totals = await loopTotals();
+  await kubectl(["delete", "pod", "-n", NS, "request-loop", "--grace-period=1"], { allowFail: true });
+  return totals;
+}
+
+interface ServerPod {
+  metadata: { name: string; annotations?: Record<string, string>; deletionTimestamp?: string };
+  status?: { conditions?: { type: string; status: string }[] };
+}
+/** The model's server pods. */
+async function serverPods(): Promise<ServerPod[]> {
+  return (
+    await kubectlJson<{ items: ServerPod[] }>([
+      "get",
+      "pods",
+      "-n",
+      NS,
+      "-l",
+      Object.entries(serverSelector(MODEL))
+        .map(([k, v]) => `${k}=${v}`)
+        .join(","),
+    ])
+  ).items;
+}
+const podReady = (p: ServerPod) =>
+  p.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
+
+/** Patches the SentimentModel's spec (JSON merge patch: `null` removes a field). */
+async function patchModelSpec(spec: Record<string, unknown>): Promise<void> {
+  await kubectl(["patch", "sentimentmodel", MODEL, "-n", NS, "--type=merge", "-p", JSON.stringify({ spec })]);
+}
+
+/** Waits until the server Deployment is rolled out with `replicas` Ready pods and none terminating. */
+async function waitServerSettled(replicas: number): Promise<void> {
+  await kubectl(["rollout", "status", "-n", NS, `deployment/${MODEL}`, "--timeout=180s"]);
+  await waitFor(
+    `${replicas} ready server pod(s) and none terminating`,
+    120_000,
+    async () => {
+      const pods = await serverPods();
+      return pods.length === replicas && pods.every((p) => podReady(p) && !p.metadata.deletionTimestamp)
+        ? true
+        : undefined;
+    },
+    describeNs,
+  );
 }
 
 /**
@@ -349,20 +521,24 @@ async function loopTotals(): Promise<{ ok: number; failed: number; errors?: stri
 function requestLoopPod(name: string, url: string) {
   const script = `
 const http = require("node:http");
-let ok = 0, failed = 0; const errors = [];
+let ok = 0, failed = 0; const errors = []; const versions = {};
 const body = JSON.stringify({ text: ${JSON.stringify(POSITIVE)} });
 function once() {
   const req = http.request(process.env.URL, { method: "POST", agent: false, timeout: 5000,
     headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } }, (res) => {
-    res.resume();
-    res.on("end", () => { if (res.statusCode === 200) ok++; else { failed++; errors.push("HTTP " + res.statusCode); } setImmediate(once); });
+    let text = ""; res.setEncoding("utf8"); res.on("data", (c) => { text += c; });
+    res.on("end", () => {
+      if (res.statusCode === 200) { ok++; const v = JSON.parse(text).model.version; versions[v] = (versions[v] || 0) + 1; }
+      else { failed++; errors.push("HTTP " + res.statusCode); }
+      setImmediate(once);
+    });
   });
   req.on("timeout", () => req.destroy(new Error("timeout")));
   req.on("error", (e) => { failed++; errors.push(e.code || e.message); setTimeout(once, 50); });
   req.end(body);
 }
 once();
-setInterval(() => console.log(JSON.stringify({ ok, failed, errors: errors.slice(-5) })), 200);
+setInterval(() => console.log(JSON.stringify({ ok, failed, errors: errors.slice(-5), versions })), 200);
 `;
   return {
     apiVersion: "v1",
@@ -439,4 +615,68 @@ async function copyImdbToClaim(): Promise<void> {
   const size = await kubectl(["exec", "-n", NS, pod, "--", "stat", "-c", "%s", `/data/${ARCHIVE}`]);
   assert.ok(Number(size.stdout) > 1_000_000, `copied archive is ${size.stdout} bytes`);
   await kubectl(["delete", "pod", "-n", NS, pod, "--grace-period=0", "--wait=true"]);
+}
+
+/**
+ * Copies the model directory `from` to `to` on the model claim through a short-lived pod, then
+ * appends a byte to the first file its metadata.json lists; returns that file's name.
+ */
+async function damageCopyOnClaim(claim: string, from: string, to: string): Promise<string> {
+  const pod = "artifact-damager";
+  const script = `
+const fs = require("node:fs");
+fs.cpSync(process.env.FROM, process.env.TO, { recursive: true });
+const file = Object.keys(JSON.parse(fs.readFileSync(process.env.TO + "/metadata.json", "utf8")).files)[0];
+fs.appendFileSync(process.env.TO + "/" + file, "x");
+console.log(file);
+`;
+  await apply(NS, [
+    {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: pod },
+      spec: {
+        restartPolicy: "Never",
+        securityContext: {
+          runAsNonRoot: true,
+          // The trainer's user, which owns the model directories.
+          runAsUser: RUN_AS_USER,
+          runAsGroup: RUN_AS_USER,
+          fsGroup: RUN_AS_USER,
+          seccompProfile: { type: "RuntimeDefault" },
+        },
+        containers: [
+          {
+            name: "damager",
+            image: IMAGES.server,
+            command: ["node", "-e", script],
+            env: [
+              { name: "FROM", value: `/models/${from}` },
+              { name: "TO", value: `/models/${to}` },
+            ],
+            securityContext: {
+              allowPrivilegeEscalation: false,
+              readOnlyRootFilesystem: true,
+              capabilities: { drop: ["ALL"] },
+            },
+            volumeMounts: [{ name: "models", mountPath: "/models" }],
+          },
+        ],
+        volumes: [{ name: "models", persistentVolumeClaim: { claimName: claim } }],
+      },
+    },
+  ]);
+  const phase = await waitFor(
+    `${pod} to finish`,
+    120_000,
+    async () => {
+      const p = (await kubectl(["get", "pod", "-n", NS, pod, "-o", "jsonpath={.status.phase}"])).stdout;
+      return p === "Succeeded" || p === "Failed" ? p : undefined;
+    },
+    describeNs,
+  );
+  const logs = (await kubectl(["logs", "-n", NS, pod])).stdout.trim();
+  assert.equal(phase, "Succeeded", `${pod} failed: ${logs}`);
+  await kubectl(["delete", "pod", "-n", NS, pod, "--grace-period=0"]);
+  return logs;
 }

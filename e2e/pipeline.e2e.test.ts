@@ -2,8 +2,9 @@
  * The product end to end on a cluster that runs containers: the operator installed with Helm from
  * its image, a TrainingRun whose trainer pod really trains on the IMDB archive (on a PVC), the
  * gate, the served model answering through its Service, then a second run rolled out under
- * traffic and a gate-failing run that changes nothing. Needs SENTIMENT_TEST_KUBECONFIG (see
- * harness.ts) and SENTIMENT_IMDB_PATH; run with `npm run test:e2e`.
+ * traffic, a gate-failing run that changes nothing, faults (unpullable image, OOMKilled trainer,
+ * a corrupt model version, a server pod deleted under traffic) and the HPA under load. Needs
+ * SENTIMENT_TEST_KUBECONFIG (see harness.ts) and SENTIMENT_IMDB_PATH; run with `npm run test:e2e`.
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -35,23 +36,24 @@ const POSITIVE =
 const NEGATIVE =
   "A dreadful, boring mess. The plot made no sense, the acting was awful and I wanted my money back.";
 
-interface TrainingRunStatus {
-  phase?: string;
-  metrics?: { accuracy: number; f1: number };
-  artifact?: { version: string };
-  conditions?: { type: string; status: string; reason?: string; message?: string }[];
-}
 interface Condition {
   type: string;
   status: string;
   reason?: string;
   message?: string;
 }
+interface TrainingRunStatus {
+  phase?: string;
+  metrics?: { accuracy: number; f1: number };
+  artifact?: { version: string };
+  conditions?: Condition[];
+}
 interface ModelStatus {
   phase?: string;
   currentVersion?: string;
   readyReplicas?: number;
   metrics?: { accuracy: number };
+  conditions?: Condition[];
 }
 
 const describeNs = () => describeNamespace(NS);
@@ -300,16 +302,10 @@ describe("the pipeline on a real node", { concurrency: false }, () => {
       pods.some((p) => p.metadata.name !== newPod && podReady(p)),
       "the old version's pod must stay Ready",
     );
-    const during = await kubectlJson<{ status: ModelStatus & { conditions?: Condition[] } }>([
-      "get",
-      "sentimentmodel",
-      MODEL,
-      "-n",
-      NS,
-    ]);
-    const cond = (type: string) => during.status.conditions?.find((c) => c.type === type);
-    assert.equal(cond("RolledOut")?.status, "False", JSON.stringify(during.status.conditions));
-    assert.equal(cond("Available")?.status, "True", JSON.stringify(during.status.conditions));
+    const during = await modelStatus();
+    const cond = (type: string) => during.conditions?.find((c) => c.type === type);
+    assert.equal(cond("RolledOut")?.status, "False", JSON.stringify(during.conditions));
+    assert.equal(cond("Available")?.status, "True", JSON.stringify(during.conditions));
 
     await patchModelSpec({ artifactUri: null });
     await waitServerSettled(1);

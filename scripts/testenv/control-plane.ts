@@ -7,7 +7,6 @@
 import { rmSync } from "node:fs";
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { FailureError } from "../../common/result.ts";
 import type { Binaries } from "./binaries.ts";
 import { NODE_NAME as REAL_NODE_NAME, NODE_NET } from "./node/configs.ts";
@@ -26,7 +25,7 @@ import {
   type Ports,
 } from "./components.ts";
 import { writeAdminKubeconfig } from "./kubeconfig.ts";
-import { tailLines } from "./logs.ts";
+import { waitFor } from "./component-wait.ts";
 import { ADMIN_USER, generatePki } from "./pki.ts";
 import { freePorts } from "./ports.ts";
 import { probe, type ProbeTls } from "./probe.ts";
@@ -271,42 +270,4 @@ async function nodeReady(server: string, tls: ProbeTls): Promise<boolean> {
   if (r.status !== 200) return false;
   const node = JSON.parse(r.body) as { status?: { conditions?: { type: string; status: string }[] } };
   return node.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
-}
-
-/** Polls `check` until true; fails fast, with its log tail, if a component exits meanwhile. */
-async function waitFor(
-  what: string,
-  procs: readonly StartedProcess[],
-  timeoutMs: number,
-  check: () => Promise<boolean>,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError = "";
-  for (;;) {
-    const dead = procs.find((p) => p.exit !== undefined);
-    if (dead) {
-      const how = dead.exit?.signal ? `signal ${dead.exit.signal}` : `code ${dead.exit?.code}`;
-      throw new FailureError(
-        "StartFailed",
-        `${dead.record.name} exited with ${how} while waiting for ${what}. Last lines of ${dead.record.log}:\n` +
-          (await tailLines(dead.record.log, 30)),
-      );
-    }
-    try {
-      if (await check()) return;
-    } catch (e) {
-      lastError = e instanceof Error ? e.message : String(e);
-    }
-    if (Date.now() > deadline) {
-      const logs = await Promise.all(
-        procs.map(async (p) => `--- ${p.record.name}\n${await tailLines(p.record.log, 15)}`),
-      );
-      throw new FailureError(
-        "StartFailed",
-        `Timed out after ${timeoutMs / 1000}s waiting for ${what}${lastError ? ` (last error: ${lastError})` : ""}.\n` +
-          logs.join("\n"),
-      );
-    }
-    await sleep(100);
-  }
 }

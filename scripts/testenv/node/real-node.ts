@@ -14,7 +14,7 @@ import { FailureError } from "../../../common/result.ts";
 import { archivePath, IMAGES } from "../../images/images.ts";
 import { ensurePauseArchive } from "../../images/pause.ts";
 import { formatSeconds } from "../go-build.ts";
-import { tailLines } from "../logs.ts";
+import { waitFor } from "../component-wait.ts";
 import { cacheRoot } from "../paths.ts";
 import { freePorts } from "../ports.ts";
 import { startProcess, stopProcesses, type StartedProcess } from "../processes.ts";
@@ -368,32 +368,3 @@ export async function stopRealNode(clusterDir: string, progress: (m: string) => 
 
 export const isClean = (l: Leftovers): boolean =>
   l.processes.length + l.mounts.length + l.cgroups.length + l.sysctls.length === 0 && !l.netns;
-
-/** Polls `check` until true; fails fast, with its log tail, if a node process exits meanwhile. */
-async function waitFor(
-  what: string,
-  procs: readonly StartedProcess[],
-  timeoutMs: number,
-  check: () => Promise<boolean>,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const dead = procs.find((x) => x.exit !== undefined);
-    if (dead)
-      throw new FailureError(
-        "StartFailed",
-        `${dead.record.name} exited while waiting for ${what}. Last lines of ${dead.record.log}:\n${await tailLines(dead.record.log, 30)}`,
-      );
-    if (await check().catch(() => false)) return;
-    if (Date.now() > deadline) {
-      const logs = await Promise.all(
-        procs.map(async (x) => `--- ${x.record.name}\n${await tailLines(x.record.log, 15)}`),
-      );
-      throw new FailureError(
-        "StartFailed",
-        `Timed out after ${timeoutMs / 1000}s waiting for ${what}.\n${logs.join("\n")}`,
-      );
-    }
-    await sleep(250);
-  }
-}

@@ -3,14 +3,20 @@
  * its image, a TrainingRun whose trainer pod really trains on the IMDB archive (on a PVC), the
  * gate, the served model answering through its Service, then a second run rolled out under
  * traffic, a gate-failing run that changes nothing, faults (unpullable image, OOMKilled trainer,
- * a corrupt model version, a server pod deleted under traffic) and the HPA under load. Needs
+ * a corrupt model version, a server pod deleted under traffic), the leading operator pod deleted
+ * mid-training (the new leader finishes the run with one Job) and the HPA under load. Needs
  * SENTIMENT_TEST_KUBECONFIG (see harness.ts) and SENTIMENT_IMDB_PATH; run with `npm run test:e2e`.
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { basename, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { MODEL_VERSION_ANNOTATION, serverSelector } from "../operator/src/api/names.ts";
+import {
+  LABELS,
+  MODEL_VERSION_ANNOTATION,
+  serverSelector,
+  trainerSelector,
+} from "../operator/src/api/names.ts";
 import { RUN_AS_USER } from "../operator/src/render/k8s/security.ts";
 import {
   apply,
@@ -231,6 +237,76 @@ describe("the pipeline on a real node", { concurrency: false }, () => {
     const after = await modelStatus();
     assert.equal(after.currentVersion, before.currentVersion);
     assert.equal(after.phase, "Ready");
+  });
+
+  test("the operator pod deleted mid-training: the new leader finishes the run, with exactly one Job", async () => {
+    const name = "reviews-takeover";
+    const before = await modelStatus();
+    await apply(NS, [trainingRun(name, { hyperparameters: { epochs: 3, seed: 11 } })]);
+    await waitFor(
+      `the trainer pod of ${name} to be Running`,
+      180_000,
+      async () => ((await trainerPods(name)).some((p) => p.status?.phase === "Running") ? true : undefined),
+      describeNs,
+    );
+    const leader = await leaseHolder();
+    const victim = (await operatorPods()).find((p) => leader.startsWith(`${p.metadata.name}_`));
+    assert.ok(victim, `no operator pod holds the Lease (holder ${JSON.stringify(leader)})`);
+    const deleted = Date.now();
+    await kubectl(["delete", "pod", "-n", NS, victim.metadata.name, "--wait=false"]);
+    const newLeader = await waitFor(
+      "another Ready operator pod to hold the leader Lease",
+      180_000,
+      async () => {
+        const holder = await leaseHolder();
+        const pod = (await operatorPods()).find(
+          (p) => p.metadata.name !== victim.metadata.name && holder.startsWith(`${p.metadata.name}_`),
+        );
+        return pod && podReady(pod) && !pod.metadata.deletionTimestamp ? pod.metadata.name : undefined;
+      },
+      describeNs,
+    );
+    const takeoverSeconds = (Date.now() - deleted) / 1000;
+    const run = await waitRunPhase(name, ["Promoted", "Failed", "Rejected"], 8 * 60_000);
+    console.error(
+      `# Deleted the leader ${victim.metadata.name} mid-training: ${newLeader} led after ${takeoverSeconds.toFixed(1)}s; ` +
+        `${name} ended ${run.phase} ${((Date.now() - deleted) / 1000).toFixed(1)}s after the deletion.`,
+    );
+    assert.equal(run.phase, "Promoted", `run ended ${run.phase}: ${JSON.stringify(run.conditions)}`);
+    const jobs = (
+      await kubectlJson<{ items: { metadata: { name: string }; status?: { failed?: number } }[] }>([
+        "get",
+        "jobs",
+        "-n",
+        NS,
+        "-l",
+        `${LABELS.trainingRun}=${name}`,
+      ])
+    ).items;
+    assert.equal(
+      jobs.length,
+      1,
+      `exactly one Job for ${name}: ${jobs.map((j) => j.metadata.name).join(", ")}`,
+    );
+    assert.equal(jobs[0]!.status?.failed ?? 0, 0, "the Job's pod must not have been retried");
+    const pods = await trainerPods(name);
+    assert.equal(
+      pods.length,
+      1,
+      `exactly one trainer pod attempt: ${pods.map((p) => p.metadata.name).join(", ")}`,
+    );
+    // The promotion rolls the server to the new version: settle it before the next test.
+    await waitFor(
+      "the model to serve the takeover run's version",
+      4 * 60_000,
+      async () => {
+        const s = await modelStatus();
+        return s.phase === "Ready" && s.currentVersion === run.artifact?.version ? s : undefined;
+      },
+      describeNs,
+    );
+    assert.notEqual(run.artifact?.version, before.currentVersion);
+    await waitServerSettled(1);
   });
 
   test("faults: an unpullable trainer image and an OOMKilled trainer say why, and serving is untouched", async () => {
@@ -467,26 +543,36 @@ async function stopRequestLoop(): Promise<LoopTotals> {
   return totals;
 }
 
-interface ServerPod {
+interface Pod {
   metadata: { name: string; annotations?: Record<string, string>; deletionTimestamp?: string };
-  status?: { conditions?: { type: string; status: string }[] };
+  status?: { phase?: string; conditions?: { type: string; status: string }[] };
+}
+/** Pods matching a label selector. */
+async function podsBy(selector: Record<string, string>): Promise<Pod[]> {
+  const l = Object.entries(selector)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(",");
+  return (await kubectlJson<{ items: Pod[] }>(["get", "pods", "-n", NS, "-l", l])).items;
+}
+/** A TrainingRun's trainer pods (every attempt of its Job). */
+const trainerPods = (run: string) => podsBy(trainerSelector(run));
+/** The operator's pods, installed by the Helm release. */
+const operatorPods = () =>
+  podsBy({
+    "app.kubernetes.io/name": "sentiment-operator",
+    "app.kubernetes.io/instance": "sentiment-operator",
+  });
+/** The holder of the operator's leader Lease (`<pod>_<suffix>`), or "". */
+async function leaseHolder(): Promise<string> {
+  const r = await kubectl(
+    ["get", "lease", "sentiment-operator-leader", "-n", NS, "-o", "jsonpath={.spec.holderIdentity}"],
+    { allowFail: true },
+  );
+  return r.stdout.trim();
 }
 /** The model's server pods. */
-async function serverPods(): Promise<ServerPod[]> {
-  return (
-    await kubectlJson<{ items: ServerPod[] }>([
-      "get",
-      "pods",
-      "-n",
-      NS,
-      "-l",
-      Object.entries(serverSelector(MODEL))
-        .map(([k, v]) => `${k}=${v}`)
-        .join(","),
-    ])
-  ).items;
-}
-const podReady = (p: ServerPod) =>
+const serverPods = () => podsBy(serverSelector(MODEL));
+const podReady = (p: Pod) =>
   p.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
 
 /** Patches the SentimentModel's spec (JSON merge patch: `null` removes a field). */

@@ -104,7 +104,7 @@ before(async () => {
 
 after(async () => {
   clearInterval(pidWatch);
-  if (up.child.exitCode === null) await up.stop();
+  if (up.child.exitCode === null && up.child.signalCode === null) await up.stop();
 });
 
 describe("compose mode end to end", () => {
@@ -234,9 +234,9 @@ describe("compose mode end to end", () => {
   test("down stops every process (by PID) and frees the front port", async () => {
     const r = await compose(stateDir, ["down"]);
     assert.equal(r.code, 0, r.stderr);
-    await new Promise<void>((done) =>
-      up.child.exitCode !== null ? done() : up.child.once("exit", () => done()),
-    );
+    // `down` may already have seen `up` exit, by a signal (exitCode null, signalCode set).
+    const exited = () => up.child.exitCode !== null || up.child.signalCode !== null;
+    await new Promise<void>((done) => (exited() ? done() : up.child.once("exit", () => done())));
     for (const p of recordedProcesses(stateDir)) pidsSeen.add(p.pid);
     assert.ok(pidsSeen.size >= 5, `trainers and servers were seen: ${[...pidsSeen].join(",")}`);
     assert.deepEqual(alivePids([...pidsSeen, up.pid]), []);

@@ -63,7 +63,7 @@ export class ComposeUp {
 
   /** Ctrl-C, then waits for the exit (it stops every process it started first). */
   async stop(): Promise<number | null> {
-    if (this.child.exitCode !== null) return this.child.exitCode;
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return this.child.exitCode;
     const exited = new Promise<number | null>((r) => this.child.once("exit", (code) => r(code)));
     this.child.kill("SIGINT");
     return exited;

@@ -45,9 +45,9 @@ const nodeArgs = [
     ? [`--test-global-setup=${join(import.meta.dirname, "test-global-setup.ts")}`]
     : []),
   "--test-concurrency=2",
-  // A test that hangs fails after 10 minutes instead of holding CI until its limit (the longest,
-  // compose's rollover and e2e-like lifecycle, take under 2 minutes each here).
-  "--test-timeout=600000",
+  // A test (or suite) that hangs fails after 20 minutes instead of holding CI until its limit; the
+  // longest, compose mode's lifecycle suite, took 7.5 minutes on a saturated machine.
+  "--test-timeout=1200000",
   "--experimental-test-coverage",
   "--test-coverage-exclude=**/*.test.ts",
   "--test-coverage-exclude=node_modules/**",

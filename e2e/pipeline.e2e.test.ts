@@ -641,11 +641,7 @@ setInterval(() => console.log(JSON.stringify({ ok, failed, errors: errors.slice(
           command: ["node", "-e", script],
           env: [{ name: "URL", value: url }],
           resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "128Mi" } },
-          securityContext: {
-            allowPrivilegeEscalation: false,
-            readOnlyRootFilesystem: true,
-            capabilities: { drop: ["ALL"] },
-          },
+          securityContext: RESTRICTED_CONTAINER,
         },
       ],
     },
@@ -680,11 +676,7 @@ async function copyImdbToClaim(): Promise<void> {
             name: "loader",
             image: IMAGES.server,
             command: ["sleep", "600"],
-            securityContext: {
-              allowPrivilegeEscalation: false,
-              readOnlyRootFilesystem: true,
-              capabilities: { drop: ["ALL"] },
-            },
+            securityContext: RESTRICTED_CONTAINER,
             volumeMounts: [{ name: "data", mountPath: "/data" }],
           },
         ],
@@ -698,6 +690,13 @@ async function copyImdbToClaim(): Promise<void> {
   assert.ok(Number(size.stdout) > 1_000_000, `copied archive is ${size.stdout} bytes`);
   await kubectl(["delete", "pod", "-n", NS, pod, "--grace-period=0", "--wait=true"]);
 }
+
+/** The restricted Pod Security profile of the suite's helper containers (read-only, no privileges). */
+const RESTRICTED_CONTAINER = {
+  allowPrivilegeEscalation: false,
+  readOnlyRootFilesystem: true,
+  capabilities: { drop: ["ALL"] },
+};
 
 /**
  * Copies the model directory `from` to `to` on the model claim through a short-lived pod, then
@@ -736,11 +735,7 @@ console.log(file);
               { name: "FROM", value: `/models/${from}` },
               { name: "TO", value: `/models/${to}` },
             ],
-            securityContext: {
-              allowPrivilegeEscalation: false,
-              readOnlyRootFilesystem: true,
-              capabilities: { drop: ["ALL"] },
-            },
+            securityContext: RESTRICTED_CONTAINER,
             volumeMounts: [{ name: "models", mountPath: "/models" }],
           },
         ],

@@ -119,6 +119,19 @@ describe("planChild", () => {
   test("the hash ignores key order", () => {
     assert.equal(desiredHash(desired({ a: 1, b: 2 })), desiredHash(desired({ b: 2, a: 1 })));
   });
+
+  test("the hash is the one earlier releases stamped (a new value would roll every child on upgrade)", () => {
+    const object = {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "reviews", namespace: "ml", labels: { b: "2", a: "1" }, annotations: { "x/y": "z" } },
+      data: { z: "last", a: "first", skipped: undefined },
+      list: [{ b: 1, a: null }, undefined, "\u00e9\u2028"],
+      at: new Date(Date.UTC(2026, 0, 2, 3, 4, 5)),
+    };
+    // Computed by the hand-written canonical JSON that fast-json-stable-stringify replaced.
+    assert.equal(desiredHash(object), "17bf99a79ddc1140");
+  });
 });
 
 describe("planDelete", () => {

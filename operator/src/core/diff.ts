@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
+import stringify from "fast-json-stable-stringify";
 import { DESIRED_HASH_ANNOTATION } from "../api/names.ts";
 import { quantityValue } from "../api/quantity.ts";
-import { canonicalJson } from "./canonical-json.ts";
 import type { KubeObject, NamedKubeObject } from "../api/kube-object.ts";
 import type { ChildAction, ObjectRef } from "./types.ts";
 
@@ -16,12 +16,16 @@ import type { ChildAction, ObjectRef } from "./types.ts";
  * of the desired object, stamped on every applied child.
  */
 
-/** sha256 (first 16 hex) of the desired object in canonical JSON, without the hash annotation itself. */
+/**
+ * sha256 (first 16 hex) of the desired object as JSON with sorted keys (fast-json-stable-stringify),
+ * without the hash annotation itself. The hash is stamped on live children: a change in how it is
+ * computed rolls every Deployment on upgrade, so diff.test.ts pins one value.
+ */
 export function desiredHash(desired: NamedKubeObject): string {
   const annotations = { ...desired.metadata.annotations };
   delete annotations[DESIRED_HASH_ANNOTATION];
   const copy = { ...desired, metadata: { ...desired.metadata, annotations } };
-  return createHash("sha256").update(canonicalJson(copy)).digest("hex").slice(0, 16);
+  return createHash("sha256").update(stringify(copy)).digest("hex").slice(0, 16);
 }
 
 /** The desired object with its hash annotation: what `apply` sends. */

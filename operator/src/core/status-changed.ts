@@ -1,4 +1,4 @@
-import { canonicalJson } from "./canonical-json.ts";
+import stringify from "fast-json-stable-stringify";
 
 /**
  * Whether the status a decision computed differs from the one the resource has, so the shell
@@ -7,4 +7,4 @@ import { canonicalJson } from "./canonical-json.ts";
  * a status flips, so an unchanged world yields an identical status and zero writes.
  */
 export const statusChanged = (old: unknown, next: unknown): boolean =>
-  canonicalJson(old ?? {}) !== canonicalJson(next ?? {});
+  stringify(old ?? {}) !== stringify(next ?? {});

@@ -10,7 +10,6 @@ import {
   parseArtifactUri,
   selectorString,
 } from "./names.ts";
-import { quantityValue } from "./quantity.ts";
 
 describe("childName", () => {
   test("short names are base-suffix", () => assert.equal(modelPvcName("reviews"), "reviews-models"));
@@ -55,18 +54,4 @@ describe("artifact URIs", () => {
     "pvc://claim/a/../../b",
   ];
   for (const uri of bad) test(`rejects ${uri}`, () => assert.equal(parseArtifactUri(uri), undefined));
-});
-
-describe("quantityValue", () => {
-  const cases: [string | number, number | undefined][] = [
-    ["500m", 0.5],
-    ["0.5", 0.5],
-    ["2Gi", 2 * 2 ** 30],
-    ["1k", 1000],
-    ["1e3", 1000],
-    [3, 3],
-    ["2 GB", undefined],
-  ];
-  for (const [q, want] of cases)
-    test(`${JSON.stringify(q)} → ${want}`, () => assert.equal(quantityValue(q), want));
 });

@@ -4,7 +4,7 @@ import { parseAllDocuments } from "yaml";
 import { API_VERSION } from "../api/group.ts";
 import { SENTIMENT_MODEL_CRD, TRAINING_RUN_CRD } from "../api/crd/definitions.ts";
 import type { CrdDefinition } from "../api/crd/build.ts";
-import { deepEqual } from "../k8s/merge-patch.ts";
+import { jsonEqual } from "../core/json-equal.ts";
 import { storeObject } from "./local-port.ts";
 import type { StateStore } from "./store.ts";
 import { admit, AdmissionError } from "./validate.ts";
@@ -115,9 +115,9 @@ export function applyManifests(
     const oldMeta = (old?.["metadata"] ?? {}) as Record<string, unknown>;
     const same =
       old !== undefined &&
-      deepEqual(old["spec"], checked["spec"]) &&
-      deepEqual(oldMeta["labels"], meta["labels"]) &&
-      deepEqual(oldMeta["annotations"], meta["annotations"]);
+      jsonEqual(old["spec"], checked["spec"]) &&
+      jsonEqual(oldMeta["labels"], meta["labels"]) &&
+      jsonEqual(oldMeta["annotations"], meta["annotations"]);
     if (!same) storeObject(store, { ...checked, metadata: { ...meta, namespace: ns } }, new Date(), false);
     return {
       kind: def.names.kind,

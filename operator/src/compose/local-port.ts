@@ -1,9 +1,11 @@
 import { randomUUID } from "node:crypto";
+import { apply as applyMergePatch } from "json-merge-patch";
 import type { Logger } from "../../../common/log.ts";
 import type { ClusterPort, ObjectSource, WorldSources } from "../controllers/port.ts";
+import { jsonEqual } from "../core/json-equal.ts";
+import { statusChanged } from "../core/status-changed.ts";
 import type { ChildAction } from "../core/types.ts";
 import type { EventSpec } from "../k8s/events.ts";
-import { deepEqual, isPlainObject, mergePatch } from "../k8s/merge-patch.ts";
 import type { KubeObject } from "../api/kube-object.ts";
 import { Resources, resourceFor } from "../k8s/resources.ts";
 import type { Clock } from "../runtime/clock.ts";
@@ -49,18 +51,18 @@ export function storeObject(store: StateStore, obj: KubeObject, now: Date, keepR
   const ns = obj.metadata?.namespace ?? "default";
   const name = obj.metadata?.name ?? "";
   const live = store.read(plural, ns, name);
-  let spec = (obj as Record<string, unknown>)["spec"];
+  let spec = (obj as Record<string, unknown>)["spec"] as Record<string, unknown> | undefined;
   const liveSpec = live?.["spec"] as Record<string, unknown> | undefined;
   if (
     keepReplicas &&
-    isPlainObject(spec) &&
+    spec !== undefined &&
     spec["replicas"] === undefined &&
     liveSpec?.["replicas"] !== undefined
   )
     spec = { ...spec, replicas: liveSpec["replicas"] };
   const liveMeta = live?.metadata;
   const generation =
-    liveMeta?.generation === undefined ? 1 : liveMeta.generation + (deepEqual(liveSpec, spec) ? 0 : 1);
+    liveMeta?.generation === undefined ? 1 : liveMeta.generation + (jsonEqual(liveSpec, spec) ? 0 : 1);
   const stored: KubeObject = {
     ...obj,
     ...(spec === undefined ? {} : { spec }),
@@ -99,7 +101,7 @@ export function localPort(store: StateStore, clock: Clock, logger?: Logger): Clu
 }
 
 function writeLocalStatus(store: StateStore, live: KubeObject, status: unknown): boolean {
-  if (mergePatch(live["status"], status) === undefined) return false;
+  if (!statusChanged(live["status"], status)) return false;
   const plural = pluralOf(live.apiVersion, live.kind);
   const ns = live.metadata?.namespace ?? "default";
   const name = live.metadata?.name ?? "";
@@ -172,15 +174,4 @@ function applyLocal(store: StateStore, action: ChildAction, now: Date, owner: st
       return;
     }
   }
-}
-
-/** RFC 7386 merge patch. */
-function applyMergePatch(target: unknown, patch: unknown): unknown {
-  if (!isPlainObject(patch)) return patch;
-  const out: Record<string, unknown> = isPlainObject(target) ? { ...target } : {};
-  for (const [k, v] of Object.entries(patch)) {
-    if (v === null) delete out[k];
-    else out[k] = applyMergePatch(out[k], v);
-  }
-  return out;
 }

@@ -1,4 +1,4 @@
-import stringify from "fast-json-stable-stringify";
+import { jsonEqual } from "./json-equal.ts";
 
 /**
  * Whether the status a decision computed differs from the one the resource has, so the shell
@@ -6,5 +6,4 @@ import stringify from "fast-json-stable-stringify";
  * do not count. `lastTransitionTime` needs no special case: the condition helpers keep it unless
  * a status flips, so an unchanged world yields an identical status and zero writes.
  */
-export const statusChanged = (old: unknown, next: unknown): boolean =>
-  stringify(old ?? {}) !== stringify(next ?? {});
+export const statusChanged = (old: unknown, next: unknown): boolean => !jsonEqual(old ?? {}, next ?? {});

@@ -2,7 +2,7 @@ import type { Logger } from "../../../common/log.ts";
 import { realClock, sleep, type Clock } from "../runtime/clock.ts";
 import { microTime } from "./events.ts";
 import type { LeaseRecord, LeaseStore, StoredLease } from "./lease-store.ts";
-import { deepEqual } from "./merge-patch.ts";
+import { jsonEqual } from "../core/json-equal.ts";
 
 export interface LeaderElectorOptions {
   readonly store: LeaseStore;
@@ -138,7 +138,7 @@ export class LeaderElector {
     try {
       const current = await store.get();
       if (!current) return this.#saw(await store.create(fresh(0)), now);
-      if (!this.#observed || !deepEqual(current.spec, this.#observed.spec)) this.#saw(current, now);
+      if (!this.#observed || !jsonEqual(current.spec, this.#observed.spec)) this.#saw(current, now);
       const holder = current.spec.holderIdentity ?? "";
       const heldFor = (current.spec.leaseDurationSeconds ?? 0) * 1000;
       if (holder !== "" && holder !== identity && this.#observedAt + heldFor > now) return false;

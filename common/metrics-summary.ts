@@ -6,14 +6,21 @@ import { z } from "zod";
  * is at most 512 characters.
  */
 export const TrackingReport = z.object({
-  status: z.enum(["Tracked", "Failed"]),
-  runId: z.string().min(1).max(64).optional(),
-  experimentId: z.string().min(1).max(64).optional(),
-  /** The run's page in the MLflow UI. */
-  url: z.string().min(1).max(2048).optional(),
-  /** The artifact URI of the uploaded model directory (`runs:/<run id>/model`). */
-  modelUri: z.string().min(1).max(2048).optional(),
-  message: z.string().max(512).optional(),
+  status: z
+    .enum(["Tracked", "Failed"])
+    .describe(
+      "Tracked (params, metrics and the model's files are in MLflow) or Failed (MLflow was unreachable or refused; the model is still written).",
+    ),
+  runId: z.string().min(1).max(64).optional().describe("The MLflow run id."),
+  experimentId: z.string().min(1).max(64).optional().describe("The MLflow experiment id."),
+  url: z.string().min(1).max(2048).optional().describe("The run's page in the MLflow UI."),
+  modelUri: z
+    .string()
+    .min(1)
+    .max(2048)
+    .optional()
+    .describe("The artifact URI of the uploaded model directory (runs:/<run id>/model)."),
+  message: z.string().max(512).optional().describe("What went wrong, when status is Failed."),
 });
 export type TrackingReport = z.infer<typeof TrackingReport>;
 

@@ -47,6 +47,7 @@ describe("the apiserver rejects invalid specs", () => {
     test(c.name, async () => {
       const message = await refusal(c.obj);
       assert.match(message, c.message);
+      assert.doesNotMatch(message, /should match/, "a sentence, not the raw regex");
       assert.ok(message.length < 600, `a readable message, not a dump (${message.length} chars): ${message}`);
     });
   }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { matching } from "./rules.ts";
 import { rfc3339, Time } from "./time.ts";
 
 export const ConditionStatus = z.enum(["True", "False", "Unknown"]);
@@ -9,20 +10,28 @@ export type ConditionStatus = z.infer<typeof ConditionStatus>;
  * `reason` is CamelCase and machine-readable; `message` is for humans.
  */
 export const Condition = z.object({
-  type: z
-    .string()
-    .min(1)
-    .max(316)
-    .regex(/^([a-z0-9.-]+\/)?[A-Za-z0-9_.-]+$/),
-  status: ConditionStatus,
-  observedGeneration: z.int().min(0).optional(),
-  lastTransitionTime: Time,
-  reason: z
-    .string()
-    .min(1)
-    .max(1024)
-    .regex(/^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$/),
-  message: z.string().max(32768),
+  type: matching(
+    z.string().max(316),
+    /^([a-z0-9.-]+\/)?[A-Za-z0-9_.-]+$/,
+    "must be a condition type such as Ready or example.com/Ready",
+  ).describe("The aspect of the object this condition is about, in CamelCase, such as Ready."),
+  status: ConditionStatus.describe("True, False or Unknown (could not be observed)."),
+  observedGeneration: z
+    .int()
+    .min(0)
+    .optional()
+    .describe(
+      "The metadata.generation the condition was set from; older than the object's means it is stale.",
+    ),
+  lastTransitionTime: Time.describe("When status last changed (RFC 3339); a new reason or message keeps it."),
+  reason: matching(
+    z.string().max(1024),
+    /^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$/,
+    "must be a CamelCase reason such as JobComplete: letters, digits, '_', ',' and ':', starting with a letter",
+  ).describe(
+    "Why the condition has this status: a CamelCase word for programs, such as BackoffLimitExceeded.",
+  ),
+  message: z.string().max(32768).describe("Why the condition has this status, for humans; may be empty."),
 });
 export type Condition = z.infer<typeof Condition>;
 

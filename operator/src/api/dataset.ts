@@ -1,10 +1,18 @@
 import { z } from "zod";
 import { ObjectName, RelativePath } from "./pod-settings.ts";
+import { matching } from "./rules.ts";
 
 export const DatasetSource = z.enum(["imdb", "url", "pvc"]);
 export const DatasetFormat = z.enum(["aclImdb", "csv", "jsonl"]);
 
 const column = z.string().min(1).max(128);
+
+/** A sha256 digest as `sha256sum` prints it. */
+export const Sha256 = matching(
+  z.string().max(64),
+  /^[0-9a-f]{64}$/,
+  "must be a sha256 digest: 64 lowercase hex digits",
+);
 
 /**
  * The training data. `imdb` is the official IMDB archive (downloaded and verified by the trainer),
@@ -13,32 +21,36 @@ const column = z.string().min(1).max(128);
  */
 export const Dataset = z
   .object({
-    source: DatasetSource.default("imdb").describe("Where the data comes from: imdb, url or pvc."),
-    url: z
-      .string()
-      .max(2048)
-      .regex(/^https?:\/\/\S+$/, "must be an http(s) URL")
+    source: DatasetSource.default("imdb").describe(
+      "Where the data comes from: imdb (the official IMDB archive, downloaded and verified by the trainer), url (a file the trainer downloads) or pvc (a file or directory on a PersistentVolumeClaim). Default: imdb.",
+    ),
+    url: matching(
+      z.string().max(2048),
+      /^https?:\/\/\S+$/,
+      "must be an http(s) URL such as https://example.com/reviews.csv",
+    )
       .optional()
-      .describe("The file to download; required when source is url."),
+      .describe("The file to download (http or https); required when source is url, refused otherwise."),
     claimName: ObjectName.optional().describe(
-      "The PersistentVolumeClaim holding the data; required when source is pvc.",
+      "The PersistentVolumeClaim holding the data, in the run's namespace, mounted read-only; required when source is pvc, refused otherwise.",
     ),
     path: RelativePath.optional().describe(
-      "Path of the data inside the claim (source pvc); the claim's root when unset.",
+      "Path of the data inside the claim (source pvc only): relative, without .. segments. Unset: the claim's root.",
     ),
     format: DatasetFormat.optional().describe(
-      "aclImdb (directory or .tar.gz), csv or jsonl; inferred from the file name when unset.",
+      "aclImdb (the IMDB layout, a directory or .tar.gz), csv or jsonl. Unset: inferred from the file name.",
     ),
-    sha256: z
-      .string()
-      .length(64)
-      .regex(/^[0-9a-f]{64}$/, "must be 64 lowercase hex digits")
+    sha256: Sha256.optional().describe(
+      "Expected sha256 of the downloaded or mounted file; the trainer refuses a mismatch. Unset: not checked, except the imdb source, checked against the official archive's digest.",
+    ),
+    textColumn: column
       .optional()
-      .describe("Expected sha256 of the file; the trainer refuses a mismatch."),
-    textColumn: column.optional().describe("CSV/JSONL field holding the review text."),
+      .describe("CSV column or JSONL field holding the review text. Unset: text, else review."),
     labelColumn: column
       .optional()
-      .describe("CSV/JSONL field holding the label (pos/neg, positive/negative, 1/0)."),
+      .describe(
+        "CSV column or JSONL field holding the label (pos/neg, positive/negative or 1/0). Unset: label, else sentiment.",
+      ),
   })
   .meta({
     "x-kubernetes-validations": [

@@ -3,33 +3,52 @@
 // accepts), returns number | bigint, reads "" as 0, has no syntax pattern for the CRD schema and is
 // not exported from the package root. quantity.test.ts shows the gaps; switch when it fails.
 import { z } from "zod";
+import { intOrStringRule } from "./rules.ts";
 
 /** Kubernetes resource.Quantity syntax: a decimal with an optional binary, decimal or exponent suffix. */
 export const QUANTITY_PATTERN = /^[+-]?(\d+(\.\d*)?|\.\d+)([KMGTPE]i|[numkMGTPE]|[eE][+-]?\d+)?$/;
 
+export const QUANTITY_MESSAGE = "must be a quantity such as 500m, 2Gi or 1";
+
 /**
  * A quantity such as `500m`, `2Gi` or `1`: a string or a number. In the CRD it becomes
- * `x-kubernetes-int-or-string` (see crd/structural.ts), as Kubernetes' own types do, keeping the
- * string's pattern and length (the apiserver applies them to strings only).
+ * `x-kubernetes-int-or-string` (see crd/structural.ts), as Kubernetes' own types do, and the string
+ * is checked by Kubernetes' own quantity parser (CEL `isQuantity`, Kubernetes 1.29+) rather than by
+ * a `pattern`, which would answer with the raw regex. Compose mode's admission gives `isQuantity`
+ * QUANTITY_PATTERN (operator/src/compose/validate.ts).
  */
-export const Quantity = z
-  .union([
-    z.string().max(64).regex(QUANTITY_PATTERN, "must be a quantity such as 500m, 2Gi or 1"),
-    z.int().min(0),
-  ])
-  .meta({ "x-kubernetes-int-or-string": true });
+export const Quantity = intOrStringRule(
+  z
+    .union([
+      z
+        .string()
+        .max(64)
+        .refine((q) => QUANTITY_PATTERN.test(q), QUANTITY_MESSAGE),
+      z.int().min(0),
+    ])
+    .meta({ "x-kubernetes-int-or-string": true }),
+  "isQuantity(self)",
+  QUANTITY_MESSAGE,
+);
 export type Quantity = z.infer<typeof Quantity>;
 
+const PERCENT = /^\d{1,3}%$/;
+const PERCENT_MESSAGE = "must be an integer or a percentage such as 25%";
+
 /** An int or a percentage string (`1`, `25%`), e.g. a PDB's maxUnavailable. */
-export const IntOrPercent = z
-  .union([
-    z.int().min(0).max(1_000_000),
-    z
-      .string()
-      .max(4)
-      .regex(/^\d{1,3}%$/, "must be an integer or a percentage such as 25%"),
-  ])
-  .meta({ "x-kubernetes-int-or-string": true });
+export const IntOrPercent = intOrStringRule(
+  z
+    .union([
+      z.int().min(0).max(1_000_000),
+      z
+        .string()
+        .max(4)
+        .refine((p) => PERCENT.test(p), PERCENT_MESSAGE),
+    ])
+    .meta({ "x-kubernetes-int-or-string": true }),
+  `self.matches(r'${PERCENT.source}')`,
+  PERCENT_MESSAGE,
+);
 export type IntOrPercent = z.infer<typeof IntOrPercent>;
 
 const SUFFIX: Record<string, number> = {

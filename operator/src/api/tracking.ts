@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { TrackingReport } from "../../../common/metrics-summary.ts";
 import { ObjectName } from "./pod-settings.ts";
+import { matching } from "./rules.ts";
 
 /** The alias a served version gets in the MLflow model registry, unless the run names another. */
 export const MLFLOW_ALIAS_DEFAULT = "production";
@@ -17,7 +18,7 @@ export const MlflowTrackingSpec = z.object({
     .url({ protocol: /^https?$/, error: "must be an http(s) URL such as http://mlflow.mlflow:5000" })
     .max(2048)
     .describe(
-      "MLflow tracking server, e.g. http://mlflow.mlflow.svc:5000 (credentials never go in the URI).",
+      "MLflow tracking server (http or https), e.g. http://mlflow.mlflow.svc:5000; credentials never go in the URI (see credentialsSecret).",
     ),
   experiment: z
     .string()
@@ -34,10 +35,11 @@ export const MlflowTrackingSpec = z.object({
     .max(256)
     .optional()
     .describe("Registered model the served version becomes a version of. Default: spec.model."),
-  alias: z
-    .string()
-    .max(255)
-    .regex(/^[A-Za-z][A-Za-z0-9_-]*$/, "must be a letter followed by letters, digits, _ or -")
+  alias: matching(
+    z.string().max(255),
+    /^[A-Za-z][A-Za-z0-9_-]*$/,
+    "must be an MLflow alias such as production: a letter followed by letters, digits, '_' or '-'",
+  )
     .optional()
     .describe(`Registry alias moved to the served version. Default: ${MLFLOW_ALIAS_DEFAULT}.`),
 });
@@ -52,7 +54,9 @@ export const runMlflow = (
   (defaultTrackingUri === undefined ? undefined : { trackingUri: defaultTrackingUri });
 
 export const TrackingSpec = z.object({
-  mlflow: MlflowTrackingSpec.optional().describe("Log params, metrics and the model to MLflow."),
+  mlflow: MlflowTrackingSpec.optional().describe(
+    "Log params, metrics and the model to MLflow. Unset: the operator's default tracking server, if it has one.",
+  ),
 });
 export type TrackingSpec = z.infer<typeof TrackingSpec>;
 
@@ -66,17 +70,18 @@ export type TrackingStatus = z.infer<typeof TrackingStatus>;
 export const RegistryStatus = z.object({
   mlflow: z
     .object({
-      registeredModel: z.string().min(1).max(256),
+      registeredModel: z.string().min(1).max(256).describe("The MLflow registered model."),
       version: z.string().min(1).max(32).describe("The MLflow model version of the served version."),
-      alias: z.string().min(1).max(255),
-      runId: z.string().min(1).max(64),
+      alias: z.string().min(1).max(255).describe("The registry alias that points at it."),
+      runId: z.string().min(1).max(64).describe("The MLflow run of the TrainingRun that trained it."),
       modelVersion: z
         .string()
         .min(1)
         .max(63)
         .describe("The served version (status.currentVersion) this describes."),
-      url: z.string().min(1).max(2048).optional(),
+      url: z.string().min(1).max(2048).optional().describe("The model version's page in the MLflow UI."),
     })
-    .optional(),
+    .optional()
+    .describe("The served version in MLflow, once registered."),
 });
 export type RegistryStatus = z.infer<typeof RegistryStatus>;

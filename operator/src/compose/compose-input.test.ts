@@ -65,6 +65,7 @@ describe("compose admission refuses what the apiserver refuses, with its text", 
         (e: unknown) => {
           assert.ok(e instanceof UserError, String(e));
           assert.match(e.message, c.message);
+          assert.doesNotMatch(e.message, /should match/, "a sentence, not the raw regex");
           assert.ok(e.message.length < 600, `readable, not a dump: ${e.message}`);
           return true;
         },

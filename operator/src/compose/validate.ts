@@ -1,22 +1,50 @@
-import { evaluate } from "@marcbachmann/cel-js";
+import { Environment } from "@marcbachmann/cel-js";
 import { GROUP } from "../api/group.ts";
+import { QUANTITY_PATTERN } from "../api/quantity.ts";
 import { buildCrd, type CrdDefinition } from "../api/crd/build.ts";
 import type { CelRule } from "../api/crd/immutable.ts";
 import type { SchemaNode } from "../api/crd/structural.ts";
 
 /**
  * Admission for compose mode, from the SAME generated CRD schema the apiserver enforces (OpenAPI
- * bounds, enums, patterns, defaults and the CEL rules, transition rules included) with the
- * apiserver's wording, so a refusal reads the same in both modes:
+ * bounds, enums, defaults and the CEL rules, transition rules included; the CRDs have no
+ * `pattern`, see api/rules.ts) with the apiserver's wording, so a refusal reads the same in both
+ * modes:
  * `TrainingRun.sentiment.mlops.dev "x" is invalid: spec.architecture: Unsupported value: ...`.
- * Order as in the apiserver: prune unknown fields, apply defaults, validate schema, then CEL.
- * CEL runs on @marcbachmann/cel-js (the Kubernetes `split` string extension included).
+ * Order as in the apiserver: prune unknown fields, apply defaults, validate schema, then CEL unless
+ * a schema error blocks it (a wrong type, enum, required field, length or count).
+ * CEL runs on @marcbachmann/cel-js (the Kubernetes `split` string extension included), with
+ * Kubernetes' `isQuantity` given QUANTITY_PATTERN; integers are CEL ints, as the apiserver has them.
  */
 export interface Admitted {
   readonly object: Record<string, unknown>;
 }
 
 type Json = unknown;
+
+const cel = new Environment({ unlistedVariablesAreDyn: true }).registerFunction(
+  "isQuantity(string): bool",
+  (q: string) => QUANTITY_PATTERN.test(q),
+);
+
+/** The value as CEL sees it: numbers of integer (or int-or-string) fields are ints, not doubles. */
+function celValue(node: SchemaNode | undefined, value: Json): Json {
+  if (node === undefined) return value;
+  const intField = node["type"] === "integer" || node["x-kubernetes-int-or-string"] === true;
+  if (typeof value === "number" && intField && Number.isInteger(value)) return BigInt(value);
+  if (Array.isArray(value)) return value.map((v) => celValue(node["items"] as SchemaNode | undefined, v));
+  if (isObject(value)) {
+    const props = node["properties"] as Record<string, SchemaNode> | undefined;
+    const additional = node["additionalProperties"];
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [
+        k,
+        celValue(props?.[k] ?? (isObject(additional) ? additional : undefined), v),
+      ]),
+    );
+  }
+  return value;
+}
 const isObject = (v: Json): v is Record<string, Json> =>
   typeof v === "object" && v !== null && !Array.isArray(v);
 
@@ -114,15 +142,12 @@ function checkValue(node: SchemaNode, value: Json, path: string, errors: string[
   if (typeof value === "string") {
     const maxLength = node["maxLength"] as number | undefined;
     const minLength = node["minLength"] as number | undefined;
-    const pattern = node["pattern"] as string | undefined;
     if (maxLength !== undefined && value.length > maxLength)
       errors.push(`${path}: Too long: may not be more than ${maxLength} bytes`);
     if (minLength !== undefined && value.length < minLength)
       errors.push(
         `${path}: Invalid value: ${shown(value)}: ${path} in body should be at least ${minLength} chars long`,
       );
-    if (pattern !== undefined && !new RegExp(pattern, "u").test(value))
-      errors.push(`${path}: Invalid value: ${shown(value)}: ${path} in body should match '${pattern}'`);
   }
   if (Array.isArray(value)) {
     const maxItems = node["maxItems"] as number | undefined;
@@ -143,28 +168,36 @@ function checkValue(node: SchemaNode, value: Json, path: string, errors: string[
   }
 }
 
-/** Evaluates the x-kubernetes-validations of every node (transition rules only on update, when oldSelf exists). */
+/**
+ * Evaluates the x-kubernetes-validations of every node (transition rules only on update, when
+ * oldSelf exists). As the apiserver, a refusal shows the node's type, not the value
+ * (`Invalid value: "string"`; `""` for an int-or-string), and map entries are `path[key]`.
+ */
 function checkRules(node: SchemaNode, value: Json, old: Json, path: string, errors: string[]): void {
   if (value === undefined) return;
+  const shownType = JSON.stringify(node["type"] ?? "");
   for (const r of (node["x-kubernetes-validations"] as CelRule[] | undefined) ?? []) {
     const transition = /\boldSelf\b/.test(r.rule);
     if (transition && old === undefined) continue;
     let passed: unknown;
     try {
-      passed = evaluate(r.rule, transition ? { self: value, oldSelf: old } : { self: value });
+      const self = celValue(node, value);
+      passed = cel.evaluate(r.rule, transition ? { self, oldSelf: celValue(node, old) } : { self });
     } catch (e) {
       passed = false;
-      errors.push(
-        `${path || "<nil>"}: Invalid value: ${shown(value)}: ${r.message} (${(e as Error).message})`,
-      );
+      errors.push(`${path || "<nil>"}: Invalid value: ${shownType}: ${r.message} (${(e as Error).message})`);
       continue;
     }
-    if (passed !== true) errors.push(`${path || "<nil>"}: Invalid value: ${shown(value)}: ${r.message}`);
+    if (passed !== true) errors.push(`${path || "<nil>"}: Invalid value: ${shownType}: ${r.message}`);
   }
   if (isObject(value)) {
     const props = node["properties"] as Record<string, SchemaNode> | undefined;
     for (const [k, child] of Object.entries(props ?? {}))
       checkRules(child, value[k], isObject(old) ? old[k] : undefined, path ? `${path}.${k}` : k, errors);
+    const additional = node["additionalProperties"];
+    if (isObject(additional))
+      for (const [k, v] of Object.entries(value))
+        if (props?.[k] === undefined) checkRules(additional, v, undefined, `${path}[${k}]`, errors);
   } else if (Array.isArray(value) && isObject(node["items"])) {
     value.forEach((v, i) => checkRules(node["items"] as SchemaNode, v, undefined, `${path}[${i}]`, errors));
   }
@@ -175,6 +208,11 @@ export function invalidMessage(kind: string, name: string, errors: readonly stri
   const list = errors.length === 1 ? errors[0]! : `[${errors.join(", ")}]`;
   return `${kind}.${GROUP} "${name}" is invalid: ${list}`;
 }
+
+/** Schema errors after which the apiserver runs no CEL rule (its hasBlockingErr), and what it says. */
+const BLOCKING = /: (Unsupported value|Required value|Too long|Too many)|in body must be of type/;
+const NOT_CHECKED =
+  '<nil>: Invalid value: "null": some validation rules were not checked because the object was invalid; correct the existing errors to complete validation';
 
 export class AdmissionError extends Error {
   override readonly name = "AdmissionError";
@@ -204,7 +242,8 @@ export function admit(
   const errors: string[] = [];
   const { metadata: _m, ...checked } = object;
   checkValue(schema, checked, "", errors);
-  if (errors.length === 0) {
+  if (errors.some((e) => BLOCKING.test(e))) errors.push(NOT_CHECKED);
+  else {
     const self = { ...object, metadata: { name } };
     const oldSelf = old === undefined ? undefined : { ...old, metadata: { name } };
     checkRules(schema, self, oldSelf, "", errors);

@@ -1,7 +1,8 @@
 /**
  * Invalid specs and the text the apiserver refuses them with (from the generated CRDs: OpenAPI
- * bounds, enums, patterns, CEL rules). Shared by the apiserver test (validation.int.test.ts) and
- * compose mode's admission test, so both modes are held to the same messages.
+ * bounds, enums, CEL rules). Shared by the apiserver test (validation.int.test.ts) and compose
+ * mode's admission test, so both modes are held to the same messages. Every string form (what a
+ * `pattern` would have checked) has a case with its sentence: the CEL rules of api/rules.ts.
  */
 import {
   sentimentModelManifest,
@@ -46,7 +47,63 @@ export const INVALID_SPECS: readonly { name: string; obj: RunDraft | ModelDraft;
       withModel("m"),
       withRawSpec({ dataset: { source: "imdb", sha256: "xyz" } }),
     ),
-    message: /spec\.dataset\.sha256/,
+    message:
+      /spec\.dataset\.sha256: Invalid value: "string": must be a sha256 digest: 64 lowercase hex digits/,
+  },
+  {
+    name: "a model name that is no DNS label",
+    obj: trainingRunManifest("bad-model", withModel("Reviews_1")),
+    message:
+      /spec\.model: Invalid value: "string": must be the name of a SentimentModel, a DNS-1035 label such as reviews/,
+  },
+  {
+    name: "an image with a space",
+    obj: trainingRunManifest("bad-image", withModel("m"), withRawSpec({ image: "trainer :1" })),
+    message: /spec\.image: Invalid value: "string": must be an image reference without spaces/,
+  },
+  {
+    name: "a CPU limit that is no quantity",
+    obj: trainingRunManifest(
+      "bad-cpu",
+      withModel("m"),
+      withRawSpec({ resources: { limits: { cpu: "2 cores" } } }),
+    ),
+    message: /spec\.resources\.limits\[cpu\]: Invalid value: "": must be a quantity such as 500m, 2Gi or 1/,
+  },
+  {
+    name: "a service account name with capitals",
+    obj: trainingRunManifest("bad-sa", withModel("m"), withRawSpec({ serviceAccountName: "Trainer" })),
+    message:
+      /spec\.serviceAccountName: Invalid value: "string": must be a lowercase DNS name such as my-claim/,
+  },
+  {
+    name: "a dataset URL that is not http(s)",
+    obj: trainingRunManifest(
+      "ftp-url",
+      withModel("m"),
+      withRawSpec({ dataset: { source: "url", url: "ftp://example.com/reviews.csv" } }),
+    ),
+    message:
+      /spec\.dataset\.url: Invalid value: "string": must be an http\(s\) URL such as https:\/\/example\.com/,
+  },
+  {
+    name: "an absolute dataset path",
+    obj: trainingRunManifest(
+      "abs-path",
+      withModel("m"),
+      withRawSpec({ dataset: { source: "pvc", claimName: "data", path: "/reviews.csv" } }),
+    ),
+    message: /spec\.dataset\.path: Invalid value: "string": must be a relative path \(no leading \/\)/,
+  },
+  {
+    name: "an MLflow alias starting with a digit",
+    obj: trainingRunManifest(
+      "bad-alias",
+      withModel("m"),
+      withRawSpec({ tracking: { mlflow: { trackingUri: "http://mlflow:5000", alias: "1st" } } }),
+    ),
+    message:
+      /spec\.tracking\.mlflow\.alias: Invalid value: "string": must be an MLflow alias such as production/,
   },
   {
     name: "automatic promotion without a model",
@@ -78,7 +135,35 @@ export const INVALID_SPECS: readonly { name: string; obj: RunDraft | ModelDraft;
   {
     name: "an artifact URI that is not on a volume claim",
     obj: sentimentModelManifest("s3", withRawSpec({ artifactUri: "s3://bucket/model" })),
-    message: /spec\.artifactUri: .*spec\.artifactUri must be pvc:\/\/<claim>\/<path to a model directory>/,
+    message:
+      /spec\.artifactUri: Invalid value: "string": spec\.artifactUri must be pvc:\/\/<claim>\/<path to a model directory>/,
+  },
+  {
+    name: "a pinned version that is no label value",
+    obj: sentimentModelManifest("bad-version", withRawSpec({ version: "v1!" })),
+    message: /spec\.version: Invalid value: "string": must be a model version, a label value such as/,
+  },
+  {
+    name: "an environment variable name starting with a digit",
+    obj: sentimentModelManifest("bad-env", withRawSpec({ server: { env: [{ name: "1ST", value: "x" }] } })),
+    message:
+      /spec\.server\.env\[0\]\.name: Invalid value: "string": must be an environment variable name such as LOG_LEVEL/,
+  },
+  {
+    name: "an auth Secret name with capitals",
+    obj: sentimentModelManifest("bad-secret", withRawSpec({ server: { auth: { secretName: "Token" } } })),
+    message: /spec\.server\.auth\.secretName: Invalid value: "string": must be a lowercase DNS name/,
+  },
+  {
+    name: "a storage size that is no quantity",
+    obj: sentimentModelManifest("bad-size", withRawSpec({ storage: { size: "2 GB" } })),
+    message: /spec\.storage\.size: Invalid value: "": must be a quantity such as 500m, 2Gi or 1/,
+  },
+  {
+    name: "a disruption budget that is neither a number nor a percentage",
+    obj: sentimentModelManifest("bad-pdb", withRawSpec({ podDisruptionBudget: { maxUnavailable: "half" } })),
+    message:
+      /spec\.podDisruptionBudget\.maxUnavailable: Invalid value: "": must be an integer or a percentage such as 25%/,
   },
   {
     name: "negative replicas",
@@ -96,6 +181,7 @@ export const INVALID_SPECS: readonly { name: string; obj: RunDraft | ModelDraft;
       "interval",
       withRawSpec({ monitoring: { serviceMonitor: { interval: "often" } } }),
     ),
-    message: /spec\.monitoring\.serviceMonitor\.interval/,
+    message:
+      /spec\.monitoring\.serviceMonitor\.interval: Invalid value: "string": must be a duration such as 15s, 1m or 1m30s/,
   },
 ];

@@ -12,6 +12,8 @@ export interface PrinterColumn {
 
 /** Everything that makes one CRD: names, the zod spec and status, extra CEL rules and columns. */
 export interface CrdDefinition {
+  /** What the kind is, for `kubectl explain <kind>`. */
+  readonly description: string;
   readonly names: {
     readonly kind: string;
     readonly listKind: string;
@@ -46,10 +48,20 @@ export function buildCrd(def: CrdDefinition): Record<string, unknown> {
   const openAPIV3Schema = withRules(
     {
       type: "object",
-      description: `${names.kind} (${GROUP}/${VERSION}). Generated from operator/src/api by scripts/gen-crds.ts.`,
+      description: `${def.description} Generated from operator/src/api by scripts/gen-crds.ts.`,
       properties: {
-        apiVersion: { type: "string" },
-        kind: { type: "string" },
+        // The standard texts of every Kubernetes kind.
+        apiVersion: {
+          type: "string",
+          description:
+            "APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values.",
+        },
+        kind: {
+          type: "string",
+          description:
+            "Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. In CamelCase.",
+        },
+        // The apiserver refuses anything but the type here; kubectl explain shows ObjectMeta's docs.
         metadata: { type: "object" },
         spec,
         status: toStructural(def.status),

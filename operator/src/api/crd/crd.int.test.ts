@@ -157,7 +157,7 @@ describe("CRDs on the apiserver", () => {
       name: "a storage size that is no quantity",
       kind: "SentimentModel",
       spec: { storage: { size: "2 GB" } },
-      message: /spec\.storage\.size: Invalid value: "2 GB": spec\.storage\.size in body should match/,
+      message: /spec\.storage\.size: Invalid value: "": must be a quantity such as 500m, 2Gi or 1/,
     },
     {
       name: "an artifact URI that is not pvc://",
@@ -184,7 +184,8 @@ describe("CRDs on the apiserver", () => {
       name: "a bad PDB maxUnavailable",
       kind: "SentimentModel",
       spec: { podDisruptionBudget: { maxUnavailable: "half" } },
-      message: /spec\.podDisruptionBudget\.maxUnavailable in body should match/,
+      message:
+        /spec\.podDisruptionBudget\.maxUnavailable: Invalid value: "": must be an integer or a percentage/,
     },
   ];
   test(`${invalid.length} invalid specs are rejected with readable messages`, async (t) => {
@@ -197,6 +198,27 @@ describe("CRDs on the apiserver", () => {
       assert.equal(r.ok, false, `${c.name} was accepted`);
       assert.match(r.out, c.message, c.name);
     }
+  });
+
+  test("kubectl explain shows the descriptions of nested fields", async () => {
+    // The apiserver publishes a new CRD's OpenAPI a moment after it is Established.
+    const explain = async (field: string): Promise<string> => {
+      for (let i = 0; ; i++) {
+        const r = kubectl(["explain", field]);
+        if (r.ok && !r.out.includes("<empty>")) return r.out;
+        if (i === 60) assert.fail(`kubectl explain ${field}: ${r.out}`);
+        await new Promise((res) => setTimeout(res, 500));
+      }
+    };
+    const url = await explain("trainingrun.spec.dataset.url");
+    assert.match(url, /The file to download \(http or https\); required when source is url/);
+    const spec = await explain("trainingrun.spec");
+    assert.doesNotMatch(spec, /<no description>/);
+    assert.match(spec, /backoffLimit\s+<integer>\s+Times a failed training pod is retried/);
+    const pdb = await explain("sentimentmodel.spec.podDisruptionBudget.maxUnavailable");
+    assert.match(pdb, /Most server pods a voluntary disruption/);
+    const reason = await explain("sentimentmodel.status.conditions.reason");
+    assert.match(reason, /Why the condition has this status: a CamelCase word/);
   });
 
   test("a TrainingRun's spec is immutable except suspend", async (t) => {

@@ -59,6 +59,23 @@ describe("generated CRDs", () => {
           assert.ok(node["maxLength"] !== undefined || node["enum"] !== undefined, `${path} maxLength`);
       }
     });
+    test(`${def.names.kind}: every property has a description (kubectl explain)`, () => {
+      const missing = [...nodes(version(crd).schema.openAPIV3Schema)]
+        .filter(([, node]) => typeof node["description"] !== "string" || node["description"].trim() === "")
+        // Array items and map values are described by their field; metadata may carry only its type
+        // (the apiserver's rule), kubectl explain shows ObjectMeta's own docs.
+        .filter(([path]) => !path.endsWith("[]") && !path.endsWith(".*") && path !== ".metadata")
+        .map(([path]) => path || "(root)");
+      assert.deepEqual(missing, [], `no description: ${missing.join(", ")}`);
+    });
+    test(`${def.names.kind}: no pattern (refused with the raw regex); each form is a CEL rule with a sentence`, () => {
+      for (const [path, node] of nodes(version(crd).schema.openAPIV3Schema)) {
+        assert.ok(!("pattern" in node), `${path} has a pattern`);
+        for (const r of (node["x-kubernetes-validations"] as
+          { rule: string; message?: string }[] | undefined) ?? [])
+          assert.ok((r.message ?? "").length > 10, `${path}: rule ${r.rule} has no message`);
+      }
+    });
     test(`${def.names.kind}: category mlops, short names, status subresource`, () => {
       assert.deepEqual(crd.spec.names["categories"], ["mlops"]);
       assert.ok((crd.spec.names["shortNames"] as string[]).length > 0);

@@ -10,6 +10,8 @@ const nameRule = (what: string) => ({
 });
 
 export const TRAINING_RUN_CRD: CrdDefinition = {
+  description:
+    "A TrainingRun trains one sentiment model version in a Job, records its test metrics and, through a promotion gate, may make it the version a SentimentModel serves.",
   names: TRAINING_RUN,
   spec: TrainingRunSpec,
   status: TrainingRunStatus,
@@ -32,6 +34,8 @@ export const TRAINING_RUN_CRD: CrdDefinition = {
 };
 
 export const SENTIMENT_MODEL_CRD: CrdDefinition = {
+  description:
+    "A SentimentModel serves the newest promoted version of a sentiment model (or a pinned one) over HTTP, with its Service, autoscaler, disruption budget, network policy and monitoring.",
   names: SENTIMENT_MODEL,
   spec: SentimentModelSpec,
   status: SentimentModelStatus,

@@ -7,7 +7,7 @@ const SAFE_INT = Number.MAX_SAFE_INTEGER;
 /** Keys an OpenAPI v3 structural schema may not carry (or that Kubernetes rejects). */
 const DROPPED = new Set(["$schema", "id", "$id", "propertyNames", "examples"]);
 
-const VALUE_VALIDATIONS = new Set(["pattern", "maxLength", "minLength", "minimum", "maximum"]);
+const VALUE_VALIDATIONS = new Set(["maxLength", "minLength", "minimum", "maximum"]);
 
 export class StructuralError extends Error {
   override readonly name = "StructuralError";
@@ -42,11 +42,15 @@ function convert(node: SchemaNode, path: string): SchemaNode {
     throw new StructuralError(`${path || "(root)"}: $ref is not structural`);
   if (out["x-kubernetes-int-or-string"] === true) {
     // The one anyOf Kubernetes allows (as kubebuilder emits it). The branches' value validations
-    // move up: the apiserver applies string ones (pattern, maxLength) to strings only and numeric
-    // ones (minimum, maximum) to numbers only. Cheaper than CEL, whose cost on `dyn` is unbounded.
+    // move up: the apiserver applies string ones (maxLength) to strings only and numeric ones
+    // (minimum, maximum) to numbers only. A string's form is a CEL rule on the union
+    // (intOrStringRule of api/rules.ts), not a pattern.
     const branches = ((out["anyOf"] ?? out["oneOf"] ?? []) as SchemaNode[]).flatMap((b) => Object.entries(b));
-    for (const [k, v] of branches)
+    for (const [k, v] of branches) {
+      if (k === "pattern")
+        throw new StructuralError(`${path}: a pattern is refused with the raw regex; use intOrStringRule()`);
       if (VALUE_VALIDATIONS.has(k) && !(SAFE_INT === Math.abs(v as number))) out[k] = v;
+    }
     delete out["oneOf"];
     delete out["type"];
     // kube-apiserver 1.33 rejects a `default` here ("type ... must not be empty"): the operator
@@ -68,6 +72,10 @@ function convert(node: SchemaNode, path: string): SchemaNode {
   if (out["minimum"] === -SAFE_INT) delete out["minimum"];
   if (out["maximum"] === SAFE_INT) delete out["maximum"];
   if (out["format"] === "date-time") delete out["pattern"];
+  if ("pattern" in out)
+    throw new StructuralError(
+      `${path || "(root)"}: a pattern is refused with the raw regex; use matching() of api/rules.ts for a sentence`,
+    );
   if (out["additionalProperties"] === false) delete out["additionalProperties"];
   const type = out["type"];
   if (typeof type !== "string")

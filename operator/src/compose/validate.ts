@@ -170,7 +170,8 @@ function checkValue(node: SchemaNode, value: Json, path: string, errors: string[
 
 /**
  * Evaluates the x-kubernetes-validations of every node (transition rules only on update, when
- * oldSelf exists). As the apiserver, a refusal shows the node's type, not the value
+ * oldSelf exists), on values as CEL sees them (celValue). As the apiserver, a refusal shows the
+ * node's type, not the value
  * (`Invalid value: "string"`; `""` for an int-or-string), and map entries are `path[key]`.
  */
 function checkRules(node: SchemaNode, value: Json, old: Json, path: string, errors: string[]): void {
@@ -181,8 +182,7 @@ function checkRules(node: SchemaNode, value: Json, old: Json, path: string, erro
     if (transition && old === undefined) continue;
     let passed: unknown;
     try {
-      const self = celValue(node, value);
-      passed = cel.evaluate(r.rule, transition ? { self, oldSelf: celValue(node, old) } : { self });
+      passed = cel.evaluate(r.rule, transition ? { self: value, oldSelf: old } : { self: value });
     } catch (e) {
       passed = false;
       errors.push(`${path || "<nil>"}: Invalid value: ${shownType}: ${r.message} (${(e as Error).message})`);
@@ -246,7 +246,7 @@ export function admit(
   else {
     const self = { ...object, metadata: { name } };
     const oldSelf = old === undefined ? undefined : { ...old, metadata: { name } };
-    checkRules(schema, self, oldSelf, "", errors);
+    checkRules(schema, celValue(schema, self), celValue(schema, oldSelf), "", errors);
   }
   if (errors.length > 0) throw new AdmissionError(invalidMessage(def.names.kind, name, errors));
   return { object };

@@ -1,7 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
-import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { aclImdbArchive, reviews, withTempDir } from "./testing/fixtures.ts";
@@ -259,21 +258,4 @@ describe("data from SENTIMENT_IMDB_PATH", () => {
         assert.equal(r.err, want);
       }
     }));
-
-  test("npm start with a bad SENTIMENT_IMDB_PATH names the variable", () => {
-    const root = join(import.meta.dirname, "..", "..");
-    const r = spawnSync(process.execPath, [join(root, "scripts", "start.ts")], {
-      cwd: root,
-      env: { ...process.env, SENTIMENT_IMDB_PATH: "/nonexistent/imdb.tar.gz" },
-      encoding: "utf8",
-      timeout: 120_000,
-    });
-    assert.notEqual(r.status, 0);
-    assert.match(
-      r.stderr,
-      /SENTIMENT_IMDB_PATH=\/nonexistent\/imdb\.tar\.gz does not exist: point SENTIMENT_IMDB_PATH at/,
-    );
-    assert.doesNotMatch(r.stderr, /--data/);
-    assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");
-  });
 });

@@ -1,0 +1,80 @@
+/**
+ * The three programs started as the README documents them, `npx <program> ...` with the system's
+ * npm, then `kill PID` on the PID of `npx` (as `npx sentiment-operator run &` then `kill $!` does):
+ * the program itself gets the signal and nothing it started keeps running. npm forwards SIGTERM
+ * to its script shell; the project's .npmrc makes that shell bash, which execs the program (dash,
+ * Debian's sh, would die and leave the program running). The operator and the server stop
+ * gracefully and exit 0; the trainer has nothing to save and dies of the signal (status 143), with
+ * nothing written to --out.
+ */
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { delimiter, join } from "node:path";
+import { after, describe, test, type TestContext } from "node:test";
+import { imdbPath, trainedModel } from "../model-server/src/testing/trained-model.ts";
+import { waitUntil } from "./testenv/wait.ts";
+import { describeProcesses, WatchedCommand, type Exit } from "./testing/process-tree.ts";
+
+const root = join(import.meta.dirname, "..");
+const work = mkdtempSync(join(tmpdir(), "npx-signal-"));
+after(() => rmSync(work, { recursive: true, force: true }));
+
+/** A newcomer's shell: no npm_* variables of the test run, no node_modules/.bin on PATH. */
+function userEnv(): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("npm_")));
+  env["PATH"] = (env["PATH"] ?? "")
+    .split(delimiter)
+    .filter((p) => !p.includes("node_modules"))
+    .join(delimiter);
+  delete env["KUBECONFIG"];
+  return env;
+}
+
+const npx = (args: readonly string[]) => new WatchedCommand("npx", args, { cwd: root, env: userEnv() });
+
+/** Waits for `ready` in the program's output, sends SIGTERM to the PID of npx, checks what is left. */
+async function sigterm(t: TestContext, cmd: WatchedCommand, ready: RegExp, want: Exit): Promise<void> {
+  try {
+    await waitUntil(`${ready} from ${cmd.child.spawnargs.join(" ")}`, () => ready.test(cmd.stderr), {
+      timeoutMs: 120_000,
+      intervalMs: 50,
+    });
+    assert.ok(cmd.seen().length > 0, "npx runs the program as a child process");
+    const stopped = await cmd.signal("SIGTERM", 10_000);
+    t.diagnostic(`exited ${stopped.ms} ms after SIGTERM`);
+    assert.notEqual(stopped.exit, "timeout", `still running 10 s after SIGTERM:\n${cmd.stderr}`);
+    assert.deepEqual(stopped.exit, want, cmd.stderr);
+    assert.deepEqual(stopped.left, [], `still running after npx exited:\n${describeProcesses(stopped.left)}`);
+  } finally {
+    cmd.kill();
+  }
+}
+
+describe("npx <program>, then kill PID", () => {
+  test("npx sentiment-operator run: drains, exits 0", async (t) => {
+    // A cluster that never answers: the operator starts (informers retry), which is all this needs.
+    const kubeconfig = join(work, "kubeconfig");
+    writeFileSync(
+      kubeconfig,
+      `apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n`,
+    );
+    const cmd = npx(["sentiment-operator", "run", "--kubeconfig", kubeconfig, "--metrics-port", "0"]);
+    await sigterm(t, cmd, /"Started operator"/, { code: 0, signal: null });
+    assert.match(cmd.stderr, /"Stopped operator"/);
+  });
+
+  test("npx sentiment-serve: drains, exits 0", async (t) => {
+    const model = await trainedModel("a");
+    const cmd = npx(["sentiment-serve", "--model", model.dir, "--port", "0", "--host", "127.0.0.1"]);
+    await sigterm(t, cmd, /"Became ready"/, { code: 0, signal: null });
+    assert.match(cmd.stderr, /"Stopped server"/);
+  });
+
+  test("npx sentiment-train train: stops at once (signal, status 143), writes nothing", async (t) => {
+    const out = join(work, "model");
+    const cmd = npx(["sentiment-train", "train", "--data", imdbPath(), "--out", out]);
+    await sigterm(t, cmd, /reading: /, { code: null, signal: "SIGTERM" });
+    assert.equal(existsSync(out), false, "no model directory");
+  });
+});

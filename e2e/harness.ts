@@ -5,10 +5,9 @@
  */
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createInterface } from "node:readline";
-import { binDir } from "../scripts/testenv/binaries.ts";
+import { testenvHelm } from "../scripts/testenv/tools.ts";
 import { REPO_ROOT } from "../scripts/testenv/paths.ts";
 
 export { REPO_ROOT };
@@ -87,8 +86,7 @@ export async function apply(namespace: string, objects: readonly object[]): Prom
 
 /** The test cluster's Helm (built by `npm run testenv:build`), else `helm` on PATH. */
 export function helmBinary(): string {
-  const cached = join(binDir(), "helm");
-  return existsSync(cached) ? cached : "helm";
+  return testenvHelm() ?? "helm";
 }
 
 export async function helm(args: readonly string[]): Promise<Run> {

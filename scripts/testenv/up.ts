@@ -1,8 +1,9 @@
 /**
  * `npm run testenv:up`: starts a control plane in `.testenv/up/` (building the binaries first if
- * needed) and prints `export KUBECONFIG=...` on stdout; progress goes to stderr. The cluster keeps
- * running after the command returns, until `npm run testenv:down`. Running it again while the
- * cluster is healthy only prints the export line.
+ * needed) and prints `export KUBECONFIG=...` on stdout. Progress goes to stderr, ending with where
+ * Helm and kubectl are and how to run them (tools.ts). The cluster keeps running after the command
+ * returns, until `npm run testenv:down`. Running it again while the cluster is healthy only prints
+ * the export line and the tools.
  *
  * `--real-node`: instead of KWOK's fake node, one real node (containerd, kubelet, kube-proxy, a
  * CNI bridge, in a network namespace of its own) with the images of `npm run images:build`, a
@@ -17,6 +18,7 @@ import { formatSeconds } from "./go-build.ts";
 import { UP_DIR } from "./paths.ts";
 import { isOurs, rssBytes } from "./processes.ts";
 import { readState } from "./state.ts";
+import { toolLines } from "./tools.ts";
 
 const progress = (m: string) => console.error(`[testenv] ${m}`);
 const { values } = parseArgs({ options: { "real-node": { type: "boolean", default: false } } });
@@ -25,6 +27,7 @@ const wantRealNode = values["real-node"];
 const existing = readState(UP_DIR);
 if (existing.ok && existing.value.processes.every(isOurs) && existing.value.realNode === wantRealNode) {
   progress(`Found the test cluster already running (${existing.value.server}).`);
+  for (const line of toolLines()) progress(line);
   console.log(`export KUBECONFIG=${existing.value.kubeconfig}`);
   process.exit(0);
 }
@@ -56,6 +59,7 @@ try {
   const mib = (pid: number) => `${Math.round((rssBytes(pid) ?? 0) / 2 ** 20)} MiB`;
   progress(`Memory (RSS): ${state.processes.map((p) => `${p.name} ${mib(p.pid)}`).join(", ")}.`);
   progress(`Logs are in ${UP_DIR}/logs. Stop with: npm run testenv:down`);
+  for (const line of toolLines()) progress(line);
   console.log(`export KUBECONFIG=${state.kubeconfig}`);
 } catch (e) {
   progress(e instanceof Error ? e.message : String(e));

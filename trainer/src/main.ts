@@ -28,7 +28,9 @@ async function trainCommand(io: CliIo, s: CommandSettings): Promise<number> {
     level: s.verbose ? "debug" : s.logLevel,
   });
   const progress = createProgress({ stream: io.stderr });
-  const result = await train(s.values as TrainConfig, { logger, progress, env: io.env });
+  const result = await train(s.values as TrainConfig, { logger, progress, env: io.env }).finally(() =>
+    progress.done(),
+  );
   if (!result.ok) return fail(io, result.error);
   const r = result.value;
   const tracking = r.summary.tracking?.mlflow;
@@ -52,10 +54,10 @@ async function trainCommand(io: CliIo, s: CommandSettings): Promise<number> {
 }
 
 async function evaluateCommand(io: CliIo, s: CommandSettings): Promise<number> {
-  const result = await evaluate(s.values as EvaluateConfig, {
-    progress: createProgress({ stream: io.stderr }),
-    env: io.env,
-  });
+  const progress = createProgress({ stream: io.stderr });
+  const result = await evaluate(s.values as EvaluateConfig, { progress, env: io.env }).finally(() =>
+    progress.done(),
+  );
   if (!result.ok) return fail(io, result.error);
   const r = result.value;
   if (s.json) {

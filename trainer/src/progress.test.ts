@@ -1,7 +1,11 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { Writable } from "node:stream";
 import { createProgress } from "./progress.ts";
+import { withTempDir } from "./testing/fixtures.ts";
 
 function capture(tty: boolean) {
   let text = "";
@@ -12,11 +16,16 @@ function capture(tty: boolean) {
         done();
       },
     }),
-    { isTTY: tty },
+    { isTTY: tty, columns: 120 },
   );
   let now = 0;
   const progress = createProgress({ stream, now: () => now });
-  return { progress, advance: (ms: number) => (now += ms), text: () => text };
+  return {
+    progress,
+    advance: (ms: number) => (now += ms),
+    write: (s: string) => stream.write(s),
+    text: () => text,
+  };
 }
 
 describe("progress", () => {
@@ -47,15 +56,66 @@ describe("progress", () => {
     assert.equal(lines[9], "training: 20% (ETA 40:00) epoch 1/1");
   });
 
-  test("on a TTY: a redrawn bar with percent and ETA, ended by a newline", () => {
+  test("on a TTY: a cli-progress bar per phase, ended by a newline, that leaves other lines alone", () => {
     const c = capture(true);
     c.progress.update("training", 0.5, "epoch 3");
-    c.advance(2000);
+    c.write("a log line\n"); // the trainer logs while a bar runs
     c.progress.update("training", 0.75, "epoch 4");
     c.progress.done();
-    const text = c.text();
-    // eslint-disable-next-line no-control-regex -- the bar redraws with ANSI escapes
-    assert.match(text, /\r\x1b\[2Ktraining +█+░+ +75% +ETA 0:01 +epoch 4\n$/);
-    assert.equal(text.split("\n").length, 2, "one line, redrawn in place");
+    c.progress.update("evaluating", 1);
+    c.progress.done();
+    assert.doesNotMatch(c.text(), CURSOR_JUMPS, "no cursor save/restore, no move up, wrapping left on");
+    const lines = plain(c.text()).split("\n");
+    assert.equal(lines.length, 4, lines.join("\n"));
+    assert.equal(lines[0], "a log line");
+    assert.match(lines[1]!, /^training {3}█{21}░{7} {2}75% {2}(ETA \d+:\d\d|\d+:\d\d elapsed) {2}epoch 4$/);
+    assert.equal(lines[2], `evaluating ${"█".repeat(28)} 100%  0:00 elapsed`);
+    assert.equal(lines[3], "");
   });
+});
+
+// eslint-disable-next-line no-control-regex -- what a bar must never write
+const CURSOR_JUMPS = /\x1b(7|8|\[\d*A|\[\?7l)/;
+// eslint-disable-next-line no-control-regex -- the escapes a bar writes
+const ESCAPES = /\x1b\[[0-9;]*[A-Za-z]/g;
+
+/** The text a terminal shows: escapes dropped, each line as last drawn (a redraw starts with `\x1b[1G`). */
+const plain = (text: string): string =>
+  text
+    .replaceAll("\x1b[1G", "\r")
+    .replace(ESCAPES, "")
+    .split("\n")
+    .map((line) => line.split("\r").findLast((part) => part !== "") ?? "")
+    .join("\n");
+
+describe("sentiment-train's progress on a real terminal and without one", () => {
+  const bin = join(import.meta.dirname, "../bin/sentiment-train.js");
+  const train = (dir: string, out: string): string =>
+    `'${process.execPath}' '${bin}' train --data '${join(dir, "d.csv")}' --out '${join(dir, out)}'`;
+  const env = { ...process.env, SENTIMENT_TRAIN_LOG_LEVEL: "error" };
+  const reviews = (): string => {
+    const rows = ["review,sentiment"];
+    for (let i = 0; i < 200; i++) rows.push(`Great film ${i},positive`, `Awful film ${i},negative`);
+    return rows.join("\n") + "\n";
+  };
+
+  test("a pseudo-terminal (script) gets bars; a pipe gets plain lines", () =>
+    withTempDir(async (dir) => {
+      await writeFile(join(dir, "d.csv"), reviews());
+      const tty = spawnSync("script", ["-qfec", train(dir, "tty"), "/dev/null"], { env, encoding: "utf8" });
+      assert.ok(
+        tty.error === undefined,
+        `script (util-linux) gives the CLI a pseudo-terminal: ${tty.error?.message}`,
+      );
+      assert.equal(tty.status, 0, tty.stdout);
+      assert.match(plain(tty.stdout), /^training +█{28} 100% .*$/m);
+      assert.match(plain(tty.stdout), /^evaluating █{28} 100% .*$/m);
+      assert.doesNotMatch(tty.stdout, /training: \d+%/);
+
+      const piped = spawnSync("sh", ["-c", train(dir, "piped")], { env, encoding: "utf8" });
+      assert.equal(piped.status, 0, piped.stderr);
+      assert.match(piped.stderr, /^training: 100% \(\d+:\d\d elapsed\)$/m);
+      assert.match(piped.stderr, /^evaluating: 100% \(\d+:\d\d elapsed\)$/m);
+      assert.ok(!piped.stderr.includes("\x1b") && !piped.stderr.includes("█"), "no escapes or bars in a log");
+    }));
 });

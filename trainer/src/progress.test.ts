@@ -68,8 +68,8 @@ describe("progress", () => {
     const lines = plain(c.text()).split("\n");
     assert.equal(lines.length, 4, lines.join("\n"));
     assert.equal(lines[0], "a log line");
-    assert.match(lines[1]!, /^training {3}█{21}░{7} {2}75% {2}(ETA \d+:\d\d|\d+:\d\d elapsed) {2}epoch 4$/);
-    assert.equal(lines[2], `evaluating ${"█".repeat(28)} 100%  0:00 elapsed`);
+    assert.match(lines[1]!, /^training {3}█{21}░{7} 75% {2}ETA (\d+:\d\d|-:--) {2}epoch 4$/);
+    assert.match(lines[2]!, /^evaluating █{28} 100% {2}ETA (0:00|-:--) {2}$/);
     assert.equal(lines[3], "");
   });
 });

@@ -34,26 +34,9 @@ export function createProgress(options: ProgressOptions): Progress {
   return options.stream.isTTY === true ? barProgress(options.stream) : lineProgress(options);
 }
 
-interface BarPayload {
-  readonly phase: string;
-  readonly detail: string;
-}
-
-/** cli-progress's bar, its line in our words: `training  ███░░░  42%  ETA 1:05  epoch 3/5`. */
-const barLine: cliProgress.GenericFormatter = (options, params, payload: BarPayload) => {
-  const elapsed = (Date.now() - params.startTime) / 1000;
-  const tail =
-    typeof params.eta === "number" && params.progress > 0.02 && params.progress < 1
-      ? `ETA ${clock(params.eta)}`
-      : `${clock(elapsed)} elapsed`;
-  const percent = String(Math.floor(params.progress * 100)).padStart(3);
-  const bar = cliProgress.Format.BarFormat(params.progress, options);
-  return `${payload.phase.padEnd(10)} ${bar} ${percent}%  ${tail}${payload.detail ? `  ${payload.detail}` : ""}`;
-};
-
 /**
- * A MultiBar holding one bar: unlike cli-progress's SingleBar it neither saves nor restores the
- * cursor, so log lines written while it runs stay where they are (npkgz/cli-progress#145).
+ * cli-progress's MultiBar holding one bar: unlike its SingleBar it neither saves nor restores the
+ * cursor, so log lines written while a bar runs stay where they are (npkgz/cli-progress#145).
  */
 function barProgress(stream: NodeJS.WritableStream): Progress {
   let bars: cliProgress.MultiBar | undefined;
@@ -66,22 +49,21 @@ function barProgress(stream: NodeJS.WritableStream): Progress {
   return {
     update(name, fraction, detail = "") {
       const f = Math.min(1, Math.max(0, fraction));
-      if (bar !== undefined && name === phase) {
-        bar.update(f, { phase: name, detail });
-        return;
-      }
+      const payload = { phase: name.padEnd(10), detail };
+      if (bar !== undefined && name === phase) return bar.update(f, payload);
       finish();
       phase = name;
       bars = new cliProgress.MultiBar({
         stream,
-        format: barLine,
+        format: "{phase} {bar} {percentage}%  ETA {eta_formatted}  {detail}",
+        formatTime: (t) => (typeof t === "number" ? clock(t) : "-:--"), // "NULL"/"INF" before a rate
         barsize: 28,
         barCompleteChar: "█",
         barIncompleteChar: "░",
         etaBuffer: 50,
         linewrap: true, // cut to the terminal's width; never switch the terminal's wrapping off
       });
-      bar = bars.create(1, f, { phase: name, detail });
+      bar = bars.create(1, f, payload);
     },
     done: finish,
   };

@@ -1,7 +1,7 @@
 // Hand-written, not client-node's quantityToScalar (1.4.0), which lacks what we need: it throws on
 // a fraction with a decimal or binary multiple ("1.5Gi", "0.5G", valid quantities the schema
-// accepts), returns number | bigint, reads "" as 0, has no syntax pattern for the CRD schema and is
-// not exported from the package root. quantity.test.ts shows the gaps; switch when it fails.
+// accepts), returns number | bigint, reads "" as 0, has no syntax check (compose admission uses
+// QUANTITY_PATTERN) and is not exported from the package root. quantity.test.ts shows the gaps.
 import { z } from "zod";
 import { intOrStringRule } from "./rules.ts";
 

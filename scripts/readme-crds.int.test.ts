@@ -33,7 +33,7 @@ interface Crd {
   spec: { group: string; names: { plural: string; shortNames?: string[]; categories?: string[] } };
 }
 
-test("the README's CRD install lets `kubectl get mlops` work at once, even with a stale discovery cache", async () => {
+test("the README's CRD install lets `kubectl get mlops` work at once, even with a stale discovery cache", () => {
   const readme = readFileSync(join(REPO_ROOT, "README.md"), "utf8").split("\n");
   const at = README_LINES.map((l) => readme.findIndex((r) => r.startsWith(l)));
   assert.ok(

@@ -4,6 +4,7 @@
  * directory npm was called from. Its exit status is Helm's; SIGINT and SIGTERM are passed on.
  */
 import { spawn } from "node:child_process";
+import { onStopSignal } from "../common/signals.ts";
 import { ensureBinaries } from "./testenv/binaries.ts";
 
 const progress = (m: string) => console.error(`[helm] ${m}`);
@@ -16,10 +17,10 @@ const helm = spawn(resolved.value.helm!.path, process.argv.slice(2), {
   stdio: "inherit",
   cwd: process.env["INIT_CWD"] ?? process.cwd(),
 });
-const signals = ["SIGINT", "SIGTERM"] as const;
-for (const s of signals) process.on(s, () => helm.kill(s));
+const forward = (signal: NodeJS.Signals) => helm.kill(signal);
+const stopForwarding = onStopSignal(forward, forward);
 helm.on("exit", (code, signal) => {
   if (signal === null) process.exit(code ?? 1);
-  for (const s of signals) process.removeAllListeners(s);
+  stopForwarding();
   process.kill(process.pid, signal);
 });

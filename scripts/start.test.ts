@@ -37,13 +37,14 @@ const startEnv = () =>
 /** Stops within this: the servers drain first (measured 2–7 s on a loaded 2-core machine). */
 const STOP_MS = 30_000;
 
-async function stopAndCheck(t: TestContext, start: WatchedCommand, signal: NodeJS.Signals): Promise<void> {
-  const stopped = await start.signal(signal, STOP_MS);
-  t.diagnostic(`npm start exited ${stopped.ms} ms after ${signal}`);
+async function stopAndCheck(t: TestContext, start: WatchedCommand, how: "SIGTERM" | "SIGINT" | "Ctrl-C") {
+  const stopped =
+    how === "Ctrl-C" ? await start.ctrlC(STOP_MS, "scripts/start.ts") : await start.signal(how, STOP_MS);
+  t.diagnostic(`npm start exited ${stopped.ms} ms after ${how}`);
   assert.notEqual(
     stopped.exit,
     "timeout",
-    `npm start still ran ${STOP_MS} ms after ${signal}:\n${start.stderr}`,
+    `npm start still ran ${STOP_MS} ms after ${how}:\n${start.stderr}`,
   );
   assert.deepEqual(stopped.exit, { code: 0, signal: null }, start.stderr);
   assert.deepEqual(
@@ -88,9 +89,14 @@ describe("npm start", () => {
     }
   });
 
-  for (const signal of ["SIGTERM", "SIGINT"] as const) {
-    test(`${signal} to npm's PID while serving: servers and Prometheus stop, npm start exits 0`, async (t) => {
-      const start = new WatchedCommand("npm", ["start"], { cwd: root, env: startEnv() });
+  const cases = [
+    { how: "SIGTERM", what: "SIGTERM to npm's PID" },
+    { how: "SIGINT", what: "SIGINT to npm's PID" },
+    { how: "Ctrl-C", what: "Ctrl-C (SIGINT to the process group, and npm's copy of it)" },
+  ] as const;
+  for (const { how, what } of cases) {
+    test(`${what} while serving: servers and Prometheus stop, npm start exits 0`, async (t) => {
+      const start = new WatchedCommand("npm", ["start"], { cwd: root, env: startEnv(), foreground: true });
       try {
         await waitUntil(
           "npm start to print that the model is Ready",
@@ -103,7 +109,7 @@ describe("npm start", () => {
         assert.equal(servers.length, 2, `two model server replicas:\n${describeProcesses(start.seen())}`);
         if (findPrometheus() !== undefined)
           assert.equal(start.seenRunning("prometheus").length, 1, describeProcesses(start.seen()));
-        await stopAndCheck(t, start, signal);
+        await stopAndCheck(t, start, how);
       } finally {
         start.kill();
       }

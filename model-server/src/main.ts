@@ -17,6 +17,7 @@ import { loadModel } from "../../common/artifact/loader.ts";
 import { createModelHolder } from "./model-holder.ts";
 import { watchModelVersion } from "./model-watcher.ts";
 import { createWorkerLoader } from "./worker-loader.ts";
+import { onStopSignal } from "../../common/signals.ts";
 
 const parsed = parseConfig(process.argv.slice(2), process.env);
 if (!parsed.ok) {
@@ -128,8 +129,7 @@ const stop = async (signal: string): Promise<void> => {
   logger.info("Stopped server", { drained: outcome.drained, abandoned: outcome.abandoned });
   process.exit(0);
 };
-process.on("SIGTERM", () => void stop("SIGTERM"));
-process.on("SIGINT", () => void stop("SIGINT"));
+onStopSignal((signal) => void stop(signal));
 
 const first = await holder.load(config.modelDir);
 if (!first.ok && !stopping) {

@@ -10,6 +10,7 @@ import { runCompose } from "./compose/cli.ts";
 import { Operator } from "./operator.ts";
 import { OperatorMetrics } from "./server/metrics.ts";
 import { createProbeApp } from "./server/app.ts";
+import { onStopSignal } from "../../common/signals.ts";
 
 const IN_CLUSTER_NAMESPACE = "/var/run/secrets/kubernetes.io/serviceaccount/namespace";
 
@@ -122,18 +123,16 @@ async function run(o: RunOptions): Promise<number> {
     metricsPort: port,
   });
 
-  let stopping = false;
-  const shutdown = (signal: string): void => {
-    if (stopping) {
+  onStopSignal(
+    (signal) => {
+      logger.info("Received signal; shutting down", { signal });
+      void operator?.stop();
+    },
+    (signal) => {
       logger.warn("Received a second signal; exiting now", { signal });
       process.exit(1);
-    }
-    stopping = true;
-    logger.info("Received signal; shutting down", { signal });
-    void operator?.stop();
-  };
-  process.on("SIGTERM", () => shutdown("SIGTERM"));
-  process.on("SIGINT", () => shutdown("SIGINT"));
+    },
+  );
 
   const end = await operator.done;
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -147,4 +146,4 @@ async function run(o: RunOptions): Promise<number> {
   return 0;
 }
 
-process.exitCode = await main();
+process.exit(await main());

@@ -8,6 +8,7 @@ import { rmSync } from "node:fs";
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { FailureError } from "../../common/result.ts";
+import { onStopSignal } from "../../common/signals.ts";
 import type { Binaries } from "./binaries.ts";
 import { NODE_NAME as REAL_NODE_NAME, NODE_NET } from "./node/configs.ts";
 import { isClean, prepareNodeNetwork, readNodeState, startRealNode, stopRealNode } from "./node/real-node.ts";
@@ -103,14 +104,13 @@ export async function startControlPlane(opts: StartOptions): Promise<ControlPlan
     procs.push(startProcess(name, binaries[name].path, args, dirs));
   };
   // Interrupted while starting: stop what runs, then exit as the signal would have.
-  const onSignal = (signal: NodeJS.Signals) => {
+  const stopListening = onStopSignal((signal) => {
     stopProcessesSync(
       procs.map((p) => p.record),
       dirs.pids,
     );
     process.exit(signal === "SIGINT" ? 130 : 143);
-  };
-  process.once("SIGINT", onSignal).once("SIGTERM", onSignal);
+  });
   try {
     start("etcd", etcdArgs(ports, layout));
     await waitFor("etcd to report healthy", procs, 30_000, async () => {
@@ -162,7 +162,7 @@ export async function startControlPlane(opts: StartOptions): Promise<ControlPlan
     );
     throw e;
   } finally {
-    process.off("SIGINT", onSignal).off("SIGTERM", onSignal);
+    stopListening();
   }
 
   const state: ControlPlaneState = {

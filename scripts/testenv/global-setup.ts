@@ -10,6 +10,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { FailureError } from "../../common/result.ts";
+import { onStopSignal } from "../../common/signals.ts";
 import { requireBinaries } from "./binaries.ts";
 import {
   removeStaleClusters,
@@ -49,12 +50,11 @@ export async function globalSetup(): Promise<void> {
     progress(`Started the test cluster in ${formatSeconds(state.startupMs)} at ${state.server}.`);
     // Ctrl-C / SIGTERM / crash of the runner: stop the components before going away. (SIGKILL
     // is covered by the watchdog from startControlPlane and by removeStaleClusters next run.)
-    const stopNow = (code: number) => () => {
+    onStopSignal((signal) => {
       progress("Stopping the test cluster (interrupted).");
       stopControlPlaneSync(state, { keepDir: keep() });
-      process.exit(code);
-    };
-    process.once("SIGINT", stopNow(130)).once("SIGTERM", stopNow(143));
+      process.exit(signal === "SIGINT" ? 130 : 143);
+    });
     process.once("exit", () => stopControlPlaneSync(state, { keepDir: keep() }));
   } catch (e) {
     const reason = e instanceof FailureError ? String(e.reason) : "StartFailed";

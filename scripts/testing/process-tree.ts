@@ -67,7 +67,17 @@ export interface Exit {
   readonly signal: NodeJS.Signals | null;
 }
 
-/** A command started as a user would, with its process tree watched every 50 ms. */
+export interface Stopped {
+  readonly exit: Exit | "timeout";
+  readonly ms: number;
+  /** Processes of the tree still running after the command exited (or timed out). */
+  readonly left: TreeProcess[];
+}
+
+/**
+ * A command started as a user would, with its process tree watched every 50 ms. `foreground`: in a
+ * process group of its own, as a shell starts a job in a terminal, for `ctrlC`.
+ */
 export class WatchedCommand {
   readonly child: ChildProcess;
   readonly exit: Promise<Exit>;
@@ -75,9 +85,20 @@ export class WatchedCommand {
   stderr = "";
   readonly #seen = new Map<string, TreeProcess>();
   readonly #timer: NodeJS.Timeout;
+  readonly #group: boolean;
 
-  constructor(command: string, args: readonly string[], opts: { cwd: string; env: NodeJS.ProcessEnv }) {
-    this.child = spawn(command, args, { ...opts, stdio: ["ignore", "pipe", "pipe"] });
+  constructor(
+    command: string,
+    args: readonly string[],
+    opts: { cwd: string; env: NodeJS.ProcessEnv; foreground?: boolean },
+  ) {
+    this.#group = opts.foreground ?? false;
+    this.child = spawn(command, args, {
+      cwd: opts.cwd,
+      env: opts.env,
+      detached: this.#group,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     this.child.stdout!.setEncoding("utf8").on("data", (c: string) => (this.stdout += c));
     this.child.stderr!.setEncoding("utf8").on("data", (c: string) => (this.stderr += c));
     this.exit = new Promise((resolve) =>
@@ -107,17 +128,37 @@ export class WatchedCommand {
     return this.seen().filter((p) => p.argv.some((a) => a.includes(text)));
   }
 
+  /** Sends `signal` to the started PID only, as `kill PID` does; see `#stopBy`. */
+  signal(signal: NodeJS.Signals, timeoutMs: number): Promise<Stopped> {
+    return this.#stopBy(() => this.child.kill(signal), timeoutMs);
+  }
+
   /**
-   * Sends `signal` to the started PID only (as `kill PID` does) and waits for its exit, at most
-   * `timeoutMs`; then SIGKILLs what is left of the tree so a failing test leaves nothing behind.
+   * Ctrl-C in a terminal: SIGINT to the foreground process group, then, 10 ms later, SIGINT once
+   * more to the process running `program` (argv), which is npm passing the signal on (npm/cli#5021).
+   * npm's copy arrives that late on a busy machine; sooner, the kernel merges the two.
    */
-  async signal(
-    signal: NodeJS.Signals,
-    timeoutMs: number,
-  ): Promise<{ exit: Exit | "timeout"; ms: number; left: TreeProcess[] }> {
+  ctrlC(timeoutMs: number, program: string): Promise<Stopped> {
+    if (!this.#group) throw new Error("Start the command with foreground: true.");
+    const target = this.seenRunning(program).find(isRunning);
+    if (target === undefined)
+      throw new Error(`No process runs ${program}:\n${describeProcesses(this.seen())}`);
+    return this.#stopBy(() => {
+      process.kill(-this.pid, "SIGINT");
+      setTimeout(() => {
+        if (isRunning(target)) process.kill(target.pid, "SIGINT");
+      }, 10);
+    }, timeoutMs);
+  }
+
+  /**
+   * Sends the signal(s) and waits for the command's exit, at most `timeoutMs`; then SIGKILLs what
+   * is left of the tree so a failing test leaves nothing behind.
+   */
+  async #stopBy(send: () => void, timeoutMs: number): Promise<Stopped> {
     const seen = this.seen();
     const started = Date.now();
-    this.child.kill(signal);
+    send();
     let timer: NodeJS.Timeout | undefined;
     const exit = await Promise.race([
       this.exit,

@@ -18,6 +18,7 @@ import { printObjects, printTable } from "./printers.ts";
 import { startPrometheus, type PrometheusHandle, type TargetGroup } from "./prometheus.ts";
 import { StateStore, type StoredEvent } from "./store.ts";
 import { Compose, runningUp } from "./up.ts";
+import { onStopSignal } from "../../../common/signals.ts";
 
 const DEFAULT_STATE_DIR = ".sentiment-compose";
 
@@ -123,10 +124,13 @@ export async function composeUp(o: Common & UpFlags): Promise<number> {
   const started = Date.now();
   const stateDir = resolve(o.stateDir);
   if (o.detach) return detach(stateDir);
-  // Listen for Ctrl-C from the start: a signal during start-up stops cleanly once started.
+  // Listen for Ctrl-C from the start: a signal during start-up stops cleanly once started; a
+  // second Ctrl-C (not npm's echo of the first) does not wait.
   const stopRequested = new Promise<void>((done) => {
-    process.once("SIGINT", () => done());
-    process.once("SIGTERM", () => done());
+    onStopSignal(
+      () => done(),
+      (signal) => process.exit(signal === "SIGINT" ? 130 : 143),
+    );
   });
   const logger = createLogger({ component: "compose", level: o.logLevel, pretty: process.stderr.isTTY });
   const manifests = readManifests(o.file ?? []);
@@ -201,7 +205,6 @@ export async function composeUp(o: Common & UpFlags): Promise<number> {
     }
   }, 500);
   await stopRequested;
-  process.once("SIGINT", () => process.exit(130)); // a second Ctrl-C does not wait
   note("Stopping: servers drain, trainers stop (state is kept; `compose up` resumes)...");
   clearInterval(announce);
   stopEvents();

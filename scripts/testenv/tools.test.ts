@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { describe, test } from "node:test";
 import { BUILD_HINT } from "./binaries.ts";
 import { REPO_ROOT } from "./paths.ts";
-import { onPath, testenvHelm, toolLines } from "./tools.ts";
+import { kubectlSkew, onPath, testenvHelm, toolLines } from "./tools.ts";
 import { VERSIONS } from "./versions.ts";
 
 const helm = () => {
@@ -39,6 +39,19 @@ describe("testenv:up's tool lines", () => {
       `kubectl is not on PATH and the test environment brings none: install kubectl within one minor version of Kubernetes ${VERSIONS.kubernetes} (https://kubernetes.io/docs/tasks/tools/).`,
     ]);
   });
+});
+
+test("a kubectl more than one minor from the cluster is named as the problem", () => {
+  const minor = Number(VERSIONS.kubernetes.split(".")[1]);
+  const table: [string, boolean][] = [
+    [`v1.${minor}.0`, false],
+    [`v1.${minor - 1}.4-dispatcher`, false],
+    [`v1.${minor + 1}.2`, false],
+    [`v1.${minor - 2}.9`, true],
+    [`v1.${minor + 2}.0`, true],
+    ["unknown", false],
+  ];
+  for (const [version, skewed] of table) assert.equal(kubectlSkew(version) !== undefined, skewed, version);
 });
 
 describe("npm run helm --", () => {

@@ -24,6 +24,13 @@ export function testenvHelm(env: NodeJS.ProcessEnv = process.env): string | unde
   return resolveBinaries(env).found.helm?.path;
 }
 
+function kubectlLine(path: string, version: string | undefined): string {
+  const skew = version === undefined ? undefined : kubectlSkew(version);
+  return skew === undefined
+    ? `kubectl: ${path} (${version ?? "version unknown"}; yours, from PATH: the test environment brings none).`
+    : `kubectl: ${path} is ${version}, ${skew}: ${KUBECTL_HINT}.`;
+}
+
 /** `kubectl version --client`'s gitVersion, or undefined if it does not answer. */
 function kubectlVersion(path: string, env: NodeJS.ProcessEnv): string | undefined {
   const r = spawnSync(path, ["version", "--client", "-o", "json"], {
@@ -38,6 +45,14 @@ function kubectlVersion(path: string, env: NodeJS.ProcessEnv): string | undefine
   }
 }
 
+/** Why kubectl `version` (a gitVersion such as v1.32.4) may misbehave on this cluster, if it may. */
+export function kubectlSkew(version: string): string | undefined {
+  const m = /^v1\.(\d+)\./.exec(version);
+  const cluster = Number(VERSIONS.kubernetes.split(".")[1]);
+  if (m === null || Math.abs(Number(m[1]) - cluster) <= 1) return undefined;
+  return `more than one minor version from the cluster's ${VERSIONS.kubernetes}, which kubectl does not support`;
+}
+
 /** Two lines for the user: where Helm and kubectl are and how to run them, or how to get them. */
 export function toolLines(env: NodeJS.ProcessEnv = process.env): string[] {
   const helm = testenvHelm(env);
@@ -47,7 +62,7 @@ export function toolLines(env: NodeJS.ProcessEnv = process.env): string[] {
       ? `Helm ${VERSIONS.helm}: ${helm} (not on PATH; run it as \`npm run helm -- <args>\`).`
       : `Helm ${VERSIONS.helm} is not built yet: \`npm run helm -- <args>\` builds it into ${binDir(env)} on first use (Go >= 1.24), or use your own helm.`,
     kubectl
-      ? `kubectl: ${kubectl} (${kubectlVersion(kubectl, env) ?? "version unknown"}; yours, from PATH: the test environment brings none).`
+      ? kubectlLine(kubectl, kubectlVersion(kubectl, env))
       : `kubectl is not on PATH and the test environment brings none: ${KUBECTL_HINT}.`,
   ];
 }

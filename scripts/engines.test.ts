@@ -6,17 +6,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { delimiter, join } from "node:path";
+import { join } from "node:path";
+import { userShellEnv } from "./testing/process-tree.ts";
 
 const root = join(import.meta.dirname, "..");
 
 test("npm ci on the system's Node prints no EBADENGINE warning", () => {
   // Without npm run's node_modules/.bin entries, `npm` runs on the system's node, as for a newcomer.
-  const path = (process.env["PATH"] ?? "")
-    .split(delimiter)
-    .filter((p) => !p.includes("node_modules"))
-    .join(delimiter);
-  const env = { ...process.env, PATH: path };
+  const env = userShellEnv();
   const node = spawnSync("node", ["--version"], { env, encoding: "utf8" });
   assert.equal(node.status, 0, "a system node is on PATH");
   const r = spawnSync("npm", ["ci", "--dry-run", "--ignore-scripts", "--no-audit", "--no-fund"], {

@@ -10,23 +10,19 @@
 import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
+import { join } from "node:path";
 import { after, describe, test, type TestContext } from "node:test";
 import { imdbPath, trainedModel } from "../model-server/src/testing/trained-model.ts";
 import { waitUntil } from "./testenv/wait.ts";
-import { describeProcesses, WatchedCommand, type Exit } from "./testing/process-tree.ts";
+import { describeProcesses, userShellEnv, WatchedCommand, type Exit } from "./testing/process-tree.ts";
 
 const root = join(import.meta.dirname, "..");
 const work = mkdtempSync(join(tmpdir(), "npx-signal-"));
 after(() => rmSync(work, { recursive: true, force: true }));
 
-/** A newcomer's shell: no npm_* variables of the test run, no node_modules/.bin on PATH. */
+/** A newcomer's shell, without KUBECONFIG: the operator gets its kubeconfig by flag. */
 function userEnv(): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("npm_")));
-  env["PATH"] = (env["PATH"] ?? "")
-    .split(delimiter)
-    .filter((p) => !p.includes("node_modules"))
-    .join(delimiter);
+  const env = userShellEnv();
   delete env["KUBECONFIG"];
   return env;
 }

@@ -10,29 +10,23 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
+import { join } from "node:path";
 import { after, describe, test, type TestContext } from "node:test";
 import { findPrometheus } from "../operator/src/compose/prometheus.ts";
 import { imdbPath } from "../model-server/src/testing/trained-model.ts";
 import { waitUntil } from "./testenv/wait.ts";
-import { describeProcesses, WatchedCommand } from "./testing/process-tree.ts";
+import { describeProcesses, userShellEnv, WatchedCommand } from "./testing/process-tree.ts";
 
 const root = join(import.meta.dirname, "..");
 const stateDir = mkdtempSync(join(tmpdir(), "npm-start-"));
 after(() => rmSync(stateDir, { recursive: true, force: true }));
 
-/** A newcomer's shell: no npm_* variables of the test run, no node_modules/.bin on PATH. */
-function userEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("npm_")));
-  env["PATH"] = (env["PATH"] ?? "")
-    .split(delimiter)
-    .filter((p) => !p.includes("node_modules"))
-    .join(delimiter);
-  return { ...env, ...extra };
-}
-
 const startEnv = () =>
-  userEnv({ SENTIMENT_IMDB_PATH: imdbPath(), SENTIMENT_OPERATOR_STATE_DIR: stateDir, LOG_LEVEL: "warn" });
+  userShellEnv({
+    SENTIMENT_IMDB_PATH: imdbPath(),
+    SENTIMENT_OPERATOR_STATE_DIR: stateDir,
+    LOG_LEVEL: "warn",
+  });
 
 /** Stops within this: the servers drain first (measured 2–7 s on a loaded 2-core machine). */
 const STOP_MS = 30_000;
@@ -59,7 +53,7 @@ describe("npm start", () => {
   test("a SENTIMENT_IMDB_PATH that does not exist: one line naming the variable, exit 2", () => {
     const r = spawnSync("npm", ["start"], {
       cwd: root,
-      env: userEnv({
+      env: userShellEnv({
         SENTIMENT_IMDB_PATH: "/nonexistent/imdb.tar.gz",
         SENTIMENT_OPERATOR_STATE_DIR: stateDir,
       }),

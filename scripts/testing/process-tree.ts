@@ -6,6 +6,17 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
+import { delimiter } from "node:path";
+
+/** A newcomer's shell: none of the test run's npm_* variables, no node_modules/.bin on PATH. */
+export function userShellEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("npm_")));
+  env["PATH"] = (env["PATH"] ?? "")
+    .split(delimiter)
+    .filter((p) => !p.includes("node_modules"))
+    .join(delimiter);
+  return { ...env, ...extra };
+}
 
 export interface TreeProcess {
   readonly pid: number;

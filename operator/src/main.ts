@@ -23,7 +23,11 @@ async function main(): Promise<number> {
     return EXIT.ok;
   }
   if (parsed.value.command === "compose") return runCompose(parsed.value.invocation);
-  return run(parsed.value.options);
+  // Exit as soon as the controllers have stopped (logs are flushed on exit; `run` writes nothing to
+  // stdout): npm's copy of a Ctrl-C (common/signals.ts) arriving while Node winds down would
+  // otherwise kill the process with that signal. Compose commands end naturally, their output
+  // (large `logs`, piped) written out first.
+  process.exit(await run(parsed.value.options));
 }
 
 /** A failure before the controllers run: one line on stderr, no stack. */
@@ -146,4 +150,4 @@ async function run(o: RunOptions): Promise<number> {
   return 0;
 }
 
-process.exit(await main());
+process.exitCode = await main();

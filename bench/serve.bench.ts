@@ -17,20 +17,27 @@
  *   the HTTP path costs), and the floor's bare server scoring with the model in a worker with the
  *   same micro-batches (what the model costs: the most any framework could reach with it).
  *
+ * - Servers start as their image starts them (docker/server-entrypoint.sh, node flags included), and
+ *   each one's RSS is read after its traffic.
+ * - `--baseline <checkout>` adds another checkout's server (with its node_modules, e.g. a
+ *   `git worktree` of an older commit), started by its own entrypoint with its own defaults, so old
+ *   and new code are compared in one run.
+ *
  * Model: SERVE_BENCH_MODEL_DIR (or --model) reuses a model directory; otherwise the default
  * architecture is trained on the full IMDB train split (SENTIMENT_IMDB_PATH) once and cached
  * under .cache/serve-bench/.
  *
  * Flags: --duration <s> (10), --rates 200,1000,2000, --model <dir>, --out <file.md>,
- * --connections <n> (32), --variants serve,mb4,... (a subset of the configurations; serve first).
+ * --connections <n> (32), --variants serve,worker,... (a subset of the configurations; serve
+ * first), --baseline <checkout>.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { closeSync, openSync, readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { cpus, tmpdir, loadavg } from "node:os";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
 import { parseArgs } from "node:util";
@@ -43,6 +50,7 @@ import { createMicroBatcher } from "../model-server/src/micro-batcher.ts";
 import { createModelHolder } from "../model-server/src/model-holder.ts";
 import { toPrediction } from "../model-server/src/prediction.ts";
 import { createWorkerLoader } from "../model-server/src/worker-loader.ts";
+import { entrypoint } from "../operator/src/compose/processes.ts";
 import { Registry } from "prom-client";
 import { benchModel, imdbTestReviews } from "../model-server/src/testing/trained-model.ts";
 import { closedLoop } from "./load/closed-loop.ts";
@@ -133,21 +141,22 @@ interface Target {
   stop(): Promise<void>;
 }
 
+/** Starts `command` (executable first), its output in `logFile`, and waits for the port it prints. */
 async function startChild(
-  args: string[],
+  command: string[],
   logFile: string,
   portOf: (out: string) => number | undefined,
 ): Promise<Target> {
   const fd = openSync(logFile, "w");
-  const child = spawn(process.execPath, args, { stdio: ["ignore", fd, fd] });
+  const child = spawn(command[0]!, command.slice(1), { stdio: ["ignore", fd, fd] });
   closeSync(fd);
   const exited = new Promise<void>((r) => child.once("exit", () => r()));
   const deadline = Date.now() + 120_000;
   let port: number | undefined;
   while (port === undefined) {
     if (child.exitCode !== null)
-      throw new Error(`${args.join(" ")} exited: ${readFileSync(logFile, "utf8").slice(-2000)}`);
-    if (Date.now() > deadline) throw new Error(`${args.join(" ")} did not start`);
+      throw new Error(`${command.join(" ")} exited: ${readFileSync(logFile, "utf8").slice(-2000)}`);
+    if (Date.now() > deadline) throw new Error(`${command.join(" ")} did not start`);
     await new Promise((r) => setTimeout(r, 50));
     port = portOf(readFileSync(logFile, "utf8"));
   }
@@ -162,28 +171,43 @@ async function startChild(
   };
 }
 
-const SERVE_BIN = fileURLToPath(new URL("../model-server/bin/sentiment-serve.js", import.meta.url));
-
-async function startModelServer(modelDir: string, logFile: string, extra: string[]): Promise<Target> {
-  const t = await startChild(
-    [
-      SERVE_BIN,
-      "--model",
-      modelDir,
-      "--port",
-      "0",
-      "--host",
-      "127.0.0.1",
-      "--reload-interval-ms",
-      "0",
-      ...extra,
-    ],
-    logFile,
-    (out) => {
-      const line = out.split("\n").find((l) => l.includes('"Started listening, loading model"'));
-      return line ? (JSON.parse(line) as { port: number }).port : undefined;
-    },
-  );
+/**
+ * sentiment-serve as its image starts it (docker/server-entrypoint.sh: node flags and all), from
+ * this checkout or from `checkout`, another one (`--baseline`), for an old-against-new comparison
+ * in one run.
+ */
+async function startModelServer(
+  modelDir: string,
+  logFile: string,
+  extra: string[],
+  checkout?: string,
+): Promise<Target> {
+  const args = [
+    "--model",
+    modelDir,
+    "--port",
+    "0",
+    "--host",
+    "127.0.0.1",
+    "--reload-interval-ms",
+    "0",
+    ...extra,
+  ];
+  const command =
+    checkout === undefined
+      ? entrypoint(args)
+      : [
+          "/usr/bin/env",
+          `SENTIMENT_APP_DIR=${checkout}`,
+          `PATH=${dirname(process.execPath)}:${process.env["PATH"]}`,
+          "sh",
+          join(checkout, "docker/server-entrypoint.sh"),
+          ...args,
+        ];
+  const t = await startChild(command, logFile, (out) => {
+    const m = /"port":(\d+)/.exec(out); // the first log line names the port it listens on
+    return m && m[1] !== "0" ? Number(m[1]) : undefined;
+  });
   for (;;) {
     const ok = await fetch(`${t.url}/ready`).then(
       (r) => r.status === 200,
@@ -235,6 +259,7 @@ async function main(): Promise<void> {
       out: { type: "string" },
       connections: { type: "string", default: "32" },
       variants: { type: "string" },
+      baseline: { type: "string" },
     },
   });
   const seconds = Number(values.duration);
@@ -255,7 +280,6 @@ async function main(): Promise<void> {
   const v1Singles = reviews.map((text) => Buffer.from(JSON.stringify({ instances: [text] })));
   const modelName = (JSON.parse(readFileSync(join(model.dir, "metadata.json"), "utf8")) as { name: string })
     .name;
-  let rssAfterTraffic = NaN;
   const meanChars = reviews.reduce((a, r) => a + r.length, 0) / reviews.length;
   const modelUs = await modelCpuPerReview(model.dir, reviews);
   log(`model alone: ${modelUs.toFixed(0)} µs CPU per review`);
@@ -310,21 +334,31 @@ async function main(): Promise<void> {
   };
 
   /** Server configurations compared; the first is the default (no flags). */
-  const allVariants: { key: string; name: string; flags: string[] }[] = [
-    { key: "serve", name: "default (worker + micro-batches of ≤ 16)", flags: [] },
-    { key: "mb4", name: "worker + micro-batches of ≤ 4", flags: ["--micro-batch-size", "4"] },
-    { key: "mb64", name: "worker + micro-batches of ≤ 64", flags: ["--micro-batch-size", "64"] },
-    { key: "worker", name: "worker, no micro-batch", flags: ["--micro-batch", "off"] },
-    { key: "mb", name: "in-process + micro-batch", flags: ["--predict-in-worker", "false"] },
+  const allVariants: { key: string; name: string; flags: string[]; checkout?: string }[] = [
+    { key: "serve", name: "default (in-process + micro-batches of ≤ 16)", flags: [] },
+    { key: "worker", name: "worker + micro-batches of ≤ 16", flags: ["--predict-in-worker", "true"] },
+    { key: "mb4", name: "micro-batches of ≤ 4", flags: ["--micro-batch-size", "4"] },
+    { key: "mb64", name: "micro-batches of ≤ 64", flags: ["--micro-batch-size", "64"] },
+    { key: "plain", name: "in-process, no micro-batch", flags: ["--micro-batch", "off"] },
     {
-      key: "plain",
-      name: "in-process, no micro-batch",
-      flags: ["--predict-in-worker", "false", "--micro-batch", "off"],
+      key: "worker-plain",
+      name: "worker, no micro-batch",
+      flags: ["--predict-in-worker", "true", "--micro-batch", "off"],
     },
   ];
+  if (values.baseline !== undefined) {
+    const checkout = resolve(values.baseline);
+    const head = spawnSync("git", ["-C", checkout, "rev-parse", "--short", "HEAD"], { encoding: "utf8" });
+    allVariants.push({
+      key: "baseline",
+      name: `baseline ${head.stdout.trim() || checkout} (its defaults)`,
+      flags: [],
+      checkout,
+    });
+  }
 
   const wanted = values.variants?.split(",") ?? allVariants.map((v) => v.key);
-  const variants = allVariants.filter((v) => wanted.includes(v.key));
+  const variants = allVariants.filter((v) => wanted.includes(v.key) || v.key === "baseline");
   if (variants[0]?.key !== "serve")
     throw new Error(`--variants must start with serve; known: ${allVariants.map((v) => v.key).join(",")}`);
 
@@ -341,7 +375,7 @@ async function main(): Promise<void> {
   /** Runs `suite` against this file started in one of its server modes (they print {"port":N}). */
   const selfServed = async (mode: string, arg: string, name: string, key: string, withRates: number[]) => {
     const target = await startChild(
-      [fileURLToPath(import.meta.url), mode, arg],
+      [process.execPath, fileURLToPath(import.meta.url), mode, arg],
       join(work, `${key}.log`),
       (out) => {
         const m = /\{"port":(\d+)\}/.exec(out);
@@ -371,20 +405,18 @@ async function main(): Promise<void> {
     "bare",
     [],
   );
+  const rssAfterTraffic: Record<string, number> = {};
   for (const [i, v] of variants.entries()) {
-    if (i > 0) server = await startModelServer(model.dir, join(work, `${v.key}.log`), v.flags);
+    if (i > 0) server = await startModelServer(model.dir, join(work, `${v.key}.log`), v.flags, v.checkout);
+    // The default and the baseline get every measurement; the other variants the main ones.
+    const full = i === 0 || v.key === "baseline";
     try {
-      await suite(
-        `sentiment-serve, ${v.name}`,
-        v.key,
-        server,
-        i === 0 ? rates : rates.filter((r) => r >= 1000),
-      );
+      await suite(`sentiment-serve, ${v.name}`, v.key, server, full ? rates : rates.filter((r) => r >= 1000));
       for (const [conns, label] of [
         [1, "sequential (1 conn)"],
         [4, "max (4 conn)"],
       ] as const) {
-        if (i > 0 && conns > 1) continue;
+        if (!full && conns > 1) continue;
         await measure(
           `${v.key}-batch64@${conns}`,
           `sentiment-serve, ${v.name}, batch of 64`,
@@ -394,19 +426,20 @@ async function main(): Promise<void> {
           () => saturate(`${server.url}/predict`, batch64, warmup, conns),
         );
       }
-      if (i === 0) {
+      if (full) {
         // The same reviews over KServe V1: every protocol shares one prediction path.
         const v1 = `${server.url}/v1/models/${modelName}:predict`;
         await measure(
-          "serve-v1@max",
+          `${v.key}-v1@max`,
           `sentiment-serve, ${v.name}, KServe V1 :predict`,
           `max (${connections} conn, autocannon)`,
           server,
           () => saturate(v1, v1Singles, seconds, connections),
           () => saturate(v1, v1Singles, warmup, connections),
         );
-        rssAfterTraffic = rssMiB(server.child.pid!);
       }
+      rssAfterTraffic[v.key] = rssMiB(server.child.pid!);
+      log(`${v.key}: RSS after its traffic ${fmt(rssAfterTraffic[v.key]!, 0)} MiB`);
     } finally {
       await server.stop();
     }
@@ -453,8 +486,14 @@ async function main(): Promise<void> {
       ([key, what]) =>
         `| ${what} | ${(["max", "max-lean"] as const).map((g) => `${fmt(results[`${key}@${g}`]?.rps ?? NaN, 0)} req/s = ${fmt(ratio(key, g))} × (${g === "max" ? "autocannon" : "lean generator"})`).join("; ")} | |`,
     ),
-    `| KServe V1 \`:predict\` at max, autocannon: the same as /predict | ${fmt(results["serve-v1@max"]?.rps ?? NaN, 0)} req/s = ${fmt((results["serve-v1@max"]?.rps ?? NaN) / (results["serve@max"]?.rps ?? NaN))} × /predict | |`,
-    `| Server RSS after all this traffic: < 150 MiB | ${fmt(rssAfterTraffic, 0)} MiB | ${verdict(rssAfterTraffic < 150)} (default) |`,
+    `| KServe V1 \`:predict\` at max, autocannon: the same as /predict | ${variants
+      .filter((v) => results[`${v.key}-v1@max`])
+      .map(
+        (v) =>
+          `${v.name}: ${fmt(results[`${v.key}-v1@max`]!.rps, 0)} req/s = ${fmt(results[`${v.key}-v1@max`]!.rps / (results[`${v.key}@max`]?.rps ?? NaN))} × /predict`,
+      )
+      .join("; ")} | |`,
+    `| Server RSS after its traffic: < 150 MiB | ${each((k) => `${fmt(rssAfterTraffic[k] ?? NaN, 0)} MiB`)} | ${verdict((rssAfterTraffic["serve"] ?? Infinity) < 150)} (default) |`,
     `| Batch of 64: p99 ≤ 20 ms (sequential) | ${each((k) => `${fmt(p99(`${k}-batch64@1`))} ms`)} | ${verdict(p99("serve-batch64@1") <= 20)} (default) |`,
   ].join("\n");
   console.log(report);

@@ -276,6 +276,32 @@ describe("loadModel refuses bad artifacts with a reason", () => {
       assert.equal(refused.reason, ArtifactReason.Corrupt);
       assert.match(refused.message, /weights\.bin does not hold/);
     }));
+
+  test("an n-gram listed twice is refused, though the files pass their digests", () =>
+    withDir(async (root) => {
+      const dir = join(root, "m");
+      await writeArtifact({
+        target: dir,
+        writeFiles: async (d) => {
+          const model = tinyModel();
+          await model.save(d);
+          const keys = new Uint32Array(new Uint8Array(await readFile(join(d, NBLR_FILES.ngrams))).buffer);
+          const config = JSON.parse(await readFile(join(d, NBLR_FILES.config), "utf8")) as {
+            ngramCount: number;
+          };
+          await writeFile(join(d, NBLR_FILES.ngrams), Uint32Array.from([...keys, ...keys]));
+          await writeFile(
+            join(d, NBLR_FILES.config),
+            JSON.stringify({ ...config, ngramCount: 2 * config.ngramCount }),
+          );
+          await writeFile(join(d, NBLR_FILES.weights), Float32Array.from([...model.weights, 1]));
+        },
+        metadata: () => draft("v1"),
+      });
+      const refused = await refusal(dir);
+      assert.equal(refused.reason, ArtifactReason.Corrupt);
+      assert.match(refused.message, /ngrams\.bin lists an n-gram twice/);
+    }));
 });
 
 async function editMetadata(

@@ -12,6 +12,12 @@ const GENERATION = 0x1fffffff;
 /** ...and, on a bigram (a, b): whether it begins some trigram key (a, b, c) / ends some (z, a, b). */
 const BEGINS_TRIGRAM = 0x20000000;
 const ENDS_TRIGRAM = 0x40000000;
+/**
+ * Most keys per slot of the n-gram table. 0.6 puts a full IMDB model (285,741 n-grams) in 2^19
+ * slots (8 MiB) instead of 2^20 (16 MiB) at 0.5: the same speed in the same run (BENCHMARKS.md,
+ * "Model server memory"), as probes mostly stay in one cache line.
+ */
+const MAX_LOAD = 0.6;
 
 /**
  * The inference layout of an nblr model, built once per model: token ids -> logit with about one
@@ -42,6 +48,8 @@ export class NblrScorer {
   readonly #slotWeights: Float32Array;
   readonly #mask: number;
   readonly #trigramsNeedBigrams: boolean;
+  /** Distinct n-gram keys held (a repeated key keeps its first feature). */
+  readonly ngramCount: number;
   #generation = 0;
   /** Per position of the review being scored: the probe result (above) of its bigram / trigram. */
   #bigramAt = new Int32Array(0);
@@ -65,18 +73,21 @@ export class NblrScorer {
     this.#unigramInts = new Int32Array(uni);
     this.#unigramWeights = new Float32Array(uni);
     for (let t = 0; t < vocabularySize; t++) this.#unigramWeights[2 * t + 1] = weights[t]!;
-    const cap = 2 ** Math.ceil(Math.log2(Math.max(16, hi.length * 2)));
+    const cap = 2 ** Math.ceil(Math.log2(Math.max(16, hi.length / MAX_LOAD)));
     const buf = new ArrayBuffer(cap * 16);
     this.#slots = new Int32Array(buf);
     this.#slotWeights = new Float32Array(buf);
     this.#mask = cap - 1;
+    let distinct = 0;
     for (let i = 0; i < hi.length; i++) {
       const o = this.#find(hi[i]! | 0, lo[i]! | 0);
       if (this.#slots[o + 1] !== 0) continue; // a repeated key keeps its first feature, like NgramTable
+      distinct++;
       this.#slots[o] = hi[i]! | 0;
       this.#slots[o + 1] = lo[i]! | 0;
       this.#slotWeights[o + 3] = weights[vocabularySize + i]!;
     }
+    this.ngramCount = distinct;
     this.#trigramsNeedBigrams = everyTrigramHasItsBigrams(
       hi,
       lo,

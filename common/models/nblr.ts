@@ -43,23 +43,48 @@ export const NblrConfig = z.object({
 });
 export type NblrConfig = z.infer<typeof NblrConfig>;
 
-/** The n-gram order, vocabulary and feature table: text -> distinct feature indices. */
+/** Packed n-gram keys (ngram-table.ts) in feature order. */
+export interface NgramKeys {
+  readonly hi: Uint32Array;
+  readonly lo: Uint32Array;
+}
+
+/**
+ * The n-gram order, vocabulary and feature table: text -> distinct feature indices.
+ *
+ * A loaded model is built from its keys and makes the hash table (16 MiB for a full IMDB model)
+ * only when the straightforward path (`forEachFeature`) needs it: serving scores with
+ * `NblrScorer`'s own table, so a server holds one table, not two.
+ */
 export class NblrFeaturizer {
   readonly vocabulary: Vocabulary;
   readonly ngramOrder: number;
   readonly maxTokens: number;
-  readonly table: NgramTable;
+  readonly ngramCount: number;
   readonly featureCount: number;
-  #stamp: Uint32Array;
+  #table: NgramTable | undefined;
+  #keys: NgramKeys | undefined;
+  #stamp: Uint32Array | undefined;
   #generation = 0;
 
-  constructor(vocabulary: Vocabulary, table: NgramTable, ngramOrder: number, maxTokens: number) {
+  constructor(vocabulary: Vocabulary, ngrams: NgramTable | NgramKeys, ngramOrder: number, maxTokens: number) {
     this.vocabulary = vocabulary;
-    this.table = table;
+    if (ngrams instanceof NgramTable) this.#table = ngrams;
+    else this.#keys = ngrams;
+    this.ngramCount = ngrams instanceof NgramTable ? ngrams.size : ngrams.hi.length;
     this.ngramOrder = ngramOrder;
     this.maxTokens = maxTokens;
-    this.featureCount = vocabulary.size + table.size;
-    this.#stamp = new Uint32Array(this.featureCount);
+    this.featureCount = vocabulary.size + this.ngramCount;
+  }
+
+  /** The packed keys in feature order. */
+  keys(): NgramKeys {
+    return this.#keys ?? this.#table!.keys();
+  }
+
+  get table(): NgramTable {
+    this.#table ??= NgramTable.fromKeys(this.#keys!.hi, this.#keys!.lo);
+    return this.#table;
   }
 
   tokenIds(text: string): Int32Array {
@@ -72,6 +97,7 @@ export class NblrFeaturizer {
    * Not reentrant (shares one scratch array).
    */
   forEachFeature(ids: Int32Array, visit: (feature: number) => void): void {
+    this.#stamp ??= new Uint32Array(this.featureCount);
     if (++this.#generation === 0xffffffff) {
       this.#stamp.fill(0);
       this.#generation = 1;
@@ -164,8 +190,13 @@ export class NblrModel implements SentimentPredictor {
   #scorerOf(): NblrScorer {
     if (this.#scorer === undefined) {
       const f = this.featurizer;
-      const { hi, lo } = f.table.keys();
+      const { hi, lo } = f.keys();
       this.#scorer = new NblrScorer(f.vocabulary.size, f.ngramOrder, hi, lo, this.weights);
+      if (this.#scorer.ngramCount !== f.ngramCount)
+        throw new FailureError(
+          "ArtifactCorrupt",
+          `${NBLR_FILES.ngrams} lists an n-gram twice: retrain the model`,
+        );
     }
     return this.#scorer;
   }
@@ -187,13 +218,13 @@ export class NblrModel implements SentimentPredictor {
       maxTokens: f.maxTokens,
       bias: this.bias,
       vocabularySize: f.vocabulary.size,
-      ngramCount: f.table.size,
+      ngramCount: f.ngramCount,
     };
   }
 
   async save(dir: string): Promise<void> {
     assertLittleEndian();
-    const { hi, lo } = this.featurizer.table.keys();
+    const { hi, lo } = this.featurizer.keys();
     const keys = new Uint32Array(hi.length * 2);
     for (let i = 0; i < hi.length; i++) {
       keys[2 * i] = hi[i]!;
@@ -248,10 +279,8 @@ export async function loadNblrPredictor(dir: string, _metadata?: ModelMetadata):
     hi[i] = keys[2 * i]!;
     lo[i] = keys[2 * i + 1]!;
   }
-  const table = NgramTable.fromKeys(hi, lo);
-  if (table.size !== ngramCount) throw corrupt(dir, NBLR_FILES.ngrams, "lists an n-gram twice");
   return new NblrModel(
-    new NblrFeaturizer(vocab.value, table, ngramOrder, maxTokens),
+    new NblrFeaturizer(vocab.value, { hi, lo }, ngramOrder, maxTokens),
     weights,
     bias,
   ).prepare();

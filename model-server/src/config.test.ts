@@ -23,7 +23,7 @@ describe("parseConfig", () => {
     assert.equal(c.host, "0.0.0.0");
     assert.equal(c.maxBatchSize, 256);
     assert.equal(c.microBatchMs, 0, "micro-batching is on by default (same event-loop turn)");
-    assert.equal(c.predictInWorker, true);
+    assert.equal(c.predictInWorker, false);
     assert.equal(c.authToken, undefined);
     assert.deepEqual(
       { ...c, modelDir: undefined, authToken: undefined, authTokenFile: undefined },

@@ -51,7 +51,8 @@ export interface ServerConfig {
   readonly microBatchSize: number;
   /**
    * Load the model and score texts in a worker thread, so model CPU work runs beside the HTTP
-   * work on a second core. @default true (measured: about twice the throughput on 2 cores)
+   * work on a second core. @default false (the worker's own isolate and heap cost more memory than
+   * it gains in throughput: BENCHMARKS.md, "Memory")
    */
   readonly predictInWorker: boolean;
   /** One JSON log line per request. @default true */
@@ -73,7 +74,7 @@ export const CONFIG_DEFAULTS: ConfigDefaults = {
   shutdownTimeoutMs: 10_000,
   microBatchMs: 0,
   microBatchSize: 16,
-  predictInWorker: true,
+  predictInWorker: false,
   logRequests: true,
   logLevel: "info",
 };

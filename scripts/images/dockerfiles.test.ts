@@ -7,7 +7,8 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join, posix } from "node:path";
 import { CONFIG_DEFAULTS } from "../../model-server/src/config.ts";
 import { parseCli } from "../../operator/src/cli.ts";
@@ -204,5 +205,30 @@ describe(`${SERVER_ENTRYPOINT} (run for real)`, () => {
     const r = entrypoint("--help"); // no arguments would start serving; --help shows which program runs
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /^Usage: sentiment-serve /m);
+  });
+
+  test("the model server gets the memory settings, the trainer does not", () => {
+    // A `node` first on PATH that prints how it was started.
+    const fake = mkdtempSync(join(tmpdir(), "fake-node-"));
+    try {
+      writeFileSync(join(fake, "node"), '#!/bin/sh\necho "${MALLOC_ARENA_MAX:-unset} $*"\n', { mode: 0o755 });
+      const run = (...args: string[]) =>
+        spawnSync("sh", [join(REPO, SERVER_ENTRYPOINT), ...args], {
+          env: {
+            ...process.env,
+            MALLOC_ARENA_MAX: undefined,
+            SENTIMENT_APP_DIR: "/app",
+            PATH: `${fake}:${process.env["PATH"] ?? ""}`,
+          },
+          encoding: "utf8",
+        }).stdout.trim();
+      assert.equal(
+        run("--port", "1"),
+        "2 --max-semi-space-size=2 /app/model-server/bin/sentiment-serve.js --port 1",
+      );
+      assert.equal(run("train", "--data", "x"), "unset /app/trainer/bin/sentiment-train.js train --data x");
+    } finally {
+      rmSync(fake, { recursive: true, force: true });
+    }
   });
 });

@@ -6,14 +6,20 @@ import { writeAtomic } from "./store.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 
-/** What the server image's entrypoint runs (docker/server-entrypoint.sh): the trainer for `train|evaluate`, else the server. */
+/**
+ * The server image's own entrypoint (docker/server-entrypoint.sh), run on this checkout with this
+ * Node: the trainer for `train|evaluate`, else the server, with the image's node flags. `env` and
+ * `sh` exec, so the PID is node's.
+ */
 export function entrypoint(args: readonly string[]): string[] {
-  const first = args[0];
-  const program =
-    first === "train" || first === "evaluate"
-      ? join(ROOT, "trainer/bin/sentiment-train.js")
-      : join(ROOT, "model-server/bin/sentiment-serve.js");
-  return [process.execPath, program, ...args];
+  return [
+    "/usr/bin/env",
+    `SENTIMENT_APP_DIR=${ROOT}`,
+    `PATH=${dirname(process.execPath)}:${process.env["PATH"] ?? ""}`,
+    "sh",
+    join(ROOT, "docker/server-entrypoint.sh"),
+    ...args,
+  ];
 }
 
 /** The variable that marks every process of one state directory (guards against PID reuse when reaping). */

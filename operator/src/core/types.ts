@@ -50,7 +50,8 @@ export interface EventRecord {
 /** Common shape of every decision: act, write status (if `statusChanged`), record events, requeue. */
 export interface Decision<S> {
   /**
-   * Child writes, at most one per child. The shell sends them concurrently (controllers/actions.ts):
+   * Child writes, at most one per child. The Kubernetes shell sends them concurrently
+   * (controllers/kube-port.ts; compose writes files one after another):
    * each is idempotent and children refer to each other only by name. Empty at steady state.
    */
   readonly actions: readonly ChildAction[];

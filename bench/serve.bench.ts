@@ -171,18 +171,36 @@ async function startChild(
   };
 }
 
-/**
- * sentiment-serve as its image starts it (docker/server-entrypoint.sh: node flags and all), from
- * this checkout or from `checkout`, another one (`--baseline`), for an old-against-new comparison
- * in one run.
- */
+/** The command that starts sentiment-serve with these arguments. */
+type Launch = (args: string[]) => string[];
+
+/** As the image starts it (docker/server-entrypoint.sh, node flags included), on this checkout. */
+const imageLaunch: Launch = entrypoint;
+/** Plain `node sentiment-serve.js`, without the image's node flags. */
+const plainLaunch: Launch = (args) => [
+  process.execPath,
+  fileURLToPath(new URL("../model-server/bin/sentiment-serve.js", import.meta.url)),
+  ...args,
+];
+/** Another checkout's server (`--baseline`), by its own entrypoint, for old against new in one run. */
+const checkoutLaunch =
+  (checkout: string): Launch =>
+  (args) => [
+    "/usr/bin/env",
+    `SENTIMENT_APP_DIR=${checkout}`,
+    `PATH=${dirname(process.execPath)}:${process.env["PATH"]}`,
+    "sh",
+    join(checkout, "docker/server-entrypoint.sh"),
+    ...args,
+  ];
+
 async function startModelServer(
   modelDir: string,
   logFile: string,
   extra: string[],
-  checkout?: string,
+  launch: Launch = imageLaunch,
 ): Promise<Target> {
-  const args = [
+  const command = launch([
     "--model",
     modelDir,
     "--port",
@@ -192,18 +210,7 @@ async function startModelServer(
     "--reload-interval-ms",
     "0",
     ...extra,
-  ];
-  const command =
-    checkout === undefined
-      ? entrypoint(args)
-      : [
-          "/usr/bin/env",
-          `SENTIMENT_APP_DIR=${checkout}`,
-          `PATH=${dirname(process.execPath)}:${process.env["PATH"]}`,
-          "sh",
-          join(checkout, "docker/server-entrypoint.sh"),
-          ...args,
-        ];
+  ]);
   const t = await startChild(command, logFile, (out) => {
     const m = /"port":(\d+)/.exec(out); // the first log line names the port it listens on
     return m && m[1] !== "0" ? Number(m[1]) : undefined;
@@ -334,7 +341,7 @@ async function main(): Promise<void> {
   };
 
   /** Server configurations compared; the first is the default (no flags). */
-  const allVariants: { key: string; name: string; flags: string[]; checkout?: string }[] = [
+  const allVariants: { key: string; name: string; flags: string[]; launch?: Launch }[] = [
     { key: "serve", name: "default (in-process + micro-batches of ≤ 16)", flags: [] },
     { key: "worker", name: "worker + micro-batches of ≤ 16", flags: ["--predict-in-worker", "true"] },
     { key: "mb4", name: "micro-batches of ≤ 4", flags: ["--micro-batch-size", "4"] },
@@ -345,6 +352,7 @@ async function main(): Promise<void> {
       name: "worker, no micro-batch",
       flags: ["--predict-in-worker", "true", "--micro-batch", "off"],
     },
+    { key: "node-defaults", name: "default without the image's node flags", flags: [], launch: plainLaunch },
   ];
   if (values.baseline !== undefined) {
     const checkout = resolve(values.baseline);
@@ -353,7 +361,7 @@ async function main(): Promise<void> {
       key: "baseline",
       name: `baseline ${head.stdout.trim() || checkout} (its defaults)`,
       flags: [],
-      checkout,
+      launch: checkoutLaunch(checkout),
     });
   }
 
@@ -407,7 +415,7 @@ async function main(): Promise<void> {
   );
   const rssAfterTraffic: Record<string, number> = {};
   for (const [i, v] of variants.entries()) {
-    if (i > 0) server = await startModelServer(model.dir, join(work, `${v.key}.log`), v.flags, v.checkout);
+    if (i > 0) server = await startModelServer(model.dir, join(work, `${v.key}.log`), v.flags, v.launch);
     // The default and the baseline get every measurement; the other variants the main ones.
     const full = i === 0 || v.key === "baseline";
     try {

@@ -9,7 +9,8 @@ import { ErrorCode, httpError, type HttpError } from "./errors.ts";
  * default; an unknown one is 415); then valid JSON (else 400).
  */
 export async function readJsonBody(ctx: Context, limit: number): Promise<unknown> {
-  if (!ctx.is("json", "+json")) {
+  // The exact common type skips type-is's parse (about 1 µs of the ~60 µs a prediction costs).
+  if (ctx.get("content-type") !== "application/json" && !ctx.is("json", "+json")) {
     const type = ctx.get("content-type");
     throw httpError(
       415,
@@ -28,9 +29,16 @@ export async function readJsonBody(ctx: Context, limit: number): Promise<unknown
     );
   }
   const charset = ctx.request.charset || "utf-8";
+  // UTF-8 is read as bytes and decoded by Buffer; raw-body would decode it through iconv-lite's
+  // streaming decoder, about 1.5 µs more per request (profiled in bench:serve). Other charsets go
+  // through raw-body (and iconv-lite), which also refuses unknown ones.
+  const utf8 = /^utf-?8$/i.test(charset);
   let text: string;
   try {
-    text = await getRawBody(ctx.req, { length: ctx.request.length ?? null, limit, encoding: charset });
+    const options = { length: ctx.request.length ?? null, limit };
+    text = utf8
+      ? (await getRawBody(ctx.req, options)).toString("utf8")
+      : await getRawBody(ctx.req, { ...options, encoding: charset });
   } catch (e) {
     ctx.req.resume(); // drain what is left, so the error can still be written on this connection
     throw bodyError(e as Error & { type?: string }, limit, charset);

@@ -3,7 +3,7 @@
 #   train ... | evaluate ...   the trainer (a TrainingRun Job passes `train --data ... --out ...`)
 #   anything else              the model server (a SentimentModel's Deployment passes no arguments)
 # `exec` makes node PID 1, so SIGTERM reaches it and the server drains.
-# The server runs with a 2 MiB young generation and two malloc arenas: 80-90 MiB less RSS under
+# The server runs with a 4 MiB young generation and two malloc arenas: 80-90 MiB less RSS under
 # load at no measured throughput cost (BENCHMARKS.md, "Model server memory"). Compose mode runs
 # this same script.
 set -eu
@@ -12,6 +12,6 @@ case "${1:-}" in
   train | evaluate) exec node "$app/trainer/bin/sentiment-train.js" "$@" ;;
   *)
     export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
-    exec node --max-semi-space-size=2 "$app/model-server/bin/sentiment-serve.js" "$@"
+    exec node --max-semi-space-size=4 "$app/model-server/bin/sentiment-serve.js" "$@"
     ;;
 esac

@@ -224,7 +224,7 @@ describe(`${SERVER_ENTRYPOINT} (run for real)`, () => {
         }).stdout.trim();
       assert.equal(
         run("--port", "1"),
-        "2 --max-semi-space-size=2 /app/model-server/bin/sentiment-serve.js --port 1",
+        "2 --max-semi-space-size=4 /app/model-server/bin/sentiment-serve.js --port 1",
       );
       assert.equal(run("train", "--data", "x"), "unset /app/trainer/bin/sentiment-train.js train --data x");
     } finally {

@@ -353,6 +353,12 @@ async function main(): Promise<void> {
       flags: ["--predict-in-worker", "true", "--micro-batch", "off"],
     },
     { key: "node-defaults", name: "default without the image's node flags", flags: [], launch: plainLaunch },
+    {
+      key: "worker-node-defaults",
+      name: "worker, without the image's node flags",
+      flags: ["--predict-in-worker", "true"],
+      launch: plainLaunch,
+    },
   ];
   if (values.baseline !== undefined) {
     const checkout = resolve(values.baseline);

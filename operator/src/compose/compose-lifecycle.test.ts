@@ -237,6 +237,9 @@ describe("compose mode end to end", () => {
     // `down` may already have seen `up` exit, by a signal (exitCode null, signalCode set).
     const exited = () => up.child.exitCode !== null || up.child.signalCode !== null;
     await new Promise<void>((done) => (exited() ? done() : up.child.once("exit", () => done())));
+    // The test's own keep-alive connections to the front port must not hold `up` until down's
+    // SIGKILL (they did, for 60 s).
+    assert.deepEqual([up.child.exitCode, up.child.signalCode], [0, null], "up stopped by itself on SIGTERM");
     for (const p of recordedProcesses(stateDir)) pidsSeen.add(p.pid);
     assert.ok(pidsSeen.size >= 5, `trainers and servers were seen: ${[...pidsSeen].join(",")}`);
     assert.deepEqual(alivePids([...pidsSeen, up.pid]), []);

@@ -7,6 +7,7 @@ import {
   type Server,
   type ServerResponse,
 } from "node:http";
+import type { Socket } from "node:net";
 import type { Logger } from "../../../common/log.ts";
 import { localServicePort } from "../core/sentiment-model/status.ts";
 import { Resources } from "../k8s/resources.ts";
@@ -25,6 +26,8 @@ interface Front {
   failed: boolean;
   selector: Readonly<Record<string, string>>;
   next: number;
+  /** Client connections, destroyed on close (a keep-alive client would otherwise hold `stop`). */
+  readonly sockets: Set<Socket>;
 }
 
 const errorBody = (code: string, message: string): string => JSON.stringify({ error: { code, message } });
@@ -90,8 +93,13 @@ export class ServiceRunner {
         failed: false,
         selector: svc.spec?.selector ?? {},
         next: 0,
+        sockets: new Set(),
       };
       front.server.keepAliveTimeout = 65_000;
+      front.server.on("connection", (socket: Socket) => {
+        front.sockets.add(socket);
+        socket.once("close", () => front.sockets.delete(socket));
+      });
       this.#fronts.set(key, front);
       this.#listen(front);
     }
@@ -139,7 +147,7 @@ export class ServiceRunner {
     f.listening = false;
     await new Promise<void>((resolve) => {
       f.server.close(() => resolve());
-      f.server.closeAllConnections();
+      for (const socket of f.sockets) socket.destroy();
     });
   }
 

@@ -37,7 +37,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { cpus, tmpdir, loadavg } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
 import { parseArgs } from "node:util";
@@ -185,14 +185,8 @@ const plainLaunch: Launch = (args) => [
 /** Another checkout's server (`--baseline`), by its own entrypoint, for old against new in one run. */
 const checkoutLaunch =
   (checkout: string): Launch =>
-  (args) => [
-    "/usr/bin/env",
-    `SENTIMENT_APP_DIR=${checkout}`,
-    `PATH=${dirname(process.execPath)}:${process.env["PATH"]}`,
-    "sh",
-    join(checkout, "docker/server-entrypoint.sh"),
-    ...args,
-  ];
+  (args) =>
+    entrypoint(args, checkout);
 
 async function startModelServer(
   modelDir: string,

@@ -7,17 +7,17 @@ import { writeAtomic } from "./store.ts";
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 
 /**
- * The server image's own entrypoint (docker/server-entrypoint.sh), run on this checkout with this
- * Node: the trainer for `train|evaluate`, else the server, with the image's node flags. `env` and
- * `sh` exec, so the PID is node's.
+ * The server image's own entrypoint (docker/server-entrypoint.sh), run on a checkout (this one by
+ * default) with this Node: the trainer for `train|evaluate`, else the server, with the image's
+ * node flags. `env` and `sh` exec, so the PID is node's.
  */
-export function entrypoint(args: readonly string[]): string[] {
+export function entrypoint(args: readonly string[], appDir: string = ROOT): string[] {
   return [
     "/usr/bin/env",
-    `SENTIMENT_APP_DIR=${ROOT}`,
+    `SENTIMENT_APP_DIR=${appDir}`,
     `PATH=${dirname(process.execPath)}:${process.env["PATH"] ?? ""}`,
     "sh",
-    join(ROOT, "docker/server-entrypoint.sh"),
+    join(appDir, "docker/server-entrypoint.sh"),
     ...args,
   ];
 }

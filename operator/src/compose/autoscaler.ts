@@ -8,10 +8,14 @@ import { storeObject } from "./local-port.ts";
 import type { StateStore } from "./store.ts";
 
 const TICKS_PER_SECOND = 100;
-/** The HPA controller's defaults: a 15 s sync, 10 % tolerance, 5 minutes of scale-down stabilisation. */
-const PERIOD_MS = 15_000;
+/**
+ * The HPA controller's defaults: a 15 s sync (kube-controller-manager's
+ * `--horizontal-pod-autoscaler-sync-period`; `compose up --hpa-sync-period`), 10 % tolerance,
+ * 5 minutes of scale-down stabilisation unless the HPA's `behavior.scaleDown` says otherwise.
+ */
+export const DEFAULT_SYNC_PERIOD_MS = 15_000;
 const TOLERANCE = 0.1;
-const DOWN_WINDOW_MS = 300_000;
+const DEFAULT_DOWN_WINDOW_S = 300;
 
 /** CPU seconds a process has used (utime + stime from /proc/<pid>/stat). */
 export function cpuSeconds(pid: number): number | undefined {
@@ -27,7 +31,7 @@ export function cpuSeconds(pid: number): number | undefined {
 /**
  * The HPA's replica count (autoscaling/v2 algorithm, CPU only): `ceil(current × average
  * utilisation / target)` outside a 10 % tolerance, clamped to min..max; a lower count is taken only
- * when it has been the highest recommendation for 5 minutes. Pure.
+ * when it has been the highest recommendation for the scale-down window. Pure.
  */
 export function desiredReplicas(
   current: number,
@@ -46,7 +50,7 @@ export function desiredReplicas(
 }
 
 /**
- * The local HorizontalPodAutoscaler: every 15 s it samples the CPU of each ready replica against
+ * The local HorizontalPodAutoscaler: every sync period (15 s by default) it samples the CPU of each ready replica against
  * its CPU request and sets the Deployment's `spec.replicas` (the operator leaves that field to
  * the HPA, as in Kubernetes), then writes the HPA's status.
  */
@@ -57,12 +61,15 @@ export class Autoscaler {
   readonly #samples = new Map<string, { cpu: number; at: number }>();
   readonly #history = new Map<string, { at: number; want: number }[]>();
   readonly #lastRun = new Map<string, number>();
+  readonly #periodMs: number;
 
   constructor(
     store: StateStore,
     replicas: (namespace: string, name: string) => readonly Replica[],
     logger?: Logger,
+    syncPeriodMs = DEFAULT_SYNC_PERIOD_MS,
   ) {
+    this.#periodMs = syncPeriodMs;
     this.#store = store;
     this.#replicas = replicas;
     this.#logger = logger;
@@ -81,14 +88,16 @@ export class Autoscaler {
       const current = deploy.spec?.replicas;
       const min = spec.minReplicas ?? 1;
       // A Deployment without replicas (just created) gets minReplicas at once.
-      if (current !== undefined && now - (this.#lastRun.get(key) ?? 0) < PERIOD_MS) continue;
+      if (current !== undefined && now - (this.#lastRun.get(key) ?? 0) < this.#periodMs) continue;
       this.#lastRun.set(key, now);
       const target =
         spec.metrics?.find((m) => m.resource?.name === "cpu")?.resource?.target.averageUtilization ?? 80;
       const request = deploy.spec?.template?.spec?.containers?.[0]?.resources?.requests?.["cpu"];
       const requestCores = request === undefined ? undefined : quantityValue(String(request));
       const utilisation = this.#utilisation(ns, spec.scaleTargetRef.name, requestCores, now);
-      const history = (this.#history.get(key) ?? []).filter((h) => now - h.at < DOWN_WINDOW_MS);
+      const downWindowMs =
+        (spec.behavior?.scaleDown?.stabilizationWindowSeconds ?? DEFAULT_DOWN_WINDOW_S) * 1000;
+      const history = (this.#history.get(key) ?? []).filter((h) => now - h.at < downWindowMs);
       const base = current ?? min;
       const want = desiredReplicas(
         base,

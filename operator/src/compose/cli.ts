@@ -32,6 +32,7 @@ export interface UpFlags {
   prometheus: boolean;
   mlflow?: boolean;
   logLevel: string;
+  hpaSyncPeriod?: string;
 }
 
 interface GetFlags {
@@ -123,6 +124,9 @@ function followEvents(store: StateStore, from: number, onLine: (e: StoredEvent) 
 export async function composeUp(o: Common & UpFlags): Promise<number> {
   const started = Date.now();
   const stateDir = resolve(o.stateDir);
+  const hpaSyncPeriod = Number(o.hpaSyncPeriod ?? "15");
+  if (!(hpaSyncPeriod > 0))
+    throw new UserError(`--hpa-sync-period must be a number of seconds above 0, not "${o.hpaSyncPeriod}"`);
   if (o.detach) return detach(stateDir);
   // Listen for Ctrl-C from the start: a signal during start-up stops cleanly once started; a
   // second Ctrl-C (not npm's echo of the first) does not wait.
@@ -141,6 +145,7 @@ export async function composeUp(o: Common & UpFlags): Promise<number> {
     logger,
     address: o.address,
     mlflow: o.mlflow ?? false,
+    hpaSyncPeriodMs: hpaSyncPeriod * 1000,
     onProblem: (line) => note(`error: ${line}`),
   });
   for (const a of applyManifests(compose.store, manifests, o.namespace))
@@ -390,6 +395,11 @@ export function addComposeCommand(parent: Command): Command {
       "--mlflow",
       "start a local MLflow server (`npm run mlflow:install`); runs without spec.tracking.mlflow are tracked there",
       false,
+    )
+    .option(
+      "--hpa-sync-period <seconds>",
+      "how often the local HPA recomputes replicas (kube-controller-manager's --horizontal-pod-autoscaler-sync-period)",
+      "15",
     )
     .option(
       "--address <ip>",

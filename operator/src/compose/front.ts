@@ -7,7 +7,6 @@ import {
   type Server,
   type ServerResponse,
 } from "node:http";
-import type { Socket } from "node:net";
 import type { Logger } from "../../../common/log.ts";
 import { localServicePort } from "../core/sentiment-model/status.ts";
 import { Resources } from "../k8s/resources.ts";
@@ -26,8 +25,6 @@ interface Front {
   failed: boolean;
   selector: Readonly<Record<string, string>>;
   next: number;
-  /** Client connections, destroyed on close (a keep-alive client would otherwise hold `stop`). */
-  readonly sockets: Set<Socket>;
 }
 
 const errorBody = (code: string, message: string): string => JSON.stringify({ error: { code, message } });
@@ -93,13 +90,8 @@ export class ServiceRunner {
         failed: false,
         selector: svc.spec?.selector ?? {},
         next: 0,
-        sockets: new Set(),
       };
       front.server.keepAliveTimeout = 65_000;
-      front.server.on("connection", (socket: Socket) => {
-        front.sockets.add(socket);
-        socket.once("close", () => front.sockets.delete(socket));
-      });
       this.#fronts.set(key, front);
       this.#listen(front);
     }
@@ -111,34 +103,40 @@ export class ServiceRunner {
     this.#agent.destroy();
   }
 
-  /** Listens, and on failure retries every 5 s while the Service exists: the only caller of listen. */
+  /**
+   * Listens, and on failure retries every 5 s while the Service exists: the only caller of listen.
+   * The handlers are added once per front and never removed with removeAllListeners: http.Server
+   * tracks its connections from its own "listening" listener, and without it closeAllConnections
+   * (on delete and on stop) closes nothing (keep-alive clients held `up` open for a minute) and
+   * its headers/request timeouts are never checked.
+   */
   #listen(f: Front): void {
     if (f.server.listening) return;
-    // A retry must not stack up the callbacks of the listens that failed.
-    f.server.removeAllListeners("error");
-    f.server.removeAllListeners("listening");
-    f.server.once("error", (e: NodeJS.ErrnoException) => {
-      const first = !f.failed;
-      f.failed = true;
-      f.listening = false;
-      const line =
-        e.code === "EADDRINUSE"
-          ? `port ${f.port} for Service ${f.key} is in use by another program: free it or change the SentimentModel's spec.service.port (retrying every 5 s)`
-          : `cannot listen on port ${f.port} for Service ${f.key}: ${e.message}`;
-      if (first) this.#onError(line);
-      setTimeout(() => {
-        if (this.#fronts.get(f.key) === f) this.#listen(f);
-      }, 5000).unref();
-    });
-    f.server.listen(f.port, this.#address, () => {
-      f.listening = true;
-      if (f.failed) this.#logger?.info("Listening after all", { service: f.key, port: f.port });
-      f.failed = false;
-      this.#logger?.info("Serving Service on its front port", {
-        service: f.key,
-        url: `http://127.0.0.1:${f.port}`,
+    if (f.server.listenerCount("error") === 0) {
+      f.server.on("error", (e: NodeJS.ErrnoException) => {
+        const first = !f.failed;
+        f.failed = true;
+        f.listening = false;
+        const line =
+          e.code === "EADDRINUSE"
+            ? `port ${f.port} for Service ${f.key} is in use by another program: free it or change the SentimentModel's spec.service.port (retrying every 5 s)`
+            : `cannot listen on port ${f.port} for Service ${f.key}: ${e.message}`;
+        if (first) this.#onError(line);
+        setTimeout(() => {
+          if (this.#fronts.get(f.key) === f) this.#listen(f);
+        }, 5000).unref();
       });
-    });
+      f.server.on("listening", () => {
+        f.listening = true;
+        if (f.failed) this.#logger?.info("Listening after all", { service: f.key, port: f.port });
+        f.failed = false;
+        this.#logger?.info("Serving Service on its front port", {
+          service: f.key,
+          url: `http://127.0.0.1:${f.port}`,
+        });
+      });
+    }
+    f.server.listen(f.port, this.#address);
   }
 
   async #close(f: Front): Promise<void> {
@@ -147,7 +145,7 @@ export class ServiceRunner {
     f.listening = false;
     await new Promise<void>((resolve) => {
       f.server.close(() => resolve());
-      for (const socket of f.sockets) socket.destroy();
+      f.server.closeAllConnections(); // keep-alive clients too: they would hold `stop`
     });
   }
 

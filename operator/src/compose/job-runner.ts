@@ -56,7 +56,16 @@ export class JobRunner {
   /** Brings every Job one step closer to its spec (idempotent; call on any change and periodically). */
   sync(): void {
     if (this.#stopped) return;
-    for (const job of this.#store.list(JOBS) as unknown as V1Job[]) this.#syncJob(job);
+    const jobs = this.#store.list(JOBS) as unknown as V1Job[];
+    for (const job of jobs) this.#syncJob(job);
+    // A Job that is gone (its TrainingRun deleted): its trainer is stopped, as the kubelet stops
+    // the pods the garbage collector deleted.
+    const live = new Set(jobs.map((j) => `${j.metadata?.namespace ?? "default"}/${j.metadata?.name}`));
+    for (const [key, r] of this.#running)
+      if (!live.has(key) && r.stopping === undefined) {
+        r.stopping = "Deleted";
+        if (r.child.pid !== undefined) void stopGroup(r.child.pid, 5000);
+      }
   }
 
   /** Stops every trainer this runner started (their attempts are marked Interrupted). */

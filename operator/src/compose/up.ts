@@ -33,6 +33,8 @@ export interface ComposeOptions {
   readonly onProblem?: (line: string) => void;
   /** Start a local MLflow server for runs without `spec.tracking.mlflow` (else MLFLOW_TRACKING_URI). */
   readonly mlflow?: boolean;
+  /** How often the HPA recomputes replicas (kube-controller-manager's sync period). @default 15000 */
+  readonly hpaSyncPeriodMs?: number;
 }
 
 const LOCK = "up.pid";
@@ -85,7 +87,12 @@ export class Compose {
       onError: opts.onProblem ?? ((line) => logger?.error(line)),
       ...(opts.address === undefined ? {} : { address: opts.address }),
     });
-    this.autoscaler = new Autoscaler(store, (ns, name) => this.deployments.replicasOf(ns, name), logger);
+    this.autoscaler = new Autoscaler(
+      store,
+      (ns, name) => this.deployments.replicasOf(ns, name),
+      logger,
+      opts.hpaSyncPeriodMs,
+    );
     const config = defaultOperatorConfig({
       ...opts.config,
       serviceAddress: "localhost",

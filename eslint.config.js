@@ -64,6 +64,28 @@ export default tseslint.config(
     },
   },
   {
+    // Tests, testing modules and benches reach the test cluster library one way: `#testenv/*`.
+    files: [
+      "{common,operator,model-server,trainer}/**/*.test.ts",
+      "{common,operator,model-server,trainer}/**/testing/**/*.ts",
+      "bench/**/*.ts",
+      "e2e/**/*.ts",
+    ],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["**/scripts/testenv/*"],
+              message: "Import the test cluster library as #testenv/<file>.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ["**/*.test.ts", "bench/**", "scripts/**"],
     rules: {
       "@typescript-eslint/no-non-null-assertion": "off",

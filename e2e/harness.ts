@@ -7,8 +7,8 @@ import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createInterface } from "node:readline";
-import { testenvHelm } from "../scripts/testenv/tools.ts";
-import { REPO_ROOT } from "../scripts/testenv/paths.ts";
+import { testenvHelm } from "#testenv/tools.ts";
+import { REPO_ROOT } from "#testenv/paths.ts";
 
 export { REPO_ROOT };
 

@@ -8,7 +8,7 @@ import { cpSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { imdbSubset } from "../../../model-server/src/testing/trained-model.ts";
-import { waitUntil } from "../../../scripts/testenv/wait.ts";
+import { waitUntil } from "#testenv/wait.ts";
 import {
   trainingRunManifest as trainingRun,
   withModel,

@@ -22,8 +22,8 @@ import {
   POSITIVE_REVIEW,
   trainedModel,
 } from "../../../model-server/src/testing/trained-model.ts";
-import { freePorts } from "../../../scripts/testenv/ports.ts";
-import { waitUntil } from "../../../scripts/testenv/wait.ts";
+import { freePorts } from "#testenv/ports.ts";
+import { waitUntil } from "#testenv/wait.ts";
 import { jobName } from "../api/names.ts";
 import {
   sentimentModelManifest as sentimentModel,

@@ -8,7 +8,7 @@ import { readdirSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
-import { waitUntil } from "../../../scripts/testenv/wait.ts";
+import { waitUntil } from "#testenv/wait.ts";
 import {
   sentimentModelManifest as sentimentModel,
   trainingRunManifest,

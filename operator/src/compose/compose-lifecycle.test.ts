@@ -15,8 +15,8 @@ import {
   NEGATIVE_REVIEW,
   POSITIVE_REVIEW,
 } from "../../../model-server/src/testing/trained-model.ts";
-import { freePorts } from "../../../scripts/testenv/ports.ts";
-import { waitUntil } from "../../../scripts/testenv/wait.ts";
+import { freePorts } from "#testenv/ports.ts";
+import { waitUntil } from "#testenv/wait.ts";
 import {
   sentimentModelManifest as sentimentModel,
   trainingRunManifest as trainingRun,

@@ -12,8 +12,8 @@ import { test } from "node:test";
 import { imdbSubset } from "../../../model-server/src/testing/trained-model.ts";
 import { createMlflowClient } from "../../../common/mlflow/client.ts";
 import { mlflowForTests } from "../../../scripts/mlflow/test-server.ts";
-import { freePorts } from "../../../scripts/testenv/ports.ts";
-import { waitUntil } from "../../../scripts/testenv/wait.ts";
+import { freePorts } from "#testenv/ports.ts";
+import { waitUntil } from "#testenv/wait.ts";
 import {
   sentimentModelManifest as sentimentModel,
   trainingRunManifest as trainingRun,

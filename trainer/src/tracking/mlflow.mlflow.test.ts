@@ -17,7 +17,7 @@ import {
 } from "../../../common/mlflow/local-server.ts";
 import { MetricsSummary } from "../../../common/metrics-summary.ts";
 import { mlflowForTests } from "../../../scripts/mlflow/test-server.ts";
-import { freePorts } from "../../../scripts/testenv/ports.ts";
+import { freePorts } from "#testenv/ports.ts";
 import type { Dataset } from "../data/dataset.ts";
 import { loadDataset } from "../data/load.ts";
 import { run } from "../main.ts";

@@ -91,6 +91,17 @@ async function modelStatus(): Promise<ModelStatus> {
     (await kubectlJson<{ status?: ModelStatus }>(["get", "sentimentmodel", MODEL, "-n", NS])).status ?? {}
   );
 }
+/** Waits until the model is Ready on `version` and returns its status. */
+const waitServing = (what: string, version: string | undefined, timeoutMs: number) =>
+  waitFor(
+    what,
+    timeoutMs,
+    async () => {
+      const s = await modelStatus();
+      return s.phase === "Ready" && s.currentVersion === version ? s : undefined;
+    },
+    describeNs,
+  );
 const waitRunPhase = (name: string, phases: readonly string[], timeoutMs: number) =>
   waitFor(
     `TrainingRun ${name} to reach ${phases.join(" or ")}`,
@@ -164,14 +175,10 @@ describe("the pipeline on a real node", { concurrency: false }, () => {
     const run = await waitRunPhase("reviews-nblr-1", ["Promoted", "Failed", "Rejected"], 8 * 60_000);
     assert.equal(run.phase, "Promoted", `run ended ${run.phase}: ${JSON.stringify(run.conditions)}`);
     assert.ok(run.metrics && run.metrics.accuracy >= 0.91, `test accuracy ${run.metrics?.accuracy} < 0.91`);
-    const served = await waitFor(
+    const served = await waitServing(
       "the model to serve the run's version",
+      run.artifact?.version,
       4 * 60_000,
-      async () => {
-        const s = await modelStatus();
-        return s.phase === "Ready" && s.currentVersion === run.artifact?.version ? s : undefined;
-      },
-      describeNs,
     );
     assert.equal(served.metrics?.accuracy, run.metrics.accuracy);
 
@@ -205,15 +212,7 @@ describe("the pipeline on a real node", { concurrency: false }, () => {
       "the second run must produce a new version",
     );
     const rolled = Date.now();
-    await waitFor(
-      "the new version to be served by every replica",
-      4 * 60_000,
-      async () => {
-        const s = await modelStatus();
-        return s.phase === "Ready" && s.currentVersion === run.artifact?.version ? s : undefined;
-      },
-      describeNs,
-    );
+    await waitServing("the new version to be served by every replica", run.artifact?.version, 4 * 60_000);
     await kubectl(["rollout", "status", "-n", NS, `deployment/${MODEL}`, "--timeout=180s"]);
     await waitServerSettled(1);
     const totals = await stopRequestLoop();
@@ -296,15 +295,7 @@ describe("the pipeline on a real node", { concurrency: false }, () => {
       `exactly one trainer pod attempt: ${pods.map((p) => p.metadata.name).join(", ")}`,
     );
     // The promotion rolls the server to the new version: settle it before the next test.
-    await waitFor(
-      "the model to serve the takeover run's version",
-      4 * 60_000,
-      async () => {
-        const s = await modelStatus();
-        return s.phase === "Ready" && s.currentVersion === run.artifact?.version ? s : undefined;
-      },
-      describeNs,
-    );
+    await waitServing("the model to serve the takeover run's version", run.artifact?.version, 4 * 60_000);
     assert.notEqual(run.artifact?.version, before.currentVersion);
     await waitServerSettled(1);
   });
@@ -385,14 +376,10 @@ describe("the pipeline on a real node", { concurrency: false }, () => {
 
     await patchModelSpec({ artifactUri: null });
     await waitServerSettled(1);
-    const after = await waitFor(
+    const after = await waitServing(
       "the model back on its old version, Ready",
+      before.currentVersion,
       120_000,
-      async () => {
-        const s = await modelStatus();
-        return s.phase === "Ready" && s.currentVersion === before.currentVersion ? s : undefined;
-      },
-      describeNs,
     );
     const totals = await stopRequestLoop();
     console.error(

@@ -21,7 +21,6 @@ interface Front {
   readonly key: string;
   readonly port: number;
   readonly server: Server;
-  listening: boolean;
   failed: boolean;
   selector: Readonly<Record<string, string>>;
   next: number;
@@ -60,7 +59,7 @@ export class ServiceRunner {
 
   /** Front ports listening now, by Service key ("namespace/name"). */
   ports(): Map<string, number> {
-    return new Map([...this.#fronts.values()].filter((f) => f.listening).map((f) => [f.key, f.port]));
+    return new Map([...this.#fronts.values()].filter((f) => f.server.listening).map((f) => [f.key, f.port]));
   }
 
   sync(): void {
@@ -86,14 +85,14 @@ export class ServiceRunner {
         key,
         port,
         server: createServer((req, res) => void this.#handle(front, key, req, res)),
-        listening: false,
         failed: false,
         selector: svc.spec?.selector ?? {},
         next: 0,
       };
       front.server.keepAliveTimeout = 65_000;
       this.#fronts.set(key, front);
-      this.#listen(front);
+      this.#watch(front);
+      front.server.listen(port, this.#address);
     }
     for (const [key, f] of this.#fronts) if (!keys.has(key)) void this.#close(f);
   }
@@ -104,45 +103,37 @@ export class ServiceRunner {
   }
 
   /**
-   * Listens, and on failure retries every 5 s while the Service exists: the only caller of listen.
-   * The handlers are added once per front and never removed with removeAllListeners: http.Server
-   * tracks its connections from its own "listening" listener, and without it closeAllConnections
-   * (on delete and on stop) closes nothing (keep-alive clients held `up` open for a minute) and
-   * its headers/request timeouts are never checked.
+   * A new front's handlers, added once: a failed listen is retried every 5 s while the Service
+   * exists. (Never `removeAllListeners`: http.Server tracks its connections from its own
+   * "listening" listener, and without it closeAllConnections closes nothing and the header and
+   * request timeouts are never checked; keep-alive clients then held `up` open for a minute.)
    */
-  #listen(f: Front): void {
-    if (f.server.listening) return;
-    if (f.server.listenerCount("error") === 0) {
-      f.server.on("error", (e: NodeJS.ErrnoException) => {
-        const first = !f.failed;
-        f.failed = true;
-        f.listening = false;
-        const line =
-          e.code === "EADDRINUSE"
-            ? `port ${f.port} for Service ${f.key} is in use by another program: free it or change the SentimentModel's spec.service.port (retrying every 5 s)`
-            : `cannot listen on port ${f.port} for Service ${f.key}: ${e.message}`;
-        if (first) this.#onError(line);
-        setTimeout(() => {
-          if (this.#fronts.get(f.key) === f) this.#listen(f);
-        }, 5000).unref();
+  #watch(f: Front): void {
+    f.server.on("error", (e: NodeJS.ErrnoException) => {
+      const first = !f.failed;
+      f.failed = true;
+      const line =
+        e.code === "EADDRINUSE"
+          ? `port ${f.port} for Service ${f.key} is in use by another program: free it or change the SentimentModel's spec.service.port (retrying every 5 s)`
+          : `cannot listen on port ${f.port} for Service ${f.key}: ${e.message}`;
+      if (first) this.#onError(line);
+      setTimeout(() => {
+        if (this.#fronts.get(f.key) === f && !f.server.listening) f.server.listen(f.port, this.#address);
+      }, 5000).unref();
+    });
+    f.server.on("listening", () => {
+      if (f.failed) this.#logger?.info("Listening after all", { service: f.key, port: f.port });
+      f.failed = false;
+      this.#logger?.info("Serving Service on its front port", {
+        service: f.key,
+        url: `http://127.0.0.1:${f.port}`,
       });
-      f.server.on("listening", () => {
-        f.listening = true;
-        if (f.failed) this.#logger?.info("Listening after all", { service: f.key, port: f.port });
-        f.failed = false;
-        this.#logger?.info("Serving Service on its front port", {
-          service: f.key,
-          url: `http://127.0.0.1:${f.port}`,
-        });
-      });
-    }
-    f.server.listen(f.port, this.#address);
+    });
   }
 
   async #close(f: Front): Promise<void> {
     this.#fronts.delete(f.key);
-    if (!f.listening) return;
-    f.listening = false;
+    if (!f.server.listening) return;
     await new Promise<void>((resolve) => {
       f.server.close(() => resolve());
       f.server.closeAllConnections(); // keep-alive clients too: they would hold `stop`

@@ -17,7 +17,7 @@ import {
   serverSelector,
   trainerSelector,
 } from "../operator/src/api/names.ts";
-import { RUN_AS_USER } from "../operator/src/render/k8s/security.ts";
+import { containerSecurityContext, podSecurityContext } from "../operator/src/render/k8s/security.ts";
 import {
   apply,
   describeNamespace,
@@ -615,12 +615,7 @@ setInterval(() => console.log(JSON.stringify({ ok, failed, errors: errors.slice(
     metadata: { name },
     spec: {
       restartPolicy: "Never",
-      securityContext: {
-        runAsNonRoot: true,
-        runAsUser: 65532,
-        runAsGroup: 65532,
-        seccompProfile: { type: "RuntimeDefault" },
-      },
+      securityContext: IMAGE_USER_POD,
       containers: [
         {
           name: "loop",
@@ -651,13 +646,7 @@ async function copyImdbToClaim(): Promise<void> {
       metadata: { name: pod },
       spec: {
         restartPolicy: "Never",
-        securityContext: {
-          runAsNonRoot: true,
-          runAsUser: 65532,
-          runAsGroup: 65532,
-          fsGroup: 65532,
-          seccompProfile: { type: "RuntimeDefault" },
-        },
+        securityContext: IMAGE_USER_POD,
         containers: [
           {
             name: "loader",
@@ -678,12 +667,10 @@ async function copyImdbToClaim(): Promise<void> {
   await kubectl(["delete", "pod", "-n", NS, pod, "--grace-period=0", "--wait=true"]);
 }
 
-/** The restricted Pod Security profile of the suite's helper containers (read-only, no privileges). */
-const RESTRICTED_CONTAINER = {
-  allowPrivilegeEscalation: false,
-  readOnlyRootFilesystem: true,
-  capabilities: { drop: ["ALL"] },
-};
+/** The suite's helper containers: the operator's own restricted container settings. */
+const RESTRICTED_CONTAINER = containerSecurityContext();
+/** Helper pods that run as the images' default user (65532), restricted like the operator's. */
+const IMAGE_USER_POD = { ...podSecurityContext(), runAsUser: 65532, runAsGroup: 65532, fsGroup: 65532 };
 
 /**
  * Copies the model directory `from` to `to` on the model claim through a short-lived pod, then
@@ -705,14 +692,7 @@ console.log(file);
       metadata: { name: pod },
       spec: {
         restartPolicy: "Never",
-        securityContext: {
-          runAsNonRoot: true,
-          // The trainer's user, which owns the model directories.
-          runAsUser: RUN_AS_USER,
-          runAsGroup: RUN_AS_USER,
-          fsGroup: RUN_AS_USER,
-          seccompProfile: { type: "RuntimeDefault" },
-        },
+        securityContext: podSecurityContext(), // the trainer's user, which owns the model directories
         containers: [
           {
             name: "damager",

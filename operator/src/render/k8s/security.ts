@@ -5,7 +5,10 @@ import type {
   V1VolumeMount,
 } from "@kubernetes/client-node";
 
-/** Non-root numeric user of both images (Dockerfiles create it); Kubernetes checks runAsNonRoot against it. */
+/**
+ * Non-root numeric user of the training and serving pods (the images default to 65532; any non-root
+ * uid works, as fsGroup makes the claims writable); Kubernetes checks runAsNonRoot against it.
+ */
 export const RUN_AS_USER = 10001;
 
 /** Pod-level: non-root, fsGroup so the PVC is writable by that user, seccomp RuntimeDefault. */

@@ -32,7 +32,7 @@
  * first), --baseline <checkout>.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { closeSync, openSync, readFileSync } from "node:fs";
+import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -263,6 +263,16 @@ async function main(): Promise<void> {
       baseline: { type: "string" },
     },
   });
+  if (values.baseline !== undefined) {
+    const entry = join(resolve(values.baseline), "docker/server-entrypoint.sh");
+    const modules = join(resolve(values.baseline), "node_modules");
+    if (!existsSync(entry) || !existsSync(modules)) {
+      console.error(
+        `bench:serve: --baseline ${values.baseline} is not a checkout with docker/server-entrypoint.sh and node_modules: make one with \`git worktree add DIR REV && (cd DIR && npm ci)\`.`,
+      );
+      process.exit(2);
+    }
+  }
   const seconds = Number(values.duration);
   const rates = values.rates.split(",").map(Number);
   const connections = Number(values.connections);
@@ -531,7 +541,11 @@ if (process.argv[2] === CONSTANT_FLAG) {
   );
   process.on("SIGTERM", () => process.exit(0));
 } else {
-  await main();
+  await main().catch((e: unknown) => {
+    // A missing dataset or a server that would not start: one line, no stack.
+    console.error(`bench:serve: ${(e as Error).message}`);
+    process.exit(1);
+  });
 }
 
 /**

@@ -57,8 +57,6 @@ describe("faults and concurrency", () => {
       "status was never written: the crash was mid-reconcile",
     );
 
-    // The trainer finishes before the restart (see the SIGKILL test below for why in this order).
-    await reportTrainerMessage(suite.kube, ns, "r1", summary("r1", "v1"));
     const restarted = await startOperator(t, access, ns);
     await suite.kube.waitFor(
       Resources.trainingRun,
@@ -67,6 +65,7 @@ describe("faults and concurrency", () => {
       "to record its Job",
       (r) => statusOf<{ jobName?: string }>(r).jobName === "r1",
     );
+    await reportTrainerMessage(suite.kube, ns, "r1", summary("r1", "v1"));
     await suite.kube.waitFor(
       Resources.trainingRun,
       ns,
@@ -97,11 +96,8 @@ describe("faults and concurrency", () => {
     first.proc.kill("SIGKILL");
     assert.equal(await first.exited, null, "killed by a signal");
 
-    // The trainer finishes while no operator runs: the restarted one must find its result. (Patched
-    // the other way round, the new operator could read the completed KWOK pod first, before the
-    // simulated trainer's message, and fail the run as NoContainerRan.)
-    await reportTrainerMessage(suite.kube, ns, "r1", summary("r1", "v1"));
     await spawnOperator(t, access.kubeconfigPath, ns, "second");
+    await reportTrainerMessage(suite.kube, ns, "r1", summary("r1", "v1"));
     await suite.kube.waitFor(
       Resources.trainingRun,
       ns,

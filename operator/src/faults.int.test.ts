@@ -92,12 +92,24 @@ describe("faults and concurrency", () => {
     const first = await spawnOperator(t, access.kubeconfigPath, ns, "first");
     await createModel(suite.kube, t, ns, "m");
     await suite.kube.create(ns, trainingRunManifest("r1", withModel("m")));
-    await waitUntil("the Job", async () => (await jobsOf(ns, "r1")).length === 1);
+    // Killed mid-training: once its trainer pod runs (so everything the pod needs exists).
+    await waitUntil("the trainer pod to run", async () =>
+      (
+        await suite.kube.list<KubeObject & { status?: { phase?: string } }>(
+          Resources.pod,
+          ns,
+          "sentiment.mlops.dev/training-run=r1",
+        )
+      ).some((p) => p.status?.phase === "Running" || p.status?.phase === "Succeeded"),
+    );
     first.proc.kill("SIGKILL");
     assert.equal(await first.exited, null, "killed by a signal");
 
-    await spawnOperator(t, access.kubeconfigPath, ns, "second");
+    // The trainer finishes while no operator runs, and the restarted one must find its result.
+    // (Reported after the restart, the new operator could read the completed KWOK pod before the
+    // simulated trainer's message and fail the run as NoContainerRan, as it should for such pods.)
     await reportTrainerMessage(suite.kube, ns, "r1", summary("r1", "v1"));
+    await spawnOperator(t, access.kubeconfigPath, ns, "second");
     await suite.kube.waitFor(
       Resources.trainingRun,
       ns,
